@@ -1,0 +1,86 @@
+# The maintainer's commands. `make html` and `make test` are all a fresh
+# machine needs: both create .venv and install the project on first use.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PELICAN := $(BIN)/pelican
+OUTPUT ?= output
+PORT ?= 8000
+BASE_STAMP := $(VENV)/.base-installed
+TEST_STAMP := $(VENV)/.test-installed
+
+.PHONY: help html serve publish clean test lint check-links github report fix-redirects \
+        scheduler worker beat bench venv
+
+help:
+	@echo "make html          build the site into $(OUTPUT)/ (creates $(VENV) on first use)"
+	@echo "make serve         preview the built site on http://127.0.0.1:$(PORT)/"
+	@echo "make publish       build with publishconf.py (set SITEURL)"
+	@echo "make test          lint and run the test suite"
+	@echo "make check-links   check every external link of the built site into the store"
+	@echo "make github        refresh GitHub metadata for catalog projects"
+	@echo "make report        write the link-health report into var/reports/"
+	@echo "make fix-redirects rewrite permanently moved URLs in content/ (prints a diff)"
+	@echo "make scheduler     local Redis + Celery worker + beat, all in one"
+	@echo "make worker / beat Celery worker / beat against LINKCHECK_BROKER_URL"
+	@echo "make bench         run the benchmarks in benchmarks/"
+	@echo "make clean         remove $(OUTPUT)/ and caches"
+
+$(BASE_STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e .
+	@touch $@
+
+$(TEST_STAMP): $(BASE_STAMP) pyproject.toml
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,bench]'
+	@touch $@
+
+venv: $(BASE_STAMP)
+
+html: $(BASE_STAMP)
+	$(PELICAN) content -o $(OUTPUT) -s pelicanconf.py
+
+serve: $(BASE_STAMP)
+	@test -d $(OUTPUT) || $(MAKE) html
+	$(PELICAN) --listen -o $(OUTPUT) -s pelicanconf.py -b 127.0.0.1 -p $(PORT)
+
+publish: $(BASE_STAMP)
+	$(PELICAN) content -o $(OUTPUT) -s publishconf.py
+
+clean:
+	rm -rf $(OUTPUT) .pytest_cache .ruff_cache
+	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check .
+
+test: $(TEST_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+check-links: $(BASE_STAMP)
+	@test -d $(OUTPUT) || $(MAKE) html
+	$(BIN)/python -m linkcheck check $(OUTPUT) content
+
+github: $(BASE_STAMP)
+	$(BIN)/python -m linkcheck github
+
+report: $(BASE_STAMP)
+	$(BIN)/python -m linkcheck report
+
+fix-redirects: $(BASE_STAMP)
+	$(BIN)/python -m linkcheck fix --redirects
+
+scheduler: $(BASE_STAMP)
+	$(BIN)/python -m linkcheck scheduler
+
+worker: $(BASE_STAMP)
+	$(BIN)/celery -A linkcheck worker --loglevel=INFO -Q celery,state
+
+beat: $(BASE_STAMP)
+	$(BIN)/celery -A linkcheck beat --loglevel=INFO
+
+bench: $(TEST_STAMP)
+	$(BIN)/python benchmarks/bench_linkcheck.py
+	$(BIN)/python benchmarks/bench_github.py

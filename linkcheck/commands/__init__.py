@@ -1,0 +1,1 @@
+"""One module per ``python -m linkcheck`` command (see linkcheck.cli)."""

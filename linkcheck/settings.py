@@ -1,0 +1,140 @@
+"""One settings object for the checker, filled from the environment.
+
+Every knob is documented in the README ("Configuration"). Secrets (GitHub
+token, SMTP password) are read here but excluded from ``repr`` so they never
+reach logs or reports by accident.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str) -> str:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ValueError(f"environment variable {name} must be an integer, got {raw!r}") from exc
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ValueError(f"environment variable {name} must be a number, got {raw!r}") from exc
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    # --- where state lives
+    var_dir: Path
+    store_path: Path
+    reports_dir: Path
+    content_dir: Path
+    output_dir: Path
+    # --- engine defaults (see README: politeness no looser than 10/host, 50 ms)
+    concurrency: int = 512
+    host_concurrency: int = 8
+    host_interval: float = 0.05
+    connect_timeout: float = 10.0
+    timeout: float = 30.0
+    retries: int = 3
+    retry_after_cap: float = 60.0
+    max_redirects: int = 20
+    max_body_bytes: int = 1024 * 1024
+    allow_private: bool = False
+    user_agent: str = ""
+    # --- when readers are told a link is broken
+    broken_after_runs: int = 2
+    broken_after_hours: float = 24.0
+    # --- GitHub
+    github_api_url: str = "https://api.github.com"
+    github_token: str = field(default="", repr=False)
+    # --- Internet Archive availability API
+    wayback_api_url: str = "https://archive.org/wayback/available"
+    # --- Celery / Redis
+    broker_url: str = ""
+    check_interval_hours: float = 24.0
+    github_interval_hours: float = 12.0
+    # --- report delivery
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_starttls: bool = True
+    smtp_user: str = ""
+    smtp_password: str = field(default="", repr=False)
+    mail_from: str = ""
+    mail_to: str = ""
+    webhook_url: str = field(default="", repr=False)
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        root = Path(_env("LINKCHECK_ROOT", str(PROJECT_ROOT)))
+        var_dir = Path(_env("LINKCHECK_VAR_DIR", str(root / "var")))
+        values: dict[str, object] = {
+            "var_dir": var_dir,
+            "store_path": Path(_env("LINKCHECK_STORE", str(var_dir / "linkcheck.sqlite3"))),
+            "reports_dir": Path(_env("LINKCHECK_REPORTS_DIR", str(var_dir / "reports"))),
+            "content_dir": Path(_env("LINKCHECK_CONTENT_DIR", str(root / "content"))),
+            "output_dir": Path(_env("LINKCHECK_OUTPUT_DIR", str(root / "output"))),
+            "concurrency": _env_int("LINKCHECK_CONCURRENCY", cls.concurrency),
+            "host_concurrency": _env_int("LINKCHECK_HOST_CONCURRENCY", cls.host_concurrency),
+            "host_interval": _env_float("LINKCHECK_HOST_INTERVAL", cls.host_interval),
+            "connect_timeout": _env_float("LINKCHECK_CONNECT_TIMEOUT", cls.connect_timeout),
+            "timeout": _env_float("LINKCHECK_TIMEOUT", cls.timeout),
+            "retries": _env_int("LINKCHECK_RETRIES", cls.retries),
+            "retry_after_cap": _env_float("LINKCHECK_RETRY_AFTER_CAP", cls.retry_after_cap),
+            "max_redirects": _env_int("LINKCHECK_MAX_REDIRECTS", cls.max_redirects),
+            "max_body_bytes": _env_int("LINKCHECK_MAX_BODY_BYTES", cls.max_body_bytes),
+            "allow_private": _env_bool("LINKCHECK_ALLOW_PRIVATE", False),
+            "user_agent": _env("LINKCHECK_USER_AGENT", ""),
+            "broken_after_runs": _env_int("LINKCHECK_BROKEN_AFTER_RUNS", cls.broken_after_runs),
+            "broken_after_hours": _env_float("LINKCHECK_BROKEN_AFTER_HOURS", cls.broken_after_hours),
+            "github_api_url": _env("GITHUB_API_URL", cls.github_api_url).rstrip("/"),
+            "github_token": os.environ.get("GITHUB_TOKEN", ""),
+            "wayback_api_url": _env("WAYBACK_API_URL", cls.wayback_api_url),
+            "broker_url": _env("LINKCHECK_BROKER_URL", os.environ.get("REDIS_URL", "")),
+            "check_interval_hours": _env_float("LINKCHECK_CHECK_INTERVAL_HOURS", cls.check_interval_hours),
+            "github_interval_hours": _env_float(
+                "LINKCHECK_GITHUB_INTERVAL_HOURS", cls.github_interval_hours
+            ),
+            "smtp_host": _env("LINKCHECK_SMTP_HOST", ""),
+            "smtp_port": _env_int("LINKCHECK_SMTP_PORT", cls.smtp_port),
+            "smtp_starttls": _env_bool("LINKCHECK_SMTP_STARTTLS", True),
+            "smtp_user": _env("LINKCHECK_SMTP_USER", ""),
+            "smtp_password": os.environ.get("LINKCHECK_SMTP_PASSWORD", ""),
+            "mail_from": _env("LINKCHECK_MAIL_FROM", ""),
+            "mail_to": _env("LINKCHECK_MAIL_TO", ""),
+            "webhook_url": _env("LINKCHECK_WEBHOOK_URL", ""),
+        }
+        known = {f.name for f in fields(cls)}
+        for key, value in overrides.items():
+            if key not in known:
+                raise TypeError(f"unknown setting {key!r}")
+            values[key] = value
+        return cls(**values)  # type: ignore[arg-type]
+
+    def secrets(self) -> list[str]:
+        """Values that must never appear in logs, reports or the site."""
+        return [s for s in (self.github_token, self.smtp_password, self.webhook_url) if s]

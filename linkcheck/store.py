@@ -1,0 +1,447 @@
+"""The embedded SQLite store: link check history, where links appear, GitHub
+metadata and Internet Archive look-ups.
+
+WAL mode and ``BEGIN IMMEDIATE`` transactions make it safe with several writer
+processes (CLI, Celery workers); every write is one short transaction, so a
+checker killed mid-run loses nothing already recorded and never leaves a
+half-written row. Recording a result is idempotent per (run, url): a Celery
+chunk redelivered after a crash records each link once.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .types import Location, Result
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,                -- 'check' | 'github' | ...
+    started_at REAL NOT NULL,
+    finished_at REAL,
+    status TEXT NOT NULL DEFAULT 'running',  -- running | done | offline | failed
+    stats TEXT NOT NULL DEFAULT '{}'   -- JSON
+);
+CREATE TABLE IF NOT EXISTS links (
+    url TEXT PRIMARY KEY,              -- as written, fragment included
+    first_seen REAL NOT NULL,
+    last_checked REAL,
+    last_ok REAL,
+    verdict TEXT,
+    reason TEXT,
+    status INTEGER,
+    final_url TEXT,
+    message TEXT,
+    redirects TEXT NOT NULL DEFAULT '[]',
+    consecutive_failures INTEGER NOT NULL DEFAULT 0,
+    failing_since REAL,                -- checked_at of the first error of the current streak
+    first_title TEXT,                  -- <title> at the first successful check (content drift)
+    last_title TEXT,
+    last_run_id INTEGER
+);
+CREATE TABLE IF NOT EXISTS checks (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    url TEXT NOT NULL,
+    checked_at REAL NOT NULL,
+    verdict TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    status INTEGER,
+    final_url TEXT,
+    redirects TEXT NOT NULL DEFAULT '[]',
+    message TEXT NOT NULL,
+    title TEXT,
+    elapsed REAL NOT NULL DEFAULT 0,
+    UNIQUE (run_id, url)
+);
+CREATE INDEX IF NOT EXISTS checks_url ON checks(url, checked_at);
+CREATE TABLE IF NOT EXISTS locations (
+    url TEXT NOT NULL,
+    source TEXT NOT NULL,
+    line INTEGER NOT NULL DEFAULT 0,   -- 0 when unknown
+    page TEXT NOT NULL DEFAULT '',
+    entry TEXT NOT NULL DEFAULT '',
+    last_seen REAL NOT NULL,
+    PRIMARY KEY (url, source, line, page, entry)
+);
+CREATE TABLE IF NOT EXISTS github_repos (
+    repo TEXT PRIMARY KEY,             -- 'owner/name' as written in the catalog
+    state TEXT NOT NULL,               -- ok | renamed | missing
+    data TEXT NOT NULL DEFAULT '{}',   -- JSON: stars, forks, pushed_at, ...
+    etag TEXT,
+    renamed_to TEXT,
+    fetched_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS archive (
+    url TEXT PRIMARY KEY,
+    snapshot_url TEXT,                 -- NULL when the archive has none
+    snapshot_time TEXT,
+    looked_up_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+@dataclass(frozen=True)
+class LinkStatus:
+    url: str
+    verdict: str | None
+    reason: str | None
+    status: int | None
+    final_url: str | None
+    message: str | None
+    redirects: list[tuple[int, str]]
+    first_seen: float
+    last_checked: float | None
+    last_ok: float | None
+    consecutive_failures: int
+    failing_since: float | None
+    first_title: str | None
+    last_title: str | None
+    broken: bool  # failed often and long enough to tell readers (see Store.is_broken)
+
+
+class Store:
+    """A handle on the SQLite store. Cheap to create; one per process or thread."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        broken_after_runs: int = 2,
+        broken_after_hours: float = 24.0,
+    ) -> None:
+        self.path = Path(path)
+        self.broken_after_runs = broken_after_runs
+        self.broken_after_hours = broken_after_hours
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: we issue BEGIN IMMEDIATE ourselves so writers
+        # queue on the lock instead of failing with "database is locked".
+        self.db = sqlite3.connect(self.path, timeout=60.0, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA busy_timeout=60000")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        with self.transaction():
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    self.db.execute(statement)
+            self.db.execute(
+                "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
+                (str(SCHEMA_VERSION),),
+            )
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> Store:
+        return cls(
+            settings.store_path,
+            broken_after_runs=settings.broken_after_runs,
+            broken_after_hours=settings.broken_after_hours,
+        )
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    # ------------------------------------------------------------------ runs
+    def start_run(self, kind: str = "check", *, started_at: float | None = None) -> int:
+        with self.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO runs(kind, started_at) VALUES (?, ?)",
+                (kind, started_at if started_at is not None else time.time()),
+            )
+            return int(cur.lastrowid or 0)
+
+    def finish_run(
+        self, run_id: int, *, status: str = "done", stats: dict[str, Any] | None = None
+    ) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE runs SET finished_at = ?, status = ?, stats = ? WHERE id = ?",
+                (time.time(), status, json.dumps(stats or {}), run_id),
+            )
+
+    def runs(self, kind: str | None = "check", limit: int | None = None) -> list[dict[str, Any]]:
+        """Runs, oldest first (the last ``limit`` of them when given)."""
+        sql = "SELECT * FROM runs"
+        args: list[Any] = []
+        if kind:
+            sql += " WHERE kind = ?"
+            args.append(kind)
+        sql += " ORDER BY id DESC"
+        if limit:
+            sql += " LIMIT ?"
+            args.append(limit)
+        rows = [dict(r) for r in self.db.execute(sql, args)]
+        for row in rows:
+            row["stats"] = json.loads(row["stats"] or "{}")
+        return list(reversed(rows))
+
+    def run_counts(self, run_id: int) -> dict[str, int]:
+        """Verdict counts of one run, e.g. {'ok': 40, 'warn': 3, 'error': 1}."""
+        rows = self.db.execute(
+            "SELECT verdict, COUNT(*) AS n FROM checks WHERE run_id = ? GROUP BY verdict",
+            (run_id,),
+        )
+        return {r["verdict"]: r["n"] for r in rows}
+
+    def run_results(self, run_id: int) -> dict[str, Result]:
+        rows = self.db.execute("SELECT * FROM checks WHERE run_id = ?", (run_id,))
+        return {r["url"]: _check_row_to_result(r) for r in rows}
+
+    # --------------------------------------------------------------- results
+    def record_result(self, run_id: int, result: Result) -> bool:
+        """Record one check. Returns False (and changes nothing) when this run
+        already recorded this URL, so redelivered work is harmless."""
+        checked_at = result.checked_at or time.time()
+        with self.transaction() as db:
+            cur = db.execute(
+                "INSERT OR IGNORE INTO checks(run_id, url, checked_at, verdict, reason, status,"
+                " final_url, redirects, message, title, elapsed)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    run_id,
+                    result.url,
+                    checked_at,
+                    result.verdict,
+                    result.reason,
+                    result.status,
+                    result.final_url,
+                    json.dumps(result.redirects),
+                    result.message,
+                    result.title,
+                    result.elapsed,
+                ),
+            )
+            if cur.rowcount == 0:
+                return False
+            db.execute(
+                "INSERT OR IGNORE INTO links(url, first_seen) VALUES (?, ?)",
+                (result.url, checked_at),
+            )
+            failed = result.verdict == "error"
+            ok = result.verdict != "error"
+            db.execute(
+                """
+                UPDATE links SET
+                    last_checked = :at,
+                    last_ok = CASE WHEN :ok THEN :at ELSE last_ok END,
+                    verdict = :verdict, reason = :reason, status = :status,
+                    final_url = :final_url, message = :message, redirects = :redirects,
+                    consecutive_failures = CASE WHEN :failed THEN consecutive_failures + 1
+                                                ELSE 0 END,
+                    failing_since = CASE WHEN :failed THEN COALESCE(failing_since, :at)
+                                         ELSE NULL END,
+                    first_title = CASE WHEN first_title IS NULL AND :ok AND :title IS NOT NULL
+                                       THEN :title ELSE first_title END,
+                    last_title = COALESCE(:title, last_title),
+                    last_run_id = :run_id
+                WHERE url = :url
+                """,
+                {
+                    "at": checked_at,
+                    "ok": ok,
+                    "failed": failed,
+                    "verdict": result.verdict,
+                    "reason": result.reason,
+                    "status": result.status,
+                    "final_url": result.final_url,
+                    "message": result.message,
+                    "redirects": json.dumps(result.redirects),
+                    "title": result.title if ok else None,
+                    "run_id": run_id,
+                    "url": result.url,
+                },
+            )
+            return True
+
+    def record_results(self, run_id: int, results: Iterable[Result]) -> int:
+        return sum(1 for r in results if self.record_result(run_id, r))
+
+    def is_broken(self, consecutive_failures: int, failing_since: float | None,
+                  now: float | None = None) -> bool:
+        """Readers hear a link is broken only after it failed in N consecutive
+        runs spanning at least T hours (defaults: 2 runs, 24 h)."""
+        if failing_since is None or consecutive_failures < self.broken_after_runs:
+            return False
+        now = time.time() if now is None else now
+        return now - failing_since >= self.broken_after_hours * 3600
+
+    def link_status(self, url: str, now: float | None = None) -> LinkStatus | None:
+        row = self.db.execute("SELECT * FROM links WHERE url = ?", (url,)).fetchone()
+        return self._status(row, now) if row else None
+
+    def link_statuses(self, now: float | None = None) -> dict[str, LinkStatus]:
+        return {r["url"]: self._status(r, now) for r in self.db.execute("SELECT * FROM links")}
+
+    def _status(self, row: sqlite3.Row, now: float | None) -> LinkStatus:
+        return LinkStatus(
+            url=row["url"],
+            verdict=row["verdict"],
+            reason=row["reason"],
+            status=row["status"],
+            final_url=row["final_url"],
+            message=row["message"],
+            redirects=[tuple(h) for h in json.loads(row["redirects"] or "[]")],
+            first_seen=row["first_seen"],
+            last_checked=row["last_checked"],
+            last_ok=row["last_ok"],
+            consecutive_failures=row["consecutive_failures"],
+            failing_since=row["failing_since"],
+            first_title=row["first_title"],
+            last_title=row["last_title"],
+            broken=self.is_broken(row["consecutive_failures"], row["failing_since"], now),
+        )
+
+    def history(self, url: str, limit: int = 50) -> list[Result]:
+        rows = self.db.execute(
+            "SELECT * FROM checks WHERE url = ? ORDER BY checked_at DESC LIMIT ?", (url, limit)
+        )
+        return [_check_row_to_result(r) for r in rows]
+
+    # ------------------------------------------------------------- locations
+    def record_locations(self, links: Iterable[tuple[str, Iterable[Location]]]) -> None:
+        """Record where each URL appears; seen-again locations are refreshed."""
+        now = time.time()
+        with self.transaction() as db:
+            for url, locations in links:
+                db.execute(
+                    "INSERT OR IGNORE INTO links(url, first_seen) VALUES (?, ?)", (url, now)
+                )
+                for loc in locations:
+                    db.execute(
+                        "INSERT INTO locations(url, source, line, page, entry, last_seen)"
+                        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET last_seen = ?",
+                        (url, loc.source, loc.line or 0, loc.page or "", loc.entry or "",
+                         now, now),
+                    )
+
+    def locations(self, url: str | None = None) -> dict[str, list[Location]]:
+        sql = "SELECT * FROM locations"
+        args: tuple[Any, ...] = ()
+        if url is not None:
+            sql += " WHERE url = ?"
+            args = (url,)
+        out: dict[str, list[Location]] = {}
+        for r in self.db.execute(sql + " ORDER BY source, line", args):
+            out.setdefault(r["url"], []).append(
+                Location(r["source"], r["line"] or None, r["page"] or None, r["entry"] or None)
+            )
+        return out
+
+    # ---------------------------------------------------------------- github
+    def github_repo(self, repo: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM github_repos WHERE repo = ?", (repo,)).fetchone()
+        return _repo_row(row) if row else None
+
+    def github_repos(self) -> dict[str, dict[str, Any]]:
+        return {r["repo"]: _repo_row(r) for r in self.db.execute("SELECT * FROM github_repos")}
+
+    def save_github_repo(
+        self,
+        repo: str,
+        *,
+        state: str,
+        data: dict[str, Any] | None = None,
+        etag: str | None = None,
+        renamed_to: str | None = None,
+        fetched_at: float | None = None,
+    ) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO github_repos(repo, state, data, etag, renamed_to, fetched_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(repo) DO UPDATE SET"
+                " state = excluded.state, data = excluded.data, etag = excluded.etag,"
+                " renamed_to = excluded.renamed_to, fetched_at = excluded.fetched_at",
+                (repo, state, json.dumps(data or {}), etag, renamed_to,
+                 fetched_at if fetched_at is not None else time.time()),
+            )
+
+    def touch_github_repo(self, repo: str, fetched_at: float | None = None) -> None:
+        """Mark stored data as confirmed fresh (a 304 Not Modified)."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE github_repos SET fetched_at = ? WHERE repo = ?",
+                (fetched_at if fetched_at is not None else time.time(), repo),
+            )
+
+    # --------------------------------------------------------------- archive
+    def archive_lookup(self, url: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM archive WHERE url = ?", (url,)).fetchone()
+        return dict(row) if row else None
+
+    def archive_lookups(self) -> dict[str, dict[str, Any]]:
+        return {r["url"]: dict(r) for r in self.db.execute("SELECT * FROM archive")}
+
+    def save_archive_lookup(
+        self, url: str, snapshot_url: str | None, snapshot_time: str | None = None
+    ) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO archive(url, snapshot_url, snapshot_time, looked_up_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET"
+                " snapshot_url = excluded.snapshot_url, snapshot_time = excluded.snapshot_time,"
+                " looked_up_at = excluded.looked_up_at",
+                (url, snapshot_url, snapshot_time, time.time()),
+            )
+
+    # ------------------------------------------------------------------ meta
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row["value"] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO meta(key, value) VALUES (?, ?)"
+                " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+
+def _check_row_to_result(r: sqlite3.Row) -> Result:
+    return Result(
+        url=r["url"],
+        verdict=r["verdict"],
+        reason=r["reason"],
+        message=r["message"],
+        status=r["status"],
+        final_url=r["final_url"],
+        redirects=[tuple(h) for h in json.loads(r["redirects"] or "[]")],
+        title=r["title"],
+        checked_at=r["checked_at"],
+        elapsed=r["elapsed"],
+    )
+
+
+def _repo_row(r: sqlite3.Row) -> dict[str, Any]:
+    out = dict(r)
+    out["data"] = json.loads(out["data"] or "{}")
+    return out

@@ -1,0 +1,115 @@
+"""The SQLite store: history, consecutive failures, broken rule, idempotence, crash safety."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sqlite3
+import time
+
+from linkcheck.store import Store
+from linkcheck.types import Location, Result
+
+
+def _result(url: str, verdict: str = "ok", at: float | None = None, **kw) -> Result:
+    return Result(url=url, verdict=verdict, reason=kw.pop("reason", verdict),
+                  message=kw.pop("message", verdict), checked_at=at or time.time(), **kw)
+
+
+def test_history_and_consecutive_failures(tmp_path):
+    store = Store(tmp_path / "s.sqlite3", broken_after_runs=2, broken_after_hours=24)
+    url = "https://example.org/a"
+    t0 = 1_000_000.0
+    for i, verdict in enumerate(["ok", "error", "error"]):
+        run = store.start_run()
+        assert store.record_result(run, _result(url, verdict, at=t0 + i * 3600))
+    status = store.link_status(url, now=t0 + 2 * 3600)
+    assert status is not None
+    assert status.consecutive_failures == 2
+    assert status.failing_since == t0 + 3600
+    assert status.last_ok == t0
+    # two failures but only one hour apart: not yet broken for readers
+    assert status.broken is False
+    assert store.link_status(url, now=t0 + 3600 + 24 * 3600).broken is True
+    assert [r.verdict for r in store.history(url)] == ["error", "error", "ok"]
+    # recovery resets the streak
+    run = store.start_run()
+    store.record_result(run, _result(url, "ok", at=t0 + 30 * 3600))
+    status = store.link_status(url)
+    assert (status.consecutive_failures, status.failing_since, status.broken) == (0, None, False)
+
+
+def test_record_is_idempotent_per_run(tmp_path):
+    store = Store(tmp_path / "s.sqlite3")
+    run = store.start_run()
+    assert store.record_result(run, _result("https://x.test/", "error")) is True
+    assert store.record_result(run, _result("https://x.test/", "error")) is False
+    assert store.link_status("https://x.test/").consecutive_failures == 1
+    assert store.run_counts(run) == {"error": 1}
+
+
+def test_first_title_kept_for_drift(tmp_path):
+    store = Store(tmp_path / "s.sqlite3")
+    for title in ["Celery docs", "Buy this domain"]:
+        store.record_result(store.start_run(), _result("https://c.test/", title=title))
+    status = store.link_status("https://c.test/")
+    assert (status.first_title, status.last_title) == ("Celery docs", "Buy this domain")
+
+
+def test_locations_recorded_once(tmp_path):
+    store = Store(tmp_path / "s.sqlite3")
+    loc = Location("content/catalog/projects.yaml", 3, "projects.html", "celery")
+    store.record_locations([("https://c.test/", [loc, loc])])
+    store.record_locations([("https://c.test/", [loc])])
+    assert store.locations("https://c.test/") == {"https://c.test/": [loc]}
+
+
+def _writer(path: str, start: int, count: int) -> None:
+    store = Store(path)
+    run = store.start_run()
+    for i in range(start, start + count):
+        store.record_result(run, _result(f"https://h{i}.test/", "ok"))
+
+
+def test_several_writer_processes(tmp_path):
+    path = str(tmp_path / "s.sqlite3")
+    Store(path).close()
+    procs = [multiprocessing.Process(target=_writer, args=(path, i * 200, 200)) for i in range(4)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    assert len(Store(path).link_statuses()) == 800
+
+
+def _endless_writer(path: str) -> None:
+    store = Store(path)
+    run = store.start_run()
+    i = 0
+    while True:
+        store.record_result(run, _result(f"https://k{i}.test/", "ok"))
+        i += 1
+
+
+def test_killed_writer_loses_nothing_recorded(tmp_path):
+    path = str(tmp_path / "s.sqlite3")
+    Store(path).close()
+    proc = multiprocessing.Process(target=_endless_writer, args=(path,))
+    proc.start()
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        time.sleep(0.2)
+        with sqlite3.connect(path) as db:
+            if db.execute("SELECT COUNT(*) FROM checks").fetchone()[0] >= 50:
+                break
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.join()
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        checks = db.execute("SELECT COUNT(*) FROM checks").fetchone()[0]
+        links = db.execute("SELECT COUNT(*) FROM links WHERE last_checked IS NOT NULL").fetchone()[0]
+    assert checks >= 50
+    # every committed check has its link row updated in the same transaction
+    assert checks == links
