@@ -10,7 +10,7 @@ BASE_STAMP := $(VENV)/.base-installed
 TEST_STAMP := $(VENV)/.test-installed
 
 .PHONY: help html serve publish clean test lint check-links github report fix-redirects \
-        scheduler worker beat bench venv
+        scheduler worker beat runs bench venv
 
 help:
 	@echo "make html          build the site into $(OUTPUT)/ (creates $(VENV) on first use)"
@@ -22,7 +22,8 @@ help:
 	@echo "make report        write the link-health report into var/reports/"
 	@echo "make fix-redirects rewrite permanently moved URLs in content/ (prints a diff)"
 	@echo "make scheduler     local Redis + Celery worker + beat, all in one"
-	@echo "make worker / beat Celery worker / beat against LINKCHECK_BROKER_URL"
+	@echo "make worker / beat Celery worker (QUEUES=celery,state) / beat against LINKCHECK_BROKER_URL"
+	@echo "make runs          progress of scheduled check runs (chunks done/total)"
 	@echo "make bench         run the benchmarks in benchmarks/"
 	@echo "make clean         remove $(OUTPUT)/ and caches"
 
@@ -75,11 +76,17 @@ fix-redirects: $(BASE_STAMP)
 scheduler: $(BASE_STAMP)
 	$(BIN)/python -m linkcheck scheduler
 
+# QUEUES=celery on check-only machines; the machine holding the store and the
+# site runs the `state` queue (README "Scheduled operation").
+QUEUES ?= celery,state
 worker: $(BASE_STAMP)
-	$(BIN)/celery -A linkcheck worker --loglevel=INFO -Q celery,state
+	$(BIN)/celery -A linkcheck worker --loglevel=INFO -Q $(QUEUES)
 
 beat: $(BASE_STAMP)
 	$(BIN)/celery -A linkcheck beat --loglevel=INFO
+
+runs: $(BASE_STAMP)
+	$(BIN)/python -m linkcheck runs
 
 bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/bench_linkcheck.py

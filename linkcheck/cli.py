@@ -15,7 +15,14 @@ import sys
 
 # Command modules, in the order `--help` lists them.
 COMMAND_MODULES: list[str] = [
+    "linkcheck.commands.check",
     "linkcheck.commands.status",
+    "linkcheck.commands.github",
+    "linkcheck.commands.report",
+    "linkcheck.commands.fix",
+    "linkcheck.commands.archive",
+    "linkcheck.commands.runs",
+    "linkcheck.commands.scheduler",
 ]
 
 
@@ -23,7 +30,16 @@ class UsageError(Exception):
     """Bad arguments or input: reported in one line, exit code 2."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _modules_for(argv: list[str] | None) -> list[str]:
+    """Only the named command's module when its name is the module's (``check`` ->
+    ``linkcheck.commands.check``): other commands import Celery, Redis and requests, which
+    cost every run ~20 MB and half a second of start-up. ``--help`` and unknown names get all."""
+    first = next((a for a in argv or [] if not a.startswith("-")), None)
+    module = f"linkcheck.commands.{first}"
+    return [module] if first and module in COMMAND_MODULES else COMMAND_MODULES
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m linkcheck",
         description="Link health and GitHub metadata for the task-queue catalog.",
@@ -31,13 +47,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for name in COMMAND_MODULES:
+    for name in _modules_for(argv):
         importlib.import_module(name).register(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(sys.argv[1:] if argv is None else argv)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help

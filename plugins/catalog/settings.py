@@ -1,0 +1,26 @@
+"""The plugin's one settings dict, ``CATALOG`` in pelicanconf.py, with defaults."""
+
+from __future__ import annotations
+
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    # Folder holding catalog/<section>.yaml; None means Pelican's PATH (content/).
+    "content_dir": None,
+    # Template rendered in place of each [catalog:SECTION] marker paragraph.
+    "list_template": "partials/catalog_list.html",
+    # Output path of sitemap.xml, or None; needs an absolute SITEURL (publishconf.py).
+    "sitemap": None,
+    # Output path of an Atom feed of the site's pages, or None; needs an absolute SITEURL.
+    "feed": None,
+    # Treat catalog warnings (plain http:// ...) as errors that stop the build.
+    "warnings_fatal": False,
+}
+
+
+def catalog_settings(pelican_settings: dict[str, Any]) -> dict[str, Any]:
+    given = pelican_settings.get("CATALOG") or {}
+    unknown = sorted(set(given) - set(DEFAULTS))
+    if unknown:
+        raise ValueError(f"CATALOG setting has unknown keys {unknown}; known: {sorted(DEFAULTS)}")
+    return {**DEFAULTS, **given}

@@ -1,0 +1,125 @@
+"""Store rows shaped for templates: formatted figures, ages relative to the build (no Pelican here).
+
+Everything in a row came from GitHub and is untrusted: values are type-checked
+here and escaped by the templates; URLs are only kept when they are http(s).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+DAY = 86400.0
+UNITS = ((365 * DAY, "year"), (30 * DAY, "month"), (DAY, "day"), (3600.0, "hour"), (60.0, "minute"))
+
+
+def parse_time(value: Any) -> float | None:
+    """Unix time of an ISO 8601 timestamp as GitHub writes them ("2024-05-01T12:00:00Z")."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.UTC)
+    return parsed.timestamp()
+
+
+def iso(ts: float) -> str:
+    return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def date(ts: float) -> str:
+    return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%d")
+
+
+def ago(ts: float, now: float) -> str:
+    """ "3 months ago" from the build time ``now``; a timestamp in the future reads "just now"."""
+    seconds = now - ts
+    if seconds < 60:
+        return "just now"
+    for size, unit in UNITS:
+        if seconds >= size:
+            count = int(seconds // size)
+            return f"{count} {unit}{'' if count == 1 else 's'} ago"
+    return "just now"
+
+
+def thousands(value: int | None) -> str | None:
+    return None if value is None else f"{value:,}"
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _text(value: Any, limit: int | None = None) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    value = " ".join(value.split())
+    if limit and len(value) > limit:
+        value = value[: limit - 1].rstrip() + "…"
+    return value
+
+
+def _web_url(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.startswith(("https://", "http://")) else None
+
+
+def _moment(value: Any, now: float) -> dict[str, str] | None:
+    ts = parse_time(value)
+    if ts is None:
+        return None
+    return {"iso": iso(ts), "date": date(ts), "ago": ago(ts, now), "ts": str(int(ts))}
+
+
+def figures(row: dict[str, Any], now: float, *, inactive_days: float = 365,
+            description_chars: int = 200) -> dict[str, Any]:
+    """What ``partials/github.html`` shows for one stored repository."""
+    data = row.get("data") or {}
+    pushed = _moment(data.get("pushed_at"), now)
+    released = _moment(data.get("release_published_at"), now)
+    stars = _int(data.get("stars"))
+    forks = _int(data.get("forks"))
+    issues = _int(data.get("open_issues"))
+    pushed_ts = parse_time(data.get("pushed_at"))
+    return {
+        "repo": row.get("repo"),
+        "state": row.get("state"),
+        "missing": row.get("state") == "missing",
+        "renamed_to": _text(row.get("renamed_to")),
+        "stars": stars,
+        "stars_text": thousands(stars),
+        "forks": forks,
+        "forks_text": thousands(forks),
+        "open_issues": issues,
+        "open_issues_text": thousands(issues),
+        "pushed": pushed,
+        "release_tag": _text(data.get("release_tag"), 60),
+        "released": released,
+        "license": _text(data.get("license"), 60),
+        "language": _text(data.get("language"), 60),
+        "description": _text(data.get("description"), description_chars),
+        "homepage": _web_url(data.get("homepage")),
+        "archived": data.get("archived") is True,
+        "inactive": pushed_ts is not None and now - pushed_ts > inactive_days * DAY,
+        "fetched": _moment(iso(row["fetched_at"]), now) if row.get("fetched_at") else None,
+        # for sorting: no data sorts last
+        "sort_stars": stars if stars is not None else -1,
+        "sort_pushed": int(pushed_ts) if pushed_ts is not None else 0,
+    }
+
+
+def by_stars(entries: Iterable[Any]) -> list[Any]:
+    """The projects page's default order: most stars first; no figures last, in catalog order."""
+    ranked = list(enumerate(entries))
+
+    def key(item: tuple[int, Any]) -> tuple[int, int]:
+        index, entry = item
+        github = getattr(entry, "github", None)
+        stars = github.get("stars") if isinstance(github, dict) else None
+        return (-stars if isinstance(stars, int) else 1, index)
+
+    return [entry for _, entry in sorted(ranked, key=key)]

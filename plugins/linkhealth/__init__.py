@@ -1,0 +1,110 @@
+"""Pelican plugin: link health from the checker's store, read at build time.
+
+- ``entry.health`` for every catalog entry (via the catalog plugin's
+  ``catalog_loaded`` signal); the theme's ``partials/link_status.html`` shows it.
+- Broken external links in written pages get a "broken link" marker with an
+  icon and, where the archive has a snapshot, an "archived copy" link.
+- A link-health page (``LINKHEALTH['page']``): totals, broken/moved/blocked
+  tables with locations and fixes, a history chart (inline SVG), per-host stats.
+
+The build never touches the network: it only reads the SQLite store (archive
+snapshots are looked up by ``python -m linkcheck archive``, not here). No
+store yet means no data: entries say "not checked yet". Settings: one
+``LINKHEALTH`` dict, see ``settings.py``.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from blinker import signal
+from pelican import signals
+
+from linkcheck.settings import Settings
+
+from .annotate import annotate_html
+from .data import HealthData
+from .generator import LinkHealthGenerator
+from .settings import linkhealth_settings
+
+__all__ = ["register"]
+
+logger = logging.getLogger(__name__)
+
+# The catalog plugin's signal, by name: blinker returns the same object.
+catalog_loaded = signal("catalog_loaded")
+
+
+class _Build:
+    """State of the current build; reset by each Pelican ``initialized``."""
+
+    options: dict[str, Any] = {}
+    data: HealthData | None = None
+    output_path: Path | None = None
+
+
+def _resolve(pelican_settings: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
+    env = Settings.from_env()
+    store_path = Path(options["store_path"] or env.store_path)
+    if not store_path.is_absolute():
+        # relative to the folder holding content/ (the project root), like pelicanconf paths
+        store_path = Path(pelican_settings["PATH"]).parent / store_path
+    return {
+        "store_path": store_path,
+        "broken_after_runs": options["broken_after_runs"] or env.broken_after_runs,
+        "broken_after_hours": (options["broken_after_hours"]
+                               if options["broken_after_hours"] is not None else env.broken_after_hours),
+    }
+
+
+def initialized(pelican: Any) -> None:
+    options = linkhealth_settings(pelican.settings)
+    where = _resolve(pelican.settings, options)
+    _Build.options = options
+    _Build.output_path = Path(pelican.output_path)
+    _Build.data = HealthData.load(
+        where["store_path"],
+        broken_after_runs=where["broken_after_runs"],
+        broken_after_hours=where["broken_after_hours"],
+        history_runs=options["history_runs"],
+    )
+    if _Build.data is None:
+        logger.info("linkhealth: no store at %s yet; links show as not checked", where["store_path"])
+    else:
+        logger.info("linkhealth: %d checked links, %d broken for readers",
+                    len(_Build.data.links), len(_Build.data.by_state("broken")))
+    LinkHealthGenerator.data = _Build.data
+    LinkHealthGenerator.options = options
+
+
+def attach_entry_health(catalog: Any, settings: Any = None, **_: Any) -> None:
+    data = _Build.data
+    for entry in getattr(catalog, "entries", []):
+        entry.health = data.health(entry.url) if data else None
+
+
+def annotate_written(path: str, context: Any = None) -> None:
+    data = _Build.data
+    if data is None or not _Build.options.get("annotate", True) or not str(path).endswith(".html"):
+        return
+    target = Path(path)
+    page = _Build.options.get("page")
+    if page and _Build.output_path and target.resolve() == (_Build.output_path / page).resolve():
+        return  # the link-health page states each link's health itself
+    text = target.read_text(encoding="utf-8")
+    new, marked = annotate_html(text, data.health)
+    if marked:
+        target.write_text(new, encoding="utf-8")
+
+
+def _get_generators(_pelican: Any) -> type[LinkHealthGenerator]:
+    return LinkHealthGenerator
+
+
+def register() -> None:
+    signals.initialized.connect(initialized)
+    signals.get_generators.connect(_get_generators)
+    signals.content_written.connect(annotate_written)
+    catalog_loaded.connect(attach_entry_health)

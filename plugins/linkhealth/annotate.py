@@ -1,0 +1,64 @@
+"""Mark broken external links inside a written HTML page.
+
+Works on the page text (no re-serialisation, so the theme's markup is kept
+byte for byte): after each ``<a href="URL">…</a>`` whose URL is broken for
+readers it inserts a marker with an icon and the words "broken link" (never
+colour alone) and, when the archive has a snapshot, an "archived copy" link.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from typing import Any
+
+ANCHOR_RE = re.compile(r"<a\b(?P<attrs>[^>]*)>(?P<body>.*?)</a>", re.S | re.I)
+HREF_RE = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+# Anchors the plugin or theme wrote itself (archive links, the link-health tables).
+SKIP_ATTR = "data-linkhealth"
+
+ICON = (
+    '<svg class="link-health-icon" aria-hidden="true" focusable="false" width="14" height="14" '
+    'viewBox="0 0 16 16"><path d="M8 1.5 15 14.5H1Z" fill="none" stroke="currentColor" '
+    'stroke-width="1.6" stroke-linejoin="round"/><path d="M8 6v4.2M8 11.8v1.4" '
+    'stroke="currentColor" stroke-width="1.6"/></svg>'
+)
+
+
+def marker(health: dict[str, Any]) -> str:
+    """HTML after a broken link. Every value is escaped: URLs came from outside."""
+    since = f' title="failing since {html.escape(health["failing_since"])}"' if health.get(
+        "failing_since") else ""
+    out = (f' <span class="link-health link-health-broken" {SKIP_ATTR}="mark"{since}>'
+           f"{ICON} broken link</span>")
+    if health.get("archive_url"):
+        out += (f' <a class="link-health-archive" {SKIP_ATTR}="archive" rel="nofollow noopener" '
+                f'href="{html.escape(health["archive_url"], quote=True)}">archived copy</a>')
+    return out
+
+
+def annotate_html(text: str, lookup: Callable[[str], dict[str, Any] | None]) -> tuple[str, int]:
+    """Return the page with broken links marked, and how many were marked."""
+    marked = 0
+
+    def one(m: re.Match[str]) -> str:
+        nonlocal marked
+        attrs = m.group("attrs")
+        if SKIP_ATTR in attrs:
+            return m.group(0)
+        found = HREF_RE.search(attrs)
+        if not found:
+            return m.group(0)
+        url = html.unescape(found.group(1) if found.group(1) is not None else found.group(2))
+        if not url.lower().startswith(("http://", "https://")):
+            return m.group(0)
+        health = lookup(url)
+        if not health or not health.get("broken"):
+            return m.group(0)  # ok, moved, blocked, unconfirmed or unchecked: no alarm
+        if text.startswith(f" <span class=\"link-health link-health-broken\" {SKIP_ATTR}", m.end()):
+            return m.group(0)  # already marked (a page written twice)
+        marked += 1
+        return f'<a{attrs} data-link-state="broken">{m.group("body")}</a>{marker(health)}'
+
+    return ANCHOR_RE.sub(one, text), marked

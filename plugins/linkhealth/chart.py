@@ -1,0 +1,91 @@
+"""The link-health history chart: ok/warn/error counts per run as inline SVG.
+
+No JavaScript and no external requests. Series differ by line pattern and
+point shape as well as colour, and the SVG carries a title and description;
+the page also shows the same numbers as a table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+from typing import Any
+
+SERIES = (  # verdict, label, colour, dash pattern, point shape
+    ("ok", "ok", "#2e7d32", "", "circle"),
+    ("warn", "warn", "#b26a00", "6 3", "square"),
+    ("error", "error", "#c62828", "2 2", "triangle"),
+)
+WIDTH, HEIGHT = 640, 240
+LEFT, RIGHT, TOP, BOTTOM = 44, 16, 16, 56
+
+
+def _point(shape: str, x: float, y: float, colour: str) -> str:
+    if shape == "circle":
+        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}"/>'
+    if shape == "square":
+        return f'<rect x="{x - 3.5:.1f}" y="{y - 3.5:.1f}" width="7" height="7" fill="{colour}"/>'
+    return (f'<path d="M{x:.1f} {y - 4.5:.1f}L{x + 4.5:.1f} {y + 3.5:.1f}L{x - 4.5:.1f} {y + 3.5:.1f}Z" '
+            f'fill="{colour}"/>')
+
+
+def _date(ts: float, with_time: bool = False) -> str:
+    return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%m-%d %H:%M" if with_time else "%m-%d")
+
+
+def history_svg(history: list[dict[str, Any]]) -> str:
+    """SVG markup for ``history`` (oldest first: run, started_at, ok, warn, error)."""
+    title = "Link check history: ok, warn and error counts per run"
+    if not history:
+        return ""
+    top = max(max(h[v] for v, *_ in SERIES) for h in history) or 1
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    n = len(history)
+
+    def x(i: int) -> float:
+        return LEFT + (plot_w * i / (n - 1) if n > 1 else plot_w / 2)
+
+    def y(v: int) -> float:
+        return TOP + plot_h * (1 - v / top)
+
+    last = history[-1]
+    desc = (f"{n} run(s) from {_date(history[0]['started_at'])} to {_date(last['started_at'])}; "
+            f"latest run: {last['ok']} ok, {last['warn']} warn, {last['error']} error.")
+    parts = [
+        f'<svg class="link-health-chart" xmlns="http://www.w3.org/2000/svg" role="img" '
+        f'viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" aria-labelledby="lh-chart-title lh-chart-desc">',
+        f'<title id="lh-chart-title">{escape(title)}</title>',
+        f'<desc id="lh-chart-desc">{escape(desc)}</desc>',
+        # axes and a few gridlines in the text colour so dark mode works
+        f'<g stroke="currentColor" stroke-opacity="0.35" fill="none">'
+        f'<path d="M{LEFT} {TOP}V{TOP + plot_h}H{LEFT + plot_w}"/></g>',
+    ]
+    for value in sorted({0, round(top / 2), top}):
+        parts.append(f'<text x="{LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end" font-size="11" '
+                     f'fill="currentColor">{value}</text>')
+    # runs within two days are told apart by time of day
+    with_time = history[-1]["started_at"] - history[0]["started_at"] < 2 * 86400
+    step = max(1, n // (5 if with_time else 8))  # few enough labels not to overlap
+    for i in range(0, n, step):
+        label = _date(history[i]["started_at"], with_time)
+        parts.append(f'<text x="{x(i):.1f}" y="{TOP + plot_h + 16}" text-anchor="middle" '
+                     f'font-size="11" fill="currentColor">{label}</text>')
+    for key, _label, colour, dash, shape in SERIES:
+        pts = " ".join(f"{x(i):.1f},{y(h[key]):.1f}" for i, h in enumerate(history))
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        parts.append(f'<g class="series-{key}"><polyline points="{pts}" fill="none" stroke="{colour}" '
+                     f'stroke-width="2"{dash_attr}/>')
+        parts += [_point(shape, x(i), y(h[key]), colour) for i, h in enumerate(history)]
+        parts.append("</g>")
+    # legend: shape + pattern + word
+    lx = LEFT
+    ly = HEIGHT - 14
+    for _key, label, colour, dash, shape in SERIES:
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        parts.append(f'<line x1="{lx}" y1="{ly}" x2="{lx + 24}" y2="{ly}" stroke="{colour}" '
+                     f'stroke-width="2"{dash_attr}/>' + _point(shape, lx + 12, ly, colour))
+        parts.append(f'<text x="{lx + 30}" y="{ly + 4}" font-size="12" fill="currentColor">'
+                     f'{escape(label)}</text>')
+        lx += 90
+    parts.append("</svg>")
+    return "\n".join(parts)

@@ -1,0 +1,170 @@
+"""A read-only snapshot of the link store, shaped for templates (no Pelican here).
+
+Read once per build. Decides what readers are told: only links broken by the
+store's rule (N consecutive failed runs over T hours) raise an alarm; a failure
+not yet confirmed, a link blocked for robots and an unchecked link do not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from linkcheck.fix import is_permanent_move, target_url
+from linkcheck.problems import host_of, host_stats, is_blocked, suggest_fix
+from linkcheck.store import LinkStatus, Store
+
+# What a reader sees per state; wording avoids alarm where none is due.
+READER_LABELS = {
+    "ok": "works",
+    "moved": "works (moved to a new address)",
+    "broken": "broken",
+    "unconfirmed": "being rechecked",  # one failure is not news: say nothing alarming yet
+    "blocked": "not checkable automatically",
+}
+
+
+def human_time(ts: float | None) -> str | None:
+    if ts is None:
+        return None
+    return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def iso_time(ts: float | None) -> str | None:
+    if ts is None:
+        return None
+    return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class LinkInfo:
+    url: str
+    state: str  # ok | moved | broken | unconfirmed | blocked
+    verdict: str
+    reason: str
+    status: int | None
+    message: str
+    final_url: str | None
+    new_url: str | None  # where a permanent move leads (fragment kept)
+    last_checked: float
+    failing_since: float | None
+    consecutive_failures: int
+    archive_url: str | None
+    suggested_fix: str
+    locations: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def host(self) -> str:
+        return host_of(self.url)
+
+    def as_health(self) -> dict[str, Any]:
+        """The ``entry.health`` dict the theme's link_status partial renders."""
+        return {
+            "url": self.url,
+            "state": self.state,
+            "label": READER_LABELS[self.state],
+            "broken": self.state == "broken",
+            "verdict": self.verdict,
+            "new_url": self.new_url,
+            "archive_url": self.archive_url if self.state == "broken" else None,
+            "last_checked": human_time(self.last_checked),
+            "last_checked_iso": iso_time(self.last_checked),
+            "failing_since": human_time(self.failing_since) if self.state == "broken" else None,
+        }
+
+
+def reader_state(s: LinkStatus) -> str:
+    if s.broken:
+        return "broken"
+    if s.verdict == "error":
+        return "unconfirmed"
+    if is_blocked(s.reason):
+        return "blocked"
+    if is_permanent_move(s.verdict, s.reason, s.final_url):
+        return "moved"
+    return "ok"
+
+
+def _safe_http(url: str | None) -> str | None:
+    """Only http(s) URLs from the store may become links in the site."""
+    if url and url.lower().startswith(("http://", "https://")):
+        return url
+    return None
+
+
+@dataclass
+class HealthData:
+    links: dict[str, LinkInfo]
+    history: list[dict[str, Any]]  # oldest first: {"run", "started_at", "ok", "warn", "error"}
+    generated_at: float
+
+    @classmethod
+    def load(
+        cls,
+        store_path: str | Path,
+        *,
+        broken_after_runs: int,
+        broken_after_hours: float,
+        history_runs: int = 60,
+        now: float | None = None,
+    ) -> HealthData | None:
+        """None when there is no store yet (a fresh clone builds fine without one)."""
+        path = Path(store_path)
+        if not path.is_file():
+            return None
+        now = time.time() if now is None else now
+        with Store(path, broken_after_runs=broken_after_runs,
+                   broken_after_hours=broken_after_hours) as store:
+            statuses = store.link_statuses(now=now)
+            locations = store.locations()
+            archives = store.archive_lookups()
+            runs = [r for r in store.runs("check") if r["status"] != "offline"]
+            history = []
+            for run in runs:
+                counts = store.run_counts(run["id"])
+                if counts:
+                    history.append({"run": run["id"], "started_at": run["started_at"],
+                                    **{v: counts.get(v, 0) for v in ("ok", "warn", "error")}})
+        links: dict[str, LinkInfo] = {}
+        for url, s in statuses.items():
+            if s.last_checked is None or s.verdict is None:
+                continue  # never checked: no health, the theme says "not checked yet"
+            new_url = target_url(url, s.final_url) if is_permanent_move(
+                s.verdict, s.reason, s.final_url) and s.final_url else None
+            links[url] = LinkInfo(
+                url=url, state=reader_state(s), verdict=s.verdict, reason=s.reason or "",
+                status=s.status, message=s.message or "", final_url=s.final_url,
+                new_url=_safe_http(new_url), last_checked=s.last_checked,
+                failing_since=s.failing_since, consecutive_failures=s.consecutive_failures,
+                archive_url=_safe_http((archives.get(url) or {}).get("snapshot_url")),
+                suggested_fix=suggest_fix(url, s.verdict, s.reason, s.status, s.final_url),
+                locations=[{"source": loc.source, "line": loc.line, "page": loc.page,
+                            "entry": loc.entry} for loc in locations.get(url, [])],
+            )
+        return cls(links=links, history=history[-history_runs:] if history_runs else history,
+                   generated_at=now)
+
+    # ---------------------------------------------------------- lookups
+    def health(self, url: str) -> dict[str, Any] | None:
+        info = self.links.get(url)
+        return info.as_health() if info else None
+
+    def by_state(self, state: str) -> list[LinkInfo]:
+        return sorted((i for i in self.links.values() if i.state == state), key=lambda i: i.url)
+
+    @property
+    def totals(self) -> dict[str, int]:
+        counted = Counter(i.verdict for i in self.links.values())
+        return {v: counted.get(v, 0) for v in ("ok", "warn", "error")}
+
+    @property
+    def hosts(self) -> list[dict[str, Any]]:
+        return host_stats({u: i.verdict for u, i in self.links.items()})
+
+    @property
+    def last_checked(self) -> str | None:
+        return human_time(max((i.last_checked for i in self.links.values()), default=None))

@@ -1,0 +1,35 @@
+"""Engine API: invalid input never raises, one result per URL, on_result as results come."""
+
+from __future__ import annotations
+
+import asyncio
+
+from linkcheck.check import check_urls
+from linkcheck.types import Result
+from tests.engine.conftest import fast_options
+from tests.support.fakeweb import HITS, serve_sites, site, static
+
+
+def test_invalid_and_non_http_urls_give_error_results(run):
+    urls = ["mailto:someone@example.org", "ftp://ftp.example.org/x", "http://", "http://exa mple.org/",
+            "https://[::1/", "javascript:alert(1)", "not a url"]
+    results = run(urls)
+    assert [r.url for r in results] == urls
+    reasons = [r.reason for r in results]
+    assert reasons == ["unsupported_scheme", "unsupported_scheme", "invalid_url", "invalid_url",
+                       "invalid_url", "unsupported_scheme", "unsupported_scheme"]
+    assert all(r.verdict == "error" and r.message for r in results)
+
+
+def test_on_result_called_once_per_url_and_fragments_share_a_fetch():
+    app = site({"/a": static("A", '<p id="x">x</p>'), "/b": static("B")})
+    seen: list[Result] = []
+    with serve_sites(app) as (url,):
+        urls = [url + "/a", url + "/a#x", url + "/a#y", url + "/b", "gopher://old/"]
+        results = asyncio.run(check_urls(urls, fast_options(), on_result=seen.append))
+    assert sorted(r.url for r in seen) == sorted(urls)
+    assert [r.url for r in results] == urls
+    assert [r.reason for r in results] == ["ok", "ok", "anchor_missing", "ok", "unsupported_scheme"]
+    assert len([h for h in app[HITS] if h.path == "/a"]) == 1
+    assert all(r.checked_at > 0 for r in results)
+    assert Result.from_json(results[2].to_json()) == results[2]

@@ -1,0 +1,110 @@
+"""Transient failures are retried with backoff; Retry-After is honoured, with a cap."""
+
+from __future__ import annotations
+
+import time
+from email.utils import formatdate
+
+import pytest
+from aiohttp import web
+
+from linkcheck.retry import backoff_delay, parse_retry_after, retry_delay
+from tests.support.fakeweb import HITS, page, serve_sites, site
+
+
+def flaky(code: int, failures: int, **headers: str):
+    seen = {"n": 0}
+
+    async def handler(request: web.Request) -> web.Response:
+        seen["n"] += 1
+        if seen["n"] <= failures:
+            return web.Response(status=code, text="try later", headers=headers)
+        return page("Recovered")
+
+    return handler
+
+
+@pytest.mark.parametrize("code", [429, 503, 502, 504, 408])
+def test_transient_status_recovers_to_ok(run_one, code):
+    app = site({"/p": flaky(code, 2)})
+    with serve_sites(app) as (url,):
+        r = run_one(url + "/p", retries=3)
+    assert (r.verdict, r.reason, r.status) == ("ok", "ok", 200)
+    assert r.attempts >= 3
+
+
+def test_persistent_503_is_error_after_retries(run_one):
+    app = site({"/p": flaky(503, 100)})
+    with serve_sites(app) as (url,):
+        r = run_one(url + "/p", retries=2)
+    assert (r.verdict, r.reason, r.status) == ("error", "server_error", 503)
+    # HEAD: 1 + 2 retries, then GET: 1 + 2 retries
+    assert len([h for h in app[HITS] if h.path == "/p"]) == 6
+
+
+def test_persistent_429_is_a_warning_not_broken(run_one):
+    app = site({"/p": flaky(429, 100)})
+    with serve_sites(app) as (url,):
+        r = run_one(url + "/p", retries=1)
+    assert (r.verdict, r.reason) == ("warn", "rate_limited")
+
+
+def test_retry_after_seconds_is_honoured(run_one):
+    app = site({"/p": flaky(429, 1, **{"Retry-After": "1"})})
+    with serve_sites(app) as (url,):
+        r = run_one(url + "/p", retries=2, retry_after_cap=5.0)
+    hits = [h.at for h in app[HITS] if h.path == "/p"]
+    assert (r.verdict, r.reason) == ("ok", "ok")
+    assert hits[1] - hits[0] >= 0.95
+
+
+def test_retry_after_http_date_is_honoured_and_capped(run_one):
+    # the server asks for an hour; the cap (0.3 s here) wins
+    app = site({"/p": flaky(503, 1, **{"Retry-After": formatdate(time.time() + 3600, usegmt=True)})})
+    with serve_sites(app) as (url,):
+        started = time.monotonic()
+        r = run_one(url + "/p", retries=2, retry_after_cap=0.3)
+        took = time.monotonic() - started
+    hits = [h.at for h in app[HITS] if h.path == "/p"]
+    assert (r.verdict, r.reason) == ("ok", "ok")
+    assert 0.28 <= hits[1] - hits[0] < 1.5
+    assert took < 2.0
+
+
+def test_retry_after_parsing():
+    now = 1_700_000_000.0
+    assert parse_retry_after("120") == 120.0
+    assert parse_retry_after(formatdate(now + 30, usegmt=True), now=now) == pytest.approx(30, abs=1)
+    assert parse_retry_after(formatdate(now - 30, usegmt=True), now=now) == 0.0
+    assert parse_retry_after("soon") is None
+    assert retry_delay(0, "9999", base=0.1, cap=1, retry_after_cap=60) == 60
+
+
+def test_backoff_grows_with_jitter():
+    import random
+
+    rng = random.Random(1)
+    delays = [[backoff_delay(a, 0.5, 8.0, rng) for a in range(6)] for _ in range(50)]
+    for attempt in range(6):
+        ceiling = min(8.0, 0.5 * 2**attempt)
+        values = [row[attempt] for row in delays]
+        assert all(ceiling / 2 <= v <= ceiling for v in values)
+        assert len(set(values)) > 40  # jittered, not lockstep
+
+
+def test_connection_resets_are_retried_and_recover(run_one):
+    seen = {"n": 0}
+
+    async def resets_twice(request: web.Request) -> web.StreamResponse:
+        seen["n"] += 1
+        if seen["n"] <= 2:
+            assert request.transport is not None
+            request.transport.abort()  # RST mid-request: no status line at all
+            return web.Response()
+        return page("Recovered")
+
+    app = site({"/p": resets_twice})
+    with serve_sites(app) as (url,):
+        r = run_one(url + "/p", retries=3)
+    assert (r.verdict, r.reason, r.status) == ("ok", "ok", 200)
+    assert seen["n"] >= 3

@@ -1,0 +1,45 @@
+"""Template figures from stored rows: ages relative to the build, separators, badges, order."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from plugins.github_data.figures import ago, by_stars, figures
+
+DAY = 86400
+NOW = 1_800_000_000.0
+
+
+def test_relative_ages():
+    assert ago(NOW - 30, NOW) == "just now"
+    assert ago(NOW + 3600, NOW) == "just now"  # clock skew never reads as the future
+    assert ago(NOW - 60, NOW) == "1 minute ago"
+    assert ago(NOW - 5 * 3600, NOW) == "5 hours ago"
+    assert ago(NOW - DAY, NOW) == "1 day ago"
+    assert ago(NOW - 95 * DAY, NOW) == "3 months ago"
+    assert ago(NOW - 800 * DAY, NOW) == "2 years ago"
+
+
+def test_figures_from_row_with_untrusted_values():
+    row = {
+        "repo": "a/b", "state": "ok", "renamed_to": None, "fetched_at": NOW - DAY,
+        "data": {"stars": 1234567, "forks": "12", "pushed_at": "2020-01-01T00:00:00Z",
+                 "homepage": "javascript:alert(1)", "description": "x" * 500, "archived": "yes"},
+    }
+    f = figures(row, NOW, description_chars=100)
+    assert f["stars_text"] == "1,234,567"
+    assert f["forks"] is None  # a string where a number belongs is dropped, not shown
+    assert f["homepage"] is None
+    assert len(f["description"]) == 100 and f["description"].endswith("…")
+    assert f["archived"] is False and f["inactive"] is True
+    assert f["pushed"]["iso"] == "2020-01-01T00:00:00Z" and f["pushed"]["date"] == "2020-01-01"
+    assert f["fetched"]["ago"] == "1 day ago"
+    assert f["released"] is None
+
+
+def test_default_order_most_stars_first_unknown_last_in_catalog_order():
+    entries = [SimpleNamespace(name=n, github=g) for n, g in [
+        ("none1", None), ("ten", {"stars": 10}), ("nostars", {"stars": None}),
+        ("thousand", {"stars": 1000}), ("none2", None),
+    ]]
+    assert [e.name for e in by_stars(entries)] == ["thousand", "ten", "none1", "nostars", "none2"]

@@ -1,0 +1,124 @@
+"""The built projects page: GitHub figures from the store, escaped, sorted, never the token."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from linkcheck.github import refresh
+from linkcheck.store import Store
+from tests.site.helpers import build
+
+from .conftest import TOKEN
+
+DAY = 86400
+NOW = time.time()
+
+PROJECTS = """\
+- name: Small Queue
+  url: https://small.example/
+  repo: https://github.com/org/small
+  description: Few stars.
+- name: Big Queue
+  url: https://big.example/
+  repo: https://github.com/org/big
+  description: Many stars.
+- name: Fresh Queue
+  url: https://fresh.example/
+  repo: https://github.com/org/fresh
+  description: Never fetched.
+- name: Gone Queue
+  url: https://gone.example/
+  repo: https://github.com/org/gone
+  description: Deleted upstream.
+"""
+
+
+def _iso(ts: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
+
+
+def _content(root: Path) -> Path:
+    content = root / "content"
+    (content / "catalog").mkdir(parents=True)
+    (content / "pages").mkdir()
+    (content / "catalog" / "projects.yaml").write_text(PROJECTS)
+    (content / "pages" / "projects.md").write_text(
+        "Title: Projects\nslug: projects\n\nThe projects.\n\n[catalog:projects]\n")
+    return content
+
+
+@pytest.fixture
+def built(tmp_path, fake, make_settings):
+    fake.add_repo("org/small", stargazers_count=7, pushed_at=_iso(NOW - 400 * DAY), archived=True,
+                  description='<script>alert("x")</script><b>bold</b>')
+    fake.add_repo("org/big", stargazers_count=1234567, pushed_at=_iso(NOW - 95 * DAY), release="v2.3.4")
+    settings = make_settings(token=TOKEN)
+    with Store(settings.store_path) as store:
+        summary = refresh(settings, store, repos=["org/small", "org/big", "org/gone"])
+    assert summary.missing == ["org/gone"]
+    out = build(_content(tmp_path), tmp_path / "output",
+                GITHUB_DATA={"store": str(settings.store_path), "now": NOW},
+                LINKHEALTH={"store_path": str(tmp_path / "no-links.sqlite3")})
+    return out, settings
+
+
+def _entries(out: Path) -> dict[str, BeautifulSoup]:
+    page = BeautifulSoup((out / "projects.html").read_text(), "html.parser")
+    return {li["id"]: li for li in page.select("ul[data-github-sort] > li")}
+
+
+def test_projects_show_figures_badges_and_dates(built):
+    out, _ = built
+    entries = _entries(out)
+    big = entries["entry-big-queue"].select_one(".github")
+    assert big["data-stars"] == "1234567"
+    assert "1,234,567 stars" in big.get_text()
+    pushed = big.select_one(".gh-pushed time")
+    assert pushed.get_text() == "3 months ago"
+    assert pushed["datetime"] == _iso(NOW - 95 * DAY)
+    assert pushed["title"] == _iso(NOW - 95 * DAY)[:10]
+    assert "latest release v2.3.4" in big.get_text()
+    assert "license MIT" in big.get_text()
+    assert big.select_one(".gh-fetched time")["datetime"][:10] == _iso(time.time())[:10]
+    assert not big.select(".gh-badge")
+
+    small = entries["entry-small-queue"].select_one(".github")
+    badges = [b.get_text() for b in small.select(".gh-badge")]
+    assert badges == ["archived", "inactive"]
+    assert small.select_one(".gh-pushed time").get_text() == "1 year ago"
+
+    assert entries["entry-fresh-queue"].select_one(".github").get_text() == "GitHub: not fetched yet"
+    assert "repository not found" in entries["entry-gone-queue"].select_one(".github").get_text()
+
+
+def test_default_order_is_by_stars_without_javascript(built):
+    out, _ = built
+    assert list(_entries(out)) == ["entry-big-queue", "entry-small-queue", "entry-fresh-queue",
+                                   "entry-gone-queue"]
+    html = (out / "projects.html").read_text()
+    assert "js/github-sort.js" in html
+    assert (out / "theme" / "js" / "github-sort.js").exists()
+
+
+def test_github_description_is_escaped(built):
+    out, _ = built
+    html = (out / "projects.html").read_text()
+    assert "<script>alert" not in html and "<b>bold</b>" not in html
+    assert "&lt;script&gt;alert(" in html
+    small = _entries(out)["entry-small-queue"]
+    assert small.select_one(".gh-description").get_text() == \
+        'On GitHub: “<script>alert("x")</script><b>bold</b>”'
+    assert not small.select("script") and not small.select("b")
+
+
+def test_token_never_reaches_the_site_or_store(built):
+    out, settings = built
+    for path in out.rglob("*"):
+        if path.is_file():
+            assert TOKEN.encode() not in path.read_bytes(), path
+    for path in settings.store_path.parent.glob("*.sqlite3*"):
+        assert TOKEN.encode() not in path.read_bytes()

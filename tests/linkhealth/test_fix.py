@@ -1,0 +1,118 @@
+"""`fix --redirects` on a copy of content checked for real: exactly the expected diff."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from linkcheck.fix import fix_redirects
+from linkcheck.runner import run_check
+from linkcheck.store import Store
+
+from .conftest import make_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+GUIDE = """Title: Guide
+Slug: guide
+
+Read [the old docs]({B}/old) or <{B}/old#top>.
+Keep {B}/older and [fine]({B}/ok) as they are.
+Temporary moves stay: [temp]({B}/temp).
+"""
+
+PROJECTS = """# Projects for the fix test. Comments and quoting must survive.
+- name: Old Project  # moved for good
+  url: "{B}/old"
+  description: >-
+    Moved; see also [the later page]({B}/later).
+
+- name: Fine
+  url: {B}/ok
+  description: Stays as it is.
+"""
+
+# {SP}: the single space difflib writes for an unchanged blank line
+EXPECTED_DIFF = """--- a/content/catalog/projects.yaml
++++ b/content/catalog/projects.yaml
+@@ -1,8 +1,8 @@
+ # Projects for the fix test. Comments and quoting must survive.
+ - name: Old Project  # moved for good
+-  url: "{B}/old"
++  url: "{B}/new"
+   description: >-
+-    Moved; see also [the later page]({B}/later).
++    Moved; see also [the later page]({B}/new).
+{SP}
+ - name: Fine
+   url: {B}/ok
+--- a/content/pages/guide.md
++++ b/content/pages/guide.md
+@@ -1,6 +1,6 @@
+ Title: Guide
+ Slug: guide
+{SP}
+-Read [the old docs]({B}/old) or <{B}/old#top>.
++Read [the old docs]({B}/new) or <{B}/new#top>.
+ Keep {B}/older and [fine]({B}/ok) as they are.
+ Temporary moves stay: [temp]({B}/temp).
+"""
+
+
+@pytest.fixture(scope="module")
+def checked_content(tmp_path_factory, fake_web):
+    web_, base = fake_web
+    root = tmp_path_factory.mktemp("fix")
+    content = root / "content"
+    (content / "pages").mkdir(parents=True)
+    (content / "catalog").mkdir()
+    (content / "pages" / "guide.md").write_text(GUIDE.format(B=base), encoding="utf-8")
+    (content / "catalog" / "projects.yaml").write_text(PROJECTS.format(B=base), encoding="utf-8")
+    settings = make_settings(root)
+    web_.phase = 2  # /later has moved too
+    try:
+        with Store.from_settings(settings) as store:
+            summary = run_check(settings, [content], store=store, root=root)
+    finally:
+        web_.phase = 1
+    assert summary.run_id is not None
+    return settings, base, root
+
+
+def test_dry_run_prints_exact_diff_and_changes_nothing(checked_content):
+    settings, base, root = checked_content
+    guide = root / "content" / "pages" / "guide.md"
+    before = guide.read_bytes()
+    with Store.from_settings(settings) as store:
+        statuses = store.link_statuses()
+        assert statuses[f"{base}/old"].reason == "moved_permanently"
+        assert statuses[f"{base}/temp"].verdict == "ok"
+        diff = fix_redirects(settings, store, dry_run=True)
+    assert diff == EXPECTED_DIFF.format(B=base, SP=" ")
+    assert guide.read_bytes() == before
+
+
+def test_command_rewrites_only_url_text(checked_content):
+    settings, base, root = checked_content
+    env = {**os.environ, "LINKCHECK_STORE": str(settings.store_path),
+           "LINKCHECK_CONTENT_DIR": str(root / "content")}
+    done = subprocess.run([sys.executable, "-m", "linkcheck", "fix", "--redirects"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == EXPECTED_DIFF.format(B=base, SP=" ")
+    guide = (root / "content" / "pages" / "guide.md").read_text(encoding="utf-8")
+    assert guide == GUIDE.format(B=base).replace(f"({base}/old)", f"({base}/new)").replace(
+        f"<{base}/old#top>", f"<{base}/new#top>")
+    assert f"Keep {base}/older and" in guide  # a longer URL sharing the prefix is untouched
+    projects = (root / "content" / "catalog" / "projects.yaml").read_text(encoding="utf-8")
+    assert projects == PROJECTS.format(B=base).replace(f'"{base}/old"', f'"{base}/new"').replace(
+        f"({base}/later)", f"({base}/new)")
+    # a second run has nothing left to do
+    again = subprocess.run([sys.executable, "-m", "linkcheck", "fix", "--redirects", "--dry-run"],
+                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert again.returncode == 0 and again.stdout == ""
+    assert "nothing to fix" in again.stderr

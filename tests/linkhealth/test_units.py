@@ -1,0 +1,60 @@
+"""Text-level pieces: whole-URL rewriting and broken-link marking (no network, no store)."""
+
+from __future__ import annotations
+
+from linkcheck.fix import _rewrite_text, target_url
+from plugins.linkhealth.annotate import annotate_html
+from plugins.linkhealth.chart import history_svg
+
+
+def test_rewrite_only_whole_urls():
+    mapping = {"http://a.test/x": "https://a.test/y"}
+    text = ("[x](http://a.test/x) and http://a.test/x. End\n"
+            "keep http://a.test/xyz and http://a.test/x/deeper and http://a.test/x.html\n"
+            "url: 'http://a.test/x'  # comment http://a.test/x\n")
+    assert _rewrite_text(text, mapping) == (
+        "[x](https://a.test/y) and https://a.test/y. End\n"
+        "keep http://a.test/xyz and http://a.test/x/deeper and http://a.test/x.html\n"
+        "url: 'https://a.test/y'  # comment https://a.test/y\n")
+
+
+def test_rewrite_is_one_pass_and_longest_first():
+    mapping = {"http://a.test/": "http://a.test/index", "http://a.test/index": "http://b.test/"}
+    assert _rewrite_text("<http://a.test/> <http://a.test/index>", mapping) == (
+        "<http://a.test/index> <http://b.test/>")
+
+
+def test_fragment_kept_across_a_move():
+    assert target_url("http://a.test/doc#install", "https://b.test/docs/") == "https://b.test/docs/#install"
+    assert target_url("http://a.test/doc#x", "https://b.test/#y") == "https://b.test/#y"
+
+
+def test_annotate_marks_only_broken_links_and_escapes():
+    health = {
+        "http://gone.test/a?x=1&y=2": {"broken": True, "archive_url": 'https://arch.test/"><script>',
+                                       "failing_since": "2026-01-01 00:00 UTC"},
+        "http://ok.test/": {"broken": False},
+    }
+    page = ('<p><a href="http://gone.test/a?x=1&amp;y=2">Gone</a> <a href="http://ok.test/">ok</a> '
+            '<a href="/internal.html">in</a> <a href="http://unchecked.test/">u</a></p>')
+    out, marked = annotate_html(page, health.get)
+    assert marked == 1
+    assert '<a href="http://gone.test/a?x=1&amp;y=2" data-link-state="broken">Gone</a>' in out
+    assert "broken link</span>" in out and "<svg" in out
+    assert 'href="https://arch.test/&quot;&gt;&lt;script&gt;">archived copy</a>' in out
+    assert "<script>" not in out
+    assert out.count("broken link") == 1
+    # a page processed twice is not marked twice
+    again, marked_again = annotate_html(out, health.get)
+    assert marked_again == 0 and again == out
+
+
+def test_history_svg_is_self_contained():
+    history = [{"run": i, "started_at": 1_700_000_000 + i * 86400, "ok": 10 - i, "warn": i, "error": i % 2}
+               for i in range(4)]
+    svg = history_svg(history)
+    assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
+    assert svg.count("<polyline") == 3
+    assert "<script" not in svg and "href" not in svg and "url(" not in svg
+    assert "latest run: 7 ok, 3 warn, 1 error" in svg
+    assert history_svg([]) == ""

@@ -1,0 +1,220 @@
+"""Fixtures for the quality gates (issue 6).
+
+The site is built once for this package into a temporary directory, served by a
+plain static HTTP server on loopback that counts the bytes it sends, and looked
+at by one real headless Chromium (Debian's, driven by Playwright). All of it is
+torn down when the package's tests are done.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.quality.tools import (
+    ARTIFACTS,
+    CHROMIUM_ARGS,
+    REPO,
+    in_ci,
+    require_chromium,
+)
+
+BUILD_TIMEOUT = 300
+
+
+def build_site(out: Path, *, env: dict[str, str] | None = None, prefix: list[str] | None = None,
+               ) -> subprocess.CompletedProcess[str]:
+    """Run the real Pelican build of the repository into ``out``."""
+    cmd = [*(prefix or []), sys.executable, "-m", "pelican", "content", "-o", str(out),
+           "-s", "pelicanconf.py"]
+    return subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=BUILD_TIMEOUT)
+
+
+BUILDS = ("fresh", "stored-data")
+
+
+def _build_or_fail(out: Path, var_dir: Path) -> Path:
+    env = {**os.environ, "LINKCHECK_VAR_DIR": str(var_dir), "LINKCHECK_BROKEN_AFTER_HOURS": "1"}
+    env.pop("LINKCHECK_STORE", None)
+    proc = build_site(out, env=env)
+    if proc.returncode != 0:
+        output = f"{proc.stdout}\n{proc.stderr}"
+        pytest.fail(f"pelican build into {out} failed (exit {proc.returncode}):\n{output}", pytrace=False)
+    if not (out / "index.html").is_file():
+        pytest.fail(f"the build produced no index.html in {out}", pytrace=False)
+    return out
+
+
+@pytest.fixture(scope="package")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The site twice: as a fresh clone builds it (empty store) and after checks and a GitHub
+    refresh have filled the store (tests/quality/seed.py). Or one given build (QUALITY_SITE_DIR)."""
+    existing = os.environ.get("QUALITY_SITE_DIR")
+    if existing:  # check an existing build (e.g. output/) instead of building
+        root = Path(existing).resolve()
+        assert (root / "index.html").is_file(), f"QUALITY_SITE_DIR={existing} has no index.html"
+        return {"fresh": root}
+    if not (REPO / "pelicanconf.py").is_file():
+        message = "pelicanconf.py is missing: there is no site to check"
+        if in_ci():
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    from linkcheck.catalog import load_catalog
+    from tests.quality.seed import seed_store
+
+    base = tmp_path_factory.mktemp("quality")
+    fresh = _build_or_fail(base / "fresh", base / "var-empty")
+    var = base / "var-data"
+    var.mkdir()
+    repos = sorted({e.github_repo for e in load_catalog(REPO / "content").entries if e.github_repo})
+    assert seed_store(var / "linkcheck.sqlite3", REPO, repos) > 0, "no external links to seed"
+    data = _build_or_fail(base / "stored-data", var)
+    return {"fresh": fresh, "stored-data": data}
+
+
+@pytest.fixture(scope="package", params=BUILDS)
+def site_dir(request: pytest.FixtureRequest, builds: dict[str, Path]) -> Path:
+    if request.param not in builds:
+        pytest.skip(f"no {request.param} build (QUALITY_SITE_DIR checks one given build)")
+    return builds[request.param]
+
+
+@pytest.fixture(scope="package")
+def html_pages(site_dir: Path) -> list[str]:
+    """Every HTML page of the build, as paths relative to the site root (posix)."""
+    pages = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html"))
+    assert pages, f"no HTML pages in {site_dir}"
+    return pages
+
+
+# --- a plain static server that counts what it sends -------------------------------------------
+
+
+@dataclass
+class Served:
+    path: str
+    host: str
+    status: int
+    nbytes: int
+
+
+class _CountingWriter:
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+        self.count = 0
+
+    def write(self, data: bytes) -> int:
+        n = self.raw.write(data)
+        self.count += len(data) if n is None else n
+        return len(data) if n is None else n
+
+    def flush(self) -> None:
+        self.raw.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.raw, name)
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    server: StaticServer
+
+    def setup(self) -> None:
+        super().setup()
+        self.wfile = _CountingWriter(self.wfile)  # type: ignore[assignment]
+        self._status = 0
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        self._status = code
+        super().send_response(code, message)
+
+    def finish(self) -> None:
+        # HTTP/1.0: one request per connection, so the connection's bytes are the request's.
+        if getattr(self, "requestline", ""):
+            self.server.record(Served(
+                path=getattr(self, "path", "?"),
+                host=self.headers.get("Host", "") if getattr(self, "headers", None) else "",
+                status=self._status,
+                nbytes=self.wfile.count,  # type: ignore[attr-defined]
+            ))
+        super().finish()
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+
+class StaticServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(("127.0.0.1", 0), functools.partial(_Handler, directory=str(root)))
+        self._lock = threading.Lock()
+        self._log: list[Served] = []
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def record(self, item: Served) -> None:
+        with self._lock:
+            self._log.append(item)
+
+    def mark(self) -> int:
+        with self._lock:
+            return len(self._log)
+
+    def since(self, mark: int) -> list[Served]:
+        with self._lock:
+            return list(self._log[mark:])
+
+
+@pytest.fixture(scope="package")
+def site_server(site_dir: Path) -> Iterator[StaticServer]:
+    server = StaticServer(site_dir)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
+
+
+# --- one headless Chromium for the package ----------------------------------------------------
+
+
+@pytest.fixture(scope="package")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    chromium = require_chromium()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - the test extra installs it
+        if in_ci():
+            pytest.fail("the playwright Python package is missing (pip install -e '.[test]')", pytrace=False)
+        pytest.skip("the playwright Python package is missing: pip install -e '.[test]'")
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture(scope="package")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+def artifact_name(page: str) -> str:
+    return page.replace("/", "__")

@@ -1,0 +1,71 @@
+"""A store full of data, so the gates also see the site as it looks once checks have run:
+link badges (ok, moved, broken, blocked), the link-health page's tables and chart, and GitHub
+figures (archived, inactive, missing). Written through the real Store API, no network.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from linkcheck.collect import collect
+from linkcheck.store import Store
+from linkcheck.types import Result
+from linkcheck.verdict import verdict_of
+
+# One reason per URL in turn: every kind of badge the theme can show.
+REASONS = ("ok", "moved_permanently", "not_found", "bot_blocked", "ok", "timeout", "anchor_missing",
+           "redirect_temporary", "server_error", "ok")
+DAY = 86400.0
+
+
+def _result(url: str, reason: str, when: float) -> Result:
+    status = {"ok": 200, "moved_permanently": 200, "not_found": 404, "bot_blocked": 403,
+              "server_error": 503, "anchor_missing": 200, "redirect_temporary": 200}.get(reason)
+    moved = reason in {"moved_permanently", "redirect_temporary"}
+    tail = "/a-rather-long-new-location/that-should-wrap-on-a-phone-screen"
+    final = url.rstrip("/") + tail if moved else None
+    return Result(
+        url=url, verdict=verdict_of(reason), reason=reason,
+        message=f"seeded for the quality gates: {reason}", status=status, final_url=final,
+        redirects=[(301 if reason == "moved_permanently" else 302, final)] if final else [],
+        title="A page title", checked_at=when, elapsed=0.4, attempts=1,
+    )
+
+
+def seed_store(store_path: Path, repo_root: Path, repos: list[str]) -> int:
+    """Three check runs a day apart over every external link of content/, plus GitHub rows.
+
+    Returns the number of URLs recorded."""
+    links = collect([repo_root / "content"], root=repo_root)
+    urls = sorted(links)
+    now = time.time()
+    with Store(store_path, broken_after_runs=2, broken_after_hours=1.0) as store:
+        for days_ago in (2, 1, 0):
+            when = now - days_ago * DAY
+            run_id = store.start_run("check", started_at=when)
+            store.record_locations((url, link.locations) for url, link in links.items())
+            store.record_results(run_id, [_result(u, REASONS[i % len(REASONS)], when)
+                                          for i, u in enumerate(urls)])
+            store.finish_run(run_id, status="done", stats={"urls": len(urls)})
+        for i, repo in enumerate(repos):
+            if i % 5 == 4:
+                store.save_github_repo(repo, state="missing", data={})
+                continue
+            pushed = now - (i * 97 % 800) * DAY
+            store.save_github_repo(repo, state="ok", data={
+                "name_with_owner": repo,
+                "stars": 1234567 // (i + 1),
+                "forks": 4321 // (i + 1),
+                "open_issues": 87 + i,
+                "pushed_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(pushed)),
+                "release_tag": f"v{i + 1}.2.3-a-long-release-tag-name",
+                "release_published_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(pushed - DAY)),
+                "license": "BSD-3-Clause",
+                "language": "Python",
+                "description": "Distributed task queue with <b>markup</b> & an unusually long "
+                               "description that should wrap rather than push the layout sideways.",
+                "homepage": "https://example.org/",
+                "archived": i % 3 == 2,
+            })
+    return len(urls)

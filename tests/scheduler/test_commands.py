@@ -1,0 +1,120 @@
+"""``python -m linkcheck scheduler`` (embedded Redis + worker + beat) and
+``python -m linkcheck runs``; the start task called directly against a real Redis."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from linkcheck.broker import embedded_socket
+from linkcheck.settings import PROJECT_ROOT
+
+from .conftest import Deployment, FakeSite, wait_for
+from .test_integration import _finished_and_reported, _recorded
+
+
+def _pids_mentioning(marker: str) -> list[int]:
+    """Our processes whose command line or environment names ``marker`` (a tmp path)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            blob = (entry / "cmdline").read_bytes() + (entry / "environ").read_bytes()
+        except OSError:
+            continue
+        if marker.encode() in blob:
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.fixture
+def scheduler(deployment: Deployment) -> Iterator[subprocess.Popen[bytes]]:
+    env = {k: v for k, v in deployment.env.items() if k != "LINKCHECK_BROKER_URL"}
+    log = (deployment.logs / "scheduler.log").open("ab")
+    proc = subprocess.Popen([sys.executable, "-m", "linkcheck", "scheduler", "--check-now"],
+                            cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL, start_new_session=True)
+    log.close()
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(10)
+        # the worker and Redis run in their own sessions: find them by our tmp path
+        for pid in _pids_mentioning(str(deployment.root)):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(150)
+def test_scheduler_runs_everything_on_one_machine_and_stops_cleanly(
+    deployment: Deployment, fake_site: FakeSite, scheduler: subprocess.Popen[bytes]
+) -> None:
+    d = deployment
+    log = d.logs / "scheduler.log"
+    run = wait_for(lambda: _finished_and_reported(d), 90, "a run from `scheduler --check-now`")
+    assert sorted(_recorded(d, run["id"])) == sorted(fake_site.urls()), log.read_text()[-3000:]
+    assert embedded_socket(d.root / "var").exists()  # the embedded broker, no URL configured
+
+    shown = subprocess.run([sys.executable, "-m", "linkcheck", "runs"], cwd=PROJECT_ROOT, env=d.env,
+                           capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0
+    line = next(ln for ln in shown.stdout.splitlines() if ln.split()[:2] == [str(run["id"]), "done"])
+    assert "5/5" in line and f"{len(fake_site.urls())}/{len(fake_site.urls())}" in line
+
+    scheduler.send_signal(signal.SIGINT)  # Ctrl-C
+    assert scheduler.wait(60) == 0
+    assert not _pids_mentioning(str(d.root)), "worker, beat and Redis all stopped"
+    assert "stopping" in log.read_text()
+
+
+# Runs in a child process: the Celery app reads its broker from the environment at import.
+_LOCK_SCRIPT = """
+import json
+from linkcheck.broker import redis_client
+from linkcheck.celery import app
+from linkcheck.locks import JobLock
+from linkcheck.tasks import start_check_run
+
+held = JobLock(redis_client(app.conf.broker_url), "check-run", ttl=60)
+assert held.acquire("check-run:someone-else")
+out = {}
+start_check_run.push_request(id="first")
+out["while_held"] = start_check_run.run()
+start_check_run.pop_request()
+held.release("check-run:someone-else")
+start_check_run.push_request(id="second")
+out["run"] = start_check_run.run()
+out["redelivered"] = start_check_run.run()
+start_check_run.pop_request()
+out["holder"] = held.holder()
+print(json.dumps(out))
+"""
+
+
+def test_start_check_run_is_skipped_while_another_run_holds_the_lock(
+    deployment: Deployment, redis_server  # noqa: F811
+) -> None:
+    proc = subprocess.run([sys.executable, "-c", _LOCK_SCRIPT], cwd=PROJECT_ROOT, env=deployment.env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out["while_held"] is None  # skipped: another run holds the lock
+    assert out["run"] and out["redelivered"] == out["run"]  # redelivered start: same run
+    assert out["holder"] == "check-run:second"
+    # 5 chunks (four 2-URL hosts, one with /missing too, and the slow host) on the chunk
+    # queue, sent twice: a redelivered start re-sends chunks not recorded yet (harmless)
+    assert redis_server.client().llen("celery") == 10
+    with deployment.store() as store:
+        assert [r["id"] for r in store.runs("check")] == [out["run"]]

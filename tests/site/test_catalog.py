@@ -1,0 +1,169 @@
+"""linkcheck.catalog: the loader and its validation rules, without Pelican."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from linkcheck.catalog import SECTIONS, CatalogError, load_catalog, normalize_url, render_inline
+
+from .helpers import CONTENT, copy_content, write_yaml
+
+GOOD = """\
+- name: Alpha
+  url: https://alpha.example.org/
+  repo: https://github.com/example/alpha
+  description: Alpha runs jobs.
+
+- name: Beta
+  url: https://beta.example.org/docs/
+  description: >-
+    Beta runs jobs
+    too.
+"""
+
+
+def catalog_dir(tmp_path: Path, projects: str, **others: str) -> Path:
+    content = tmp_path / "content"
+    (content / "catalog").mkdir(parents=True)
+    write_yaml(content, "projects", projects)
+    for section, text in others.items():
+        write_yaml(content, section, text)
+    return content
+
+
+def fails(tmp_path: Path, projects: str, **others: str) -> CatalogError:
+    with pytest.raises(CatalogError) as info:
+        load_catalog(catalog_dir(tmp_path, projects, **others))
+    return info.value
+
+
+def test_real_catalog_loads_every_seed_entry_once():
+    catalog = load_catalog(CONTENT)
+    assert [len(catalog.section(s)) for s in SECTIONS] == [8, 3, 3, 23]
+    names = [e.name for e in catalog.section("projects")]
+    assert names.count("Huey") == 1
+    huey = catalog.get("huey")
+    # both of the seed's Huey descriptions survive the merge
+    assert "previously known as Invoker" in huey.description
+    assert "crontab-like repeating tasks" in huey.description
+    for name, repo in [("celery", "celery/celery"), ("rq", "rq/rq"), ("huey", "coleifer/huey"),
+                       ("taskmaster", "dcramer/taskmaster"), ("dramatiq", "Bogdanp/dramatiq"),
+                       ("arq", "python-arq/arq"), ("taskiq", "taskiq-python/taskiq"),
+                       ("procrastinate", "procrastinate-org/procrastinate")]:
+        assert catalog.get(name).github_repo == repo
+    ids = [e.id for e in catalog]
+    assert len(ids) == len(set(ids))
+
+
+def test_fields_lines_and_folded_text(tmp_path):
+    catalog = load_catalog(catalog_dir(tmp_path, GOOD))
+    alpha, beta = catalog.section("projects")
+    assert (alpha.id, alpha.line, alpha.field_lines["repo"]) == ("alpha", 1, 3)
+    assert beta.line == 6 and beta.field_lines["description"] == 8
+    assert beta.description == "Beta runs jobs too."
+    assert beta.repo is None and beta.github_repo is None
+    assert alpha.links() == ["https://alpha.example.org/", "https://github.com/example/alpha"]
+    assert alpha.health is None and alpha.github is None
+    assert str(catalog.files[0]).endswith("projects.yaml")
+
+
+@pytest.mark.parametrize("second_url", [
+    "https://alpha.example.org/",            # identical
+    "http://alpha.example.org/",             # scheme
+    "https://www.alpha.example.org/",        # www.
+    "https://alpha.example.org",             # trailing slash
+    "https://alpha.example.org:443/",        # default port
+    "https://alpha.example.org/#install",    # fragment
+    "HTTP://WWW.Alpha.Example.org:80",       # all at once, upper case host
+])
+def test_duplicate_urls_are_rejected_after_normalising(tmp_path, second_url):
+    text = GOOD + f"\n- name: Gamma\n  url: {second_url}\n  description: Same page.\n"
+    error = fails(tmp_path, text)
+    assert error.line == 13
+    assert str(error).startswith("content/catalog/projects.yaml:13: duplicate entry")
+    assert "'alpha' at content/catalog/projects.yaml:1" in str(error)
+    assert "merge the two entries" in str(error)
+
+
+def test_duplicates_across_files_and_by_repo_and_name(tmp_path):
+    error = fails(tmp_path, GOOD, resources="- name: A post\n  url: https://github.com/example/alpha/\n"
+                                           "  description: x\n")
+    assert (error.path.name, error.line) == ("resources.yaml", 2)
+    assert "projects.yaml:1" in error.message
+    error = fails(tmp_path / "b", GOOD + "\n- name: alpha\n  url: https://other.example/\n  description: x\n")
+    assert error.line == 12 and "duplicate id 'alpha'" in error.message
+    error = fails(tmp_path / "c", GOOD + "\n- name: ALPHA\n  id: alpha-two\n  url: https://other.example/\n"
+                  "  description: x\n")
+    assert error.line == 12 and "name 'ALPHA' is already used" in error.message
+
+
+def test_different_port_or_path_is_not_a_duplicate():
+    assert normalize_url("https://a.example:8443/x") != normalize_url("https://a.example/x")
+    assert normalize_url("https://a.example/x?page=2") != normalize_url("https://a.example/x")
+    assert normalize_url("https://a.example/X") != normalize_url("https://a.example/x")
+
+
+@pytest.mark.parametrize(("text", "line", "words"), [
+    ("- name: A\n  url: https://a.example/\n  description: [broken\n", 3, "malformed YAML"),
+    ("- name: A\n  url: https://a.example/\n description: x\n", 3, "malformed YAML"),
+    ("name: A\nurl: https://a.example/\n", 1, "expected a list of entries"),
+    ("- just a string\n", 1, "must be a mapping"),
+    ("- name: A\n  url: https://a.example/\n", 1, "missing the required field 'description'"),
+    ("- name: A\n  description: x\n", 1, "missing the required field 'url'"),
+    ("- name: A\n  url: https://a.example/\n  description: x\n  homepage: https://b.example/\n", 4,
+     "unknown field 'homepage'"),
+    ("- name: A\n  url: https://a.example/\n  descripton: x\n", 3, "did you mean 'description'"),
+    ("- name: A\n  url: ftp://a.example/file\n  description: x\n", 2, "not an http(s) URL"),
+    ("- name: A\n  url: javascript:alert(1)\n  description: x\n", 2, "not an http(s) URL"),
+    ("- name: A\n  url: https://a.example/\n  description: '[x](javascript:alert(1))'\n", 3,
+     "not an http(s) URL"),
+    ("- name: A\n  url: a.example\n  description: x\n", 2, "not an http(s) URL"),
+    ("- name: A\n  url: https://a.example/\n  repo: https://gitlab.com/a/b\n  description: x\n", 3,
+     "not a GitHub repository URL"),
+    ("- name: A\n  url: https://a.example/\n  description:\n", 3, "is empty"),
+    ("- name: 2048\n  url: https://a.example/\n  description: x\n", 1, "must be text"),
+    ("- name: A\n  url: [https://a.example/]\n  description: x\n", 2, "must be text"),
+    ("- name: A\n  name: B\n  url: https://a.example/\n  description: x\n", 2, "appears twice"),
+    ("- name: A\n  id: Not A Slug\n  url: https://a.example/\n  description: x\n", 2, "not a slug"),
+    ("- name: A\n  url: https://a.example/\n  description: '# Big heading'\n", 3, "one paragraph"),
+    ("- name: A\n  url: https://a.example/\n  description: '- a list item'\n", 3, "one paragraph"),
+])
+def test_bad_entries_stop_with_file_line_and_fix(tmp_path, text, line, words):
+    error = fails(tmp_path, text)
+    assert error.line == line, str(error)
+    assert words in str(error)
+    assert str(error).startswith(f"content/catalog/projects.yaml:{line}: ")
+    assert str(error).endswith(")"), "every error says how to fix it"
+
+
+def test_unknown_section_file_is_rejected(tmp_path):
+    content = catalog_dir(tmp_path, GOOD)
+    (content / "catalog" / "tools.yaml").write_text("[]\n")
+    with pytest.raises(CatalogError, match=r"tools.yaml:1: unknown catalog section file"):
+        load_catalog(content)
+
+
+def test_plain_http_is_a_warning_not_an_error(tmp_path):
+    text = GOOD + "\n- name: Old\n  url: http://old.example/\n  description: See [it](http://old.example/a).\n"
+    catalog = load_catalog(catalog_dir(tmp_path, text))
+    assert catalog.get("old") is not None
+    warnings = [str(w) for w in catalog.warnings]
+    assert "content/catalog/projects.yaml:13: url uses plain http:// (http://old.example/)" in warnings[0]
+    assert any("description uses plain http://" in w for w in warnings)
+
+
+def test_descriptions_escape_html_but_keep_markdown():
+    rendered = render_inline('Use <script>alert("x")</script> & [docs](https://a.example/?a=1&b=2) *now*')
+    assert "<script>" not in rendered
+    assert "&lt;script&gt;" in rendered
+    assert "&amp; " in rendered
+    assert '<a href="https://a.example/?a=1&amp;b=2">docs</a>' in rendered
+    assert "<em>now</em>" in rendered
+
+
+def test_real_content_copy_round_trips(tmp_path):
+    # the catalog loader reads whatever content folder it is given
+    content = copy_content(tmp_path)
+    assert len(load_catalog(content)) == len(load_catalog(CONTENT))

@@ -1,0 +1,69 @@
+"""linkcheck.internal.check_internal on small hand-made sites."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from linkcheck.internal import check_internal
+
+
+def make_site(root: Path, files: dict[str, str]) -> Path:
+    for name, body in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"<!doctype html><html><body>\n{body}\n</body></html>\n", encoding="utf-8")
+    return root
+
+
+def test_good_links_pass(tmp_path):
+    site = make_site(tmp_path, {
+        "index.html": '<a href="#top">top</a> <a href="#">top</a> <a href="docs/">docs</a>\n'
+                      '<a href="docs/page.html#intro">intro</a> <a href="/docs/page.html?x=1">q</a>\n'
+                      '<a href="https://example.org/missing.html">external</a> <a href="mailto:a@b.c">m</a>\n'
+                      '<img src="img/a%20b.png" alt=""> <a href="#here">here</a><p id="here">x</p>',
+        "docs/index.html": '<a href="../index.html">up</a> <a href="page.html">p</a>',
+        "docs/page.html": '<h2 id="intro">Intro</h2><a name="old-anchor"></a><a href="#old-anchor">old</a>',
+    })
+    (tmp_path / "img").mkdir()
+    (tmp_path / "img" / "a b.png").write_bytes(b"\x89PNG")
+    assert check_internal(site) == []
+
+
+def test_missing_files_and_anchors_are_reported_with_page_and_line(tmp_path):
+    site = make_site(tmp_path, {
+        "index.html": '<a href="/caching.html">caching</a>\n<a href="page.html#nowhere">x</a>\n'
+                      '<link rel="stylesheet" href="theme/site.css">\n<a href="../outside.html">out</a>',
+        "page.html": '<a href="#gone">gone</a><img srcset="a.png 1x, b.png 2x" alt="">',
+        "a.png": "",
+    })
+    problems = {(p.page, p.line, p.url, p.reason) for p in check_internal(site)}
+    assert problems == {
+        ("index.html", 2, "/caching.html", "missing-file"),
+        ("index.html", 3, "page.html#nowhere", "missing-anchor"),
+        ("index.html", 4, "theme/site.css", "missing-file"),
+        ("index.html", 5, "../outside.html", "missing-file"),
+        ("page.html", 2, "#gone", "missing-anchor"),
+        ("page.html", 2, "b.png", "missing-file"),
+    }
+    text = [str(p) for p in check_internal(site)]
+    assert "index.html:3: page.html#nowhere: no id 'nowhere' in page.html" in text
+
+
+def test_absolute_links_under_site_url_are_internal(tmp_path):
+    site = make_site(tmp_path, {
+        "index.html": '<a href="https://site.example/sub/a.html">a</a>\n'
+                      '<a href="https://site.example/sub/b.html">b</a>\n'
+                      '<a href="https://site.example/other/c.html">outside base</a>\n'
+                      '<a href="https://site.example/sub/">home</a>',
+        "a.html": "a",
+    })
+    assert check_internal(site) == []  # without site_url every absolute link is external
+    problems = check_internal(site, site_url="https://site.example/sub")
+    assert [(p.url, p.reason) for p in problems] == [("https://site.example/sub/b.html", "missing-file")]
+
+
+def test_missing_output_dir_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="build the site first"):
+        check_internal(tmp_path / "nope")
