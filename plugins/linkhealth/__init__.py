@@ -64,6 +64,8 @@ def initialized(pelican: Any) -> None:
     where = _resolve(pelican.settings, options)
     _Build.options = options
     _Build.output_path = Path(pelican.output_path)
+    # The theme's footer links the page only when this plugin writes it.
+    pelican.settings["LINKHEALTH_PAGE_URL"] = options.get("page")
     _Build.data = HealthData.load(
         where["store_path"],
         broken_after_runs=where["broken_after_runs"],
