@@ -24,6 +24,7 @@ from .drift import find_drift
 from .fix import is_permanent_move
 from .problems import host_stats, is_blocked, location_dicts, suggest_fix
 from .store import Store
+from .timefmt import utc_iso
 from .types import Result
 
 
@@ -46,10 +47,7 @@ class NoRunError(LookupError):
 
 
 # ------------------------------------------------------------------ data
-def _iso(ts: float | None) -> str | None:
-    if ts is None:
-        return None
-    return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+_iso = utc_iso
 
 
 def _checked_runs(store: Store) -> list[dict[str, Any]]:

@@ -7,7 +7,6 @@ catalog needs an edit (renamed or missing repositories), 2 runtime error.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 from ..github import GithubSummary, refresh
 from ..settings import Settings
 from ..store import Store
+from ..timefmt import utc_human
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,9 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _when(ts: float | None) -> str:
-    if ts is None:
-        return "-"
-    return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return utc_human(ts) or "-"
 
 
 def describe(summary: GithubSummary) -> list[str]:

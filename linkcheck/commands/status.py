@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 
 from ..settings import Settings
 from ..store import Store
+from ..timefmt import utc_human
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -18,9 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _when(ts: float | None) -> str:
-    if ts is None:
-        return "-"
-    return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return utc_human(ts) or "-"
 
 
 def run(args: argparse.Namespace) -> int:

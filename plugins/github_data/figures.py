@@ -10,6 +10,8 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from linkcheck.timefmt import utc_iso
+
 DAY = 86400.0
 UNITS = ((365 * DAY, "year"), (30 * DAY, "month"), (DAY, "day"), (3600.0, "hour"), (60.0, "minute"))
 
@@ -28,7 +30,7 @@ def parse_time(value: Any) -> float | None:
 
 
 def iso(ts: float) -> str:
-    return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return utc_iso(ts) or ""
 
 
 def date(ts: float) -> str:

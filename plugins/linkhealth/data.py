@@ -7,7 +7,6 @@ not yet confirmed, a link blocked for robots and an unchecked link do not.
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from typing import Any
 from linkcheck.fix import is_permanent_move, target_url
 from linkcheck.problems import host_of, host_stats, is_blocked, suggest_fix
 from linkcheck.store import LinkStatus, Store
+from linkcheck.timefmt import utc_human, utc_iso
 
 # What a reader sees per state; wording avoids alarm where none is due.
 READER_LABELS = {
@@ -28,16 +28,8 @@ READER_LABELS = {
 }
 
 
-def human_time(ts: float | None) -> str | None:
-    if ts is None:
-        return None
-    return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
-def iso_time(ts: float | None) -> str | None:
-    if ts is None:
-        return None
-    return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+human_time = utc_human
+iso_time = utc_iso
 
 
 @dataclass
