@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 
 # Command modules, in the order `--help` lists them.
@@ -70,6 +71,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; results recorded so far are kept", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (`... | head`): not a failure. Point stdout at /dev/null so
+        # the interpreter's final flush does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # a runtime failure is exit 2, never a traceback-only crash
         logging.getLogger("linkcheck").debug("runtime error", exc_info=True)
         print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
