@@ -70,6 +70,7 @@ class CheckOptions:
     ssrf_exempt: frozenset[str] = frozenset()  # IP literals the guard lets through (tests)
     resolve: tuple[tuple[str, str], ...] = ()  # fixed (host name, IP) answers, like curl --resolve
     method: str = "head"  # "head": HEAD first, GET when needed; "get": always GET
+    processes: int = 0  # engine processes, each over its own hosts; 0: one per core for big runs
 
     @classmethod
     def from_settings(cls, settings: Any, **overrides: Any) -> CheckOptions:
@@ -509,11 +510,18 @@ async def _run_window(engine: _Engine, pages: Iterator[tuple[URL, list[str]]],
 
 def check(urls: Iterable[str], options: CheckOptions | None = None,
           on_result: Callable[[Result], None] | None = None) -> list[Result]:
-    """Synchronous wrapper around ``check_urls`` (options default to the environment's settings)."""
+    """Synchronous wrapper around ``check_urls`` (options default to the environment's settings).
+    Big runs are spread over several processes by host (``parallel``)."""
     if options is None:
         from .settings import Settings
 
         options = CheckOptions.from_settings(Settings.from_env())
+    urls = list(urls)
+    from .parallel import check_in_processes, plan_processes  # parallel builds on this module
+
+    processes = plan_processes(urls, options.processes)
+    if processes > 1:
+        return check_in_processes(urls, options, processes, on_result)
     return asyncio.run(check_urls(urls, options, on_result))
 
 

@@ -47,3 +47,21 @@ def chunk_urls(urls: Iterable[str], max_size: int) -> list[list[str]]:
         else:
             chunks.append(list(group))
     return [sorted(c) for c in chunks]
+
+
+def split_by_host(urls: Iterable[str], parts: int) -> list[list[str]]:
+    """At most ``parts`` host-disjoint shares of about equal size (in URLs), for
+    processes that run side by side. Each host goes whole to the share that is
+    smallest so far, biggest hosts first; URLs keep their input order within a share.
+    Empty shares are left out."""
+    if parts < 1:
+        raise ValueError(f"parts must be at least 1, got {parts}")
+    by_host: dict[str, list[str]] = {}
+    position: dict[str, int] = {}
+    for url in dict.fromkeys(urls):
+        position[url] = len(position)
+        by_host.setdefault(host_key(url), []).append(url)
+    shares: list[list[str]] = [[] for _ in range(min(parts, len(by_host)))]
+    for _host, group in sorted(by_host.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        min(shares, key=len).extend(group)
+    return [sorted(share, key=position.__getitem__) for share in shares if share]

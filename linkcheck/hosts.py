@@ -52,6 +52,10 @@ class _Slot:
         await state.semaphore.acquire()
         try:
             loop = asyncio.get_running_loop()
+            if not state.lock.locked() and state.next_start <= loop.time():
+                # nobody waiting and the interval has passed: start now (no await in between)
+                state.next_start = loop.time() + self.interval
+                return
             # Sleep while holding the (FIFO) lock and stamp the real start after waking:
             # even if the loop stalls, two starts to one host are never closer than interval.
             async with state.lock:

@@ -66,6 +66,7 @@ class Settings:
     max_body_bytes: int = 1024 * 1024
     allow_private: bool = False
     user_agent: str = ""
+    processes: int = 0  # engine processes for one check run; 0: automatic (one per core, big runs)
     # --- when readers are told a link is broken
     broken_after_runs: int = 2
     broken_after_hours: float = 24.0
@@ -114,6 +115,7 @@ class Settings:
             "max_body_bytes": _env_int("LINKCHECK_MAX_BODY_BYTES", cls.max_body_bytes),
             "allow_private": _env_bool("LINKCHECK_ALLOW_PRIVATE", False),
             "user_agent": _env("LINKCHECK_USER_AGENT", ""),
+            "processes": _env_int("LINKCHECK_PROCESSES", cls.processes),
             "broken_after_runs": _env_int("LINKCHECK_BROKEN_AFTER_RUNS", cls.broken_after_runs),
             "broken_after_hours": _env_float("LINKCHECK_BROKEN_AFTER_HOURS", cls.broken_after_hours),
             "github_api_url": _env("GITHUB_API_URL", cls.github_api_url).rstrip("/"),

@@ -134,6 +134,8 @@ _PHRASE = (
     r"(?:not\s+found|can(?:not|'t|’t)\s+be\s+found|could\s+not\s+be\s+found|does\s*n[o'’]t\s+exist|"
     r"no\s+longer\s+(?:exists|available))"
 )
+# Every message _NOT_FOUND accepts contains one of these (cheap pre-check).
+_NOT_FOUND_WORDS = ("404", "410", "found", "exist", "available")
 _NOT_FOUND = re.compile(
     rf"^(?:{_CODE}|(?:{_CODE}\s*[-:]?\s*)?{_PHRASE}(?:\s*\(?{_CODE}\)?)?)$", re.IGNORECASE
 )
@@ -146,6 +148,9 @@ def says_not_found(text: str | None) -> bool:
     the two-segment limit keeps "404 Not Found · Issue #12 · owner/repo" one too.
     """
     if not text:
+        return False
+    low = text.lower()
+    if not any(word in low for word in _NOT_FOUND_WORDS):  # most titles: skip the regexes
         return False
     segments = [seg.strip().strip("!.") for seg in _SEPARATORS.split(text.strip())]
     segments = [seg for seg in segments if seg]

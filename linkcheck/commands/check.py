@@ -58,6 +58,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="requests in flight per host")
     p.add_argument("--timeout", type=_positive_float, metavar="SECONDS",
                    help="total deadline per request")
+    p.add_argument("--processes", type=_positive_int, metavar="N",
+                   help="engine processes, each checking its own hosts (default: one per core "
+                   "for runs of thousands of links)")
     p.add_argument("--no-store", action="store_true", help="do not record results in the store")
     p.add_argument("--internal", action="store_true",
                    help="check internal links and anchors of built-site directories instead "
@@ -214,6 +217,8 @@ def run(args: argparse.Namespace) -> int:
         overrides["host_concurrency"] = args.host_concurrency
     if args.timeout:
         overrides["timeout"] = args.timeout
+    if args.processes:
+        overrides["processes"] = args.processes
     options = CheckOptions.from_settings(settings, **overrides)
     store = None if args.no_store else Store.from_settings(settings)
     tty = out.isatty()

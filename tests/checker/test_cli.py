@@ -64,6 +64,19 @@ def test_exit_0_json_on_stdout_and_no_store(tmp_path, web_hosts):
     assert not (tmp_path / "var" / "store.sqlite3").exists()
 
 
+def test_processes_option_same_output_and_one_store(tmp_path, web_hosts):
+    a, b = web_hosts
+    _md(tmp_path, f"[ok]({a}/ok) [gone]({b}/gone) [also]({b}/also-ok)\n")
+    proc = _run(tmp_path, "--allow-private", "--processes", "2", "--json", "out.json", "doc.md")
+    assert proc.returncode == 1, proc.stderr
+    data = json.loads((tmp_path / "out.json").read_text())
+    verdicts = {r["url"]: r["verdict"] for r in data["results"]}
+    assert verdicts == {f"{a}/ok": "ok", f"{b}/gone": "error", f"{b}/also-ok": "ok"}
+    with sqlite3.connect(tmp_path / "var" / "store.sqlite3") as db:  # the parent recorded them all
+        assert db.execute("SELECT COUNT(*) FROM checks").fetchone()[0] == 3
+    assert _run(tmp_path, "--processes", "0", "doc.md").returncode == 2  # at least 1
+
+
 def test_ssrf_guard_is_on_without_allow_private(tmp_path, web_hosts):
     a, _ = web_hosts
     proc = _run(tmp_path, "--no-store", "--json", "-", f"{a}/ok")
