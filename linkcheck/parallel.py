@@ -29,7 +29,7 @@ from dataclasses import replace
 from multiprocessing.connection import Connection, wait
 
 from .check import CheckOptions, check_urls
-from .chunking import host_key, split_by_host
+from .chunking import split_by_host
 from .types import Result
 
 log = logging.getLogger(__name__)
@@ -52,20 +52,15 @@ def can_fork() -> bool:
 
 
 def plan_processes(urls: Iterable[str], requested: int) -> int:
-    """How many engine processes a run gets. ``requested`` >= 1 is taken as given
-    (capped by the number of hosts); 0 means automatic: one per core, at most
-    ``MAX_AUTO_PROCESSES``, and only when each has ``URLS_PER_PROCESS`` URLs."""
+    """How many engine processes a run asks for. ``requested`` >= 1 is taken as
+    given; 0 means automatic: one per core, at most ``MAX_AUTO_PROCESSES``, and
+    only as many as have ``URLS_PER_PROCESS`` URLs each. (A run never gets more
+    processes than it has hosts: ``split_by_host`` makes at most one share per host.)"""
     if requested == 1 or not can_fork():
         return 1
-    distinct = list(dict.fromkeys(urls))
-    if requested == 0 and len(distinct) < 2 * URLS_PER_PROCESS:
-        return 1  # the usual small run: no need to look at hosts
-    hosts = len({host_key(u) for u in distinct})
     if requested > 1:
-        wanted = requested
-    else:
-        wanted = min(_cores(), MAX_AUTO_PROCESSES, len(distinct) // URLS_PER_PROCESS)
-    return max(1, min(wanted, hosts))
+        return requested
+    return max(1, min(_cores(), MAX_AUTO_PROCESSES, len(set(urls)) // URLS_PER_PROCESS))
 
 
 def check_in_processes(urls: Iterable[str], options: CheckOptions, processes: int,
@@ -74,6 +69,8 @@ def check_in_processes(urls: Iterable[str], options: CheckOptions, processes: in
     distinct input URL, in input order."""
     order = list(dict.fromkeys(urls))
     shares = split_by_host(order, processes)
+    if len(shares) < 2:  # one host (or none): nothing to split
+        return asyncio.run(check_urls(order, options, on_result))
     child_options = replace(options, processes=1,
                             concurrency=max(1, options.concurrency // len(shares)))
     results: dict[str, Result] = {}

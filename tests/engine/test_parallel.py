@@ -43,7 +43,6 @@ def test_plan_processes():
     assert plan_processes(small, 0) == 1  # automatic: too few links to pay for a process
     assert plan_processes(small, 1) == 1
     assert plan_processes(small, 4) == 4  # asked for: given
-    assert plan_processes(small[:2], 4) == 2  # never more processes than hosts
     big = [f"http://h{i % 50}.test/{i}" for i in range(URLS_PER_PROCESS * 64)]
     cores = len(os.sched_getaffinity(0))
     assert plan_processes(big, 0) == min(cores, 8)
@@ -76,6 +75,13 @@ def test_processes_give_the_same_verdicts_as_one():
     reasons = {r.url: r.reason for r in many}
     assert reasons[f"{a}/gone"] == "not_found" and reasons[f"{b}/old"] == "moved_permanently"
     assert reasons[f"{c}/soft"] == "soft_404" and reasons[f"{a}/ok/2#nowhere"] == "anchor_missing"
+
+
+def test_one_host_is_never_split():
+    with serve_sites(site({"/p/{n}": static("Fine", "<p>x</p>" * 400)})) as (base,):
+        urls = [f"{base}/p/{n}" for n in range(5)]
+        results = check(urls, fast_options(processes=3))  # one host: checked in this process
+    assert [(r.url, r.verdict) for r in results] == [(u, "ok") for u in urls]
 
 
 def test_per_host_limits_hold_across_processes():
