@@ -21,6 +21,15 @@ def host_key(url: str) -> str:
     return host or url
 
 
+def _hosts_biggest_first(urls: Iterable[str]) -> list[list[str]]:
+    """The distinct URLs grouped by host (first-seen order within a host), the
+    hosts with most URLs first, ties by host name: deterministic packing input."""
+    by_host: dict[str, list[str]] = {}
+    for url in dict.fromkeys(urls):
+        by_host.setdefault(host_key(url), []).append(url)
+    return [group for _host, group in sorted(by_host.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
+
+
 def chunk_urls(urls: Iterable[str], max_size: int) -> list[list[str]]:
     """Host-disjoint chunks of at most ``max_size`` URLs.
 
@@ -31,12 +40,8 @@ def chunk_urls(urls: Iterable[str], max_size: int) -> list[list[str]]:
     """
     if max_size < 1:
         raise ValueError(f"chunk size must be at least 1, got {max_size}")
-    by_host: dict[str, list[str]] = {}
-    for url in dict.fromkeys(urls):  # drop repeats, keep first-seen order
-        by_host.setdefault(host_key(url), []).append(url)
-    groups = sorted(by_host.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     chunks: list[list[str]] = []
-    for _host, group in groups:
+    for group in _hosts_biggest_first(urls):
         if len(group) >= max_size:
             chunks.append(sorted(group))
             continue
@@ -53,15 +58,12 @@ def split_by_host(urls: Iterable[str], parts: int) -> list[list[str]]:
     """At most ``parts`` host-disjoint shares of about equal size (in URLs), for
     processes that run side by side. Each host goes whole to the share that is
     smallest so far, biggest hosts first; URLs keep their input order within a share.
-    Empty shares are left out."""
+    There are never more shares than hosts."""
     if parts < 1:
         raise ValueError(f"parts must be at least 1, got {parts}")
-    by_host: dict[str, list[str]] = {}
-    position: dict[str, int] = {}
-    for url in dict.fromkeys(urls):
-        position[url] = len(position)
-        by_host.setdefault(host_key(url), []).append(url)
-    shares: list[list[str]] = [[] for _ in range(min(parts, len(by_host)))]
-    for _host, group in sorted(by_host.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+    position = {url: i for i, url in enumerate(dict.fromkeys(urls))}
+    groups = _hosts_biggest_first(position)
+    shares: list[list[str]] = [[] for _ in range(min(parts, len(groups)))]
+    for group in groups:
         min(shares, key=len).extend(group)
-    return [sorted(share, key=position.__getitem__) for share in shares if share]
+    return [sorted(share, key=position.__getitem__) for share in shares]
