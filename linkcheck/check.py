@@ -22,11 +22,10 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import aiohttp
 from yarl import URL
 
 from . import html
-from .client import DEFAULT_USER_AGENT, BadURL, Reply, fetch, headers_for, make_session, request_url
+from .client import DEFAULT_USER_AGENT, BadURL, Reply, Session, fetch, headers_for, make_session, request_url
 from .hosts import HostLimiter
 from .retry import TRANSIENT_STATUSES, retry_delay
 from .softnotfound import Probe, page_says_not_found, probe_url, same_as_probe
@@ -125,7 +124,7 @@ class _Habits:
 
 
 class _Engine:
-    def __init__(self, options: CheckOptions, session: aiohttp.ClientSession) -> None:
+    def __init__(self, options: CheckOptions, session: Session) -> None:
         self.o = options
         self.session = session
         self.hosts = HostLimiter(options.host_concurrency, options.host_interval)
@@ -442,7 +441,7 @@ async def check_urls(urls: Iterable[str], options: CheckOptions,
     if pages:
         session = make_session(connect_timeout=options.connect_timeout,
                                allow_private=options.allow_private, exempt=options.ssrf_exempt,
-                               resolve=dict(options.resolve))
+                               resolve=dict(options.resolve), max_connections=options.concurrency)
         async with session:
             engine = _Engine(options, session)
             gc_thresholds = gc.get_threshold()

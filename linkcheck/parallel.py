@@ -1,7 +1,7 @@
 """Run the engine in several processes side by side, each over its own hosts.
 
-Past a few thousand links the engine is CPU-bound (aiohttp's per-request
-Python work) and one process uses one core. The URLs are split by host
+Past a few thousand links the engine is CPU-bound (the Python work around
+every request) and one process uses one core. The URLs are split by host
 (``chunking.split_by_host``), so every URL of a host is checked by one process
 and that host's politeness limits hold exactly as in a single process; the
 global concurrency is divided between the processes.

@@ -1,22 +1,15 @@
 """SSRF guard: never let a page on the open web make the checker call into a
 private network. Checked on the URL's literal host (every hop, redirects
-included) and on every address DNS returns (a resolver wrapper), so a public
-name pointing at 10.0.0.1 or 127.0.0.1 is refused too.
+included) and on every address the client is about to connect to (after DNS,
+``client.Session``), so a public name pointing at 10.0.0.1 or 127.0.0.1 is refused too.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import socket
 from collections.abc import Collection
 
-from aiohttp.abc import AbstractResolver, ResolveResult
-
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-
-
-class BlockedAddress(OSError):
-    """A target resolved into a refused range."""
 
 
 def parse_ip(host: str) -> IPAddress | None:
@@ -41,25 +34,3 @@ def blocked_host(host: str, exempt: Collection[str] = ()) -> bool:
         return False
     ip = parse_ip(host)
     return ip is not None and is_blocked_ip(ip)
-
-
-class GuardedResolver(AbstractResolver):
-    """Wraps a resolver and refuses names whose answers include a refused address
-    (all answers are checked: connecting tries them in turn)."""
-
-    def __init__(self, inner: AbstractResolver, exempt: Collection[str] = ()) -> None:
-        self.inner = inner
-        self.exempt = frozenset(exempt)
-
-    async def resolve(self, host: str, port: int = 0,
-                      family: socket.AddressFamily = socket.AF_INET) -> list[ResolveResult]:
-        answers = await self.inner.resolve(host, port, family)
-        for answer in answers:
-            address = answer["host"]
-            ip = parse_ip(address)
-            if ip is not None and address not in self.exempt and is_blocked_ip(ip):
-                raise BlockedAddress(f"{host} resolves to {address}, a private address")
-        return answers
-
-    async def close(self) -> None:
-        await self.inner.close()

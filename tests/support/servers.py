@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+import ssl
 import threading
 from collections.abc import Iterator
 
@@ -25,8 +26,10 @@ def free_port(host: str = "127.0.0.1") -> int:
 class ServerThread:
     """An aiohttp app served from a daemon thread until ``stop()``."""
 
-    def __init__(self, app: web.Application, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, app: web.Application, host: str = "127.0.0.1", port: int = 0,
+                 ssl_context: ssl.SSLContext | None = None) -> None:
         self.app = app
+        self.ssl_context = ssl_context  # serve HTTPS with it
         self.host = host
         self.port = port or free_port(host)
         self.loop = asyncio.new_event_loop()
@@ -37,7 +40,7 @@ class ServerThread:
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{'https' if self.ssl_context else 'http'}://{self.host}:{self.port}"
 
     def _run(self) -> None:
         asyncio.set_event_loop(self.loop)
@@ -56,7 +59,8 @@ class ServerThread:
         # shutdown_timeout small: tests use servers that hold connections open
         self._runner = web.AppRunner(self.app, handle_signals=False, shutdown_timeout=0.5)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port, reuse_address=True)
+        site = web.TCPSite(self._runner, self.host, self.port, reuse_address=True,
+                           ssl_context=self.ssl_context)
         await site.start()
 
     def start(self) -> ServerThread:
@@ -73,9 +77,11 @@ class ServerThread:
 
 
 @contextlib.contextmanager
-def serve_app(app: web.Application, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
-    """Serve ``app`` on ``host`` (any 127.x.y.z) and yield its base URL."""
-    server = ServerThread(app, host, port).start()
+def serve_app(app: web.Application, host: str = "127.0.0.1", port: int = 0,
+              ssl_context: ssl.SSLContext | None = None) -> Iterator[str]:
+    """Serve ``app`` on ``host`` (any 127.x.y.z), over HTTPS with ``ssl_context``;
+    yield its base URL."""
+    server = ServerThread(app, host, port, ssl_context).start()
     try:
         yield server.url
     finally:

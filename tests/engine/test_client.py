@@ -1,0 +1,67 @@
+"""The libcurl session itself: cancellation, reuse, environment proxies, descriptors."""
+
+from __future__ import annotations
+
+import asyncio
+import resource
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from aiohttp import web
+
+from linkcheck.client import fetch, headers_for, make_session, request_url
+from tests.support.fakeweb import page, serve_sites, site
+
+
+def test_a_cancelled_request_frees_its_transfer_and_the_session_goes_on():
+    async def slow(request: web.Request) -> web.Response:
+        await asyncio.sleep(2)
+        return page("slow")
+
+    async def fast(request: web.Request) -> web.Response:
+        return page("fast")
+
+    async def main(base: str) -> tuple[int | None, int, int]:
+        async with make_session(connect_timeout=1, allow_private=True) as session:
+            headers = headers_for("test/1", browser=False)
+            with pytest.raises(TimeoutError):  # the caller gave up, not the request
+                await asyncio.wait_for(fetch(session, "GET", request_url(base + "/slow"), headers,
+                                             timeout=5, max_bytes=1000), 0.2)
+            left = len(session.transfers)
+            reply = await fetch(session, "GET", request_url(base + "/fast"), headers, timeout=5,
+                                max_bytes=1000)
+            return reply.status, left, len(session.transfers)
+
+    with serve_sites(site({"/slow": slow, "/fast": fast})) as (base,):
+        status, left_after_cancel, left_at_end = asyncio.run(main(base))
+    assert (status, left_after_cancel, left_at_end) == (200, 0, 0)
+
+
+def test_proxy_settings_in_the_environment_are_ignored(run_one, monkeypatch):
+    # readers do not go through our proxy: a dead one must not make links look broken
+    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")
+    with serve_sites(site({"/": _home})) as (base,):
+        result = run_one(base + "/")
+    assert (result.verdict, result.reason) == ("ok", "ok")
+
+
+async def _home(request: web.Request) -> web.Response:
+    return page("Home")
+
+
+def test_open_files_limit_is_raised_for_the_concurrency():
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    if hard != resource.RLIM_INFINITY and hard < 1600:
+        pytest.skip(f"hard open-files limit {hard} is below what the test raises to")
+    script = textwrap.dedent("""
+        import resource
+        from linkcheck.client import _ensure_descriptors
+        resource.setrlimit(resource.RLIMIT_NOFILE, (256, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+        _ensure_descriptors(1600)
+        print(resource.getrlimit(resource.RLIMIT_NOFILE)[0])
+    """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "1600"
