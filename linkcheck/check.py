@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import heapq
+import itertools
 import logging
 import random
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -449,8 +451,8 @@ async def check_urls(urls: Iterable[str], options: CheckOptions,
             # collecting less often cuts the engine's CPU by a tenth or more. Restored below.
             gc.set_threshold(max(gc_thresholds[0], 50_000), *gc_thresholds[1:])
             try:
-                await _run_window(engine, _interleave_hosts(pages.values()), emit,
-                                  window=max(1024, 4 * options.concurrency))
+                await _run_window(engine, _Feed(pages.values(), per_host=2 * options.host_concurrency),
+                                  emit, window=max(1024, 4 * options.concurrency))
             finally:
                 gc.set_threshold(*gc_thresholds)
                 for future in engine.probes.values():
@@ -459,42 +461,75 @@ async def check_urls(urls: Iterable[str], options: CheckOptions,
     return [results[url] for url in order]
 
 
-def _interleave_hosts(pages: Iterable[tuple[URL, list[str]]]) -> Iterator[tuple[URL, list[str]]]:
-    """Round-robin over hosts, so a window of pages in progress spans many hosts
-    instead of queueing behind one host's politeness limit."""
-    by_host: dict[str, deque[tuple[URL, list[str]]]] = {}
-    for item in pages:
-        by_host.setdefault(item[0].host or "", deque()).append(item)
-    queues = deque(by_host.values())
-    while queues:
-        queue = queues.popleft()
-        yield queue.popleft()
-        if queue:
-            queues.append(queue)
+class _Feed:
+    """Which page to start next. From the host with the most pages not yet started:
+    a run ends when its slowest host ends, and a host whose pages are slow to finish
+    (redirects, retries) keeps more of them waiting, so it gets more in progress.
+    Ties go round-robin, so a fresh run spreads over every host at once. At most
+    ``per_host`` pages of one host are in progress: more would only queue behind the
+    host's politeness limit while other hosts idle."""
+
+    def __init__(self, pages: Iterable[tuple[URL, list[str]]], per_host: int) -> None:
+        self.per_host = max(1, per_host)
+        self.queues: dict[str, deque[tuple[URL, list[str]]]] = {}
+        for item in pages:
+            self.queues.setdefault(item[0].host or "", deque()).append(item)
+        self.active = dict.fromkeys(self.queues, 0)
+        self.seq = itertools.count()
+        # a host is in the heap exactly when it has pages left and room for one more
+        self.ready = [(-len(queue), next(self.seq), host) for host, queue in self.queues.items()]
+        heapq.heapify(self.ready)
+        self.left = sum(len(queue) for queue in self.queues.values())
+
+    def take(self) -> tuple[str, URL, list[str]] | None:
+        """The next page to start, or None when every host with pages left is at its cap."""
+        if not self.ready:
+            return None
+        _key, _seq, host = heapq.heappop(self.ready)
+        queue = self.queues[host]
+        wire, written = queue.popleft()
+        self.left -= 1
+        self.active[host] += 1
+        if queue and self.active[host] < self.per_host:
+            heapq.heappush(self.ready, (-len(queue), next(self.seq), host))
+        return host, wire, written
+
+    def finished(self, host: str) -> None:
+        at_cap = self.active[host] == self.per_host
+        self.active[host] -= 1
+        queue = self.queues[host]
+        if at_cap and queue:
+            heapq.heappush(self.ready, (-len(queue), next(self.seq), host))
 
 
-async def _run_window(engine: _Engine, pages: Iterator[tuple[URL, list[str]]],
-                      emit: Callable[[Result], None], window: int) -> None:
+async def _run_window(engine: _Engine, feed: _Feed, emit: Callable[[Result], None], window: int) -> None:
     """At most ``window`` pages in progress: memory stays flat however many URLs come in."""
-    slots = asyncio.Semaphore(window)
     running: set[asyncio.Task[None]] = set()
     failure: list[BaseException] = []
+    wake = asyncio.Event()  # a page finished: a slot, and maybe a host, is free again
+    busy = 0  # pages in progress (counted here: a task leaves `running` only after it wakes us)
 
-    async def one(wire: URL, written: list[str]) -> None:
+    async def one(host: str, wire: URL, written: list[str]) -> None:
+        nonlocal busy
         try:
             for result in await engine.check_page(wire, written):
                 emit(result)
         except Exception as exc:  # on_result raised: stop the run, report it
             failure.append(exc)
         finally:
-            slots.release()
+            busy -= 1
+            feed.finished(host)
+            wake.set()
 
     try:
-        for wire, written in pages:
-            await slots.acquire()
-            if failure:
-                break
-            task = asyncio.create_task(one(wire, written))
+        while feed.left and not failure:
+            item = feed.take() if busy < window else None
+            if item is None:
+                wake.clear()
+                await wake.wait()
+                continue
+            busy += 1
+            task = asyncio.create_task(one(*item))
             running.add(task)
             task.add_done_callback(running.discard)
         if running and not failure:

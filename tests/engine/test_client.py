@@ -65,3 +65,24 @@ def test_open_files_limit_is_raised_for_the_concurrency():
     """)
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "1600"
+
+
+URLS = ["http://example.com", "https://a.b.c:8080/x/y?q=1&r=%20#frag", "http://EXAMPLE.com/x",
+        "http://example.com:080/", "http://a..b/", "http://ex.com/a b", "http://ex.com/?", "http://ex.com?x=1",
+        "http://ex.com/p#a#b", "http://ex.com/%7Euser/", "http://127.0.0.1:8000/p", "http://-ex.com/",
+        "http://ex.com/a?b?c", "http://ex.com:0/", "http://ex.com/a/../b", "http://user@ex.com/",
+        "http://ex.com/\u00fc", "http://b\u00fccher.test/", "http://[::1]:8080/x"]
+
+
+def test_plain_urls_take_the_short_path_to_the_same_wire_form():
+    from linkcheck.client import BadURL, _plain_wire, _wire
+
+    for url in URLS:
+        short = _plain_wire(url)
+        try:
+            general = _wire(url)
+        except BadURL:
+            general = None
+        assert short in (None, general), url  # never a different answer
+    assert _plain_wire("https://a.b.c:8080/x/y?q=1&r=%20#frag") == "https://a.b.c:8080/x/y?q=1&r=%20"
+    assert _plain_wire("http://example.com") == "http://example.com/"
