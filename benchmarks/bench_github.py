@@ -1,7 +1,7 @@
 """Benchmark: what refreshing GitHub data for 500 projects costs, against the loopback fake API.
 
 Serves ``tests/support/fakegithub.py`` (GitHub's REST and GraphQL shapes) with
-``--repos`` repositories and runs ``linkcheck.github.refresh`` three ways:
+``--repos`` repositories and runs ``linkcheck.metadata.github.refresh`` three ways:
 
 1. with a token (GraphQL, 100 repositories per query): requests used.
    Target: <= 5 requests for 500 repositories.
@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from linkcheck.github import refresh  # noqa: E402
+from linkcheck.metadata.github import refresh  # noqa: E402
 from linkcheck.settings import Settings  # noqa: E402
 from linkcheck.store import Store  # noqa: E402
 from tests.support.fakegithub import FakeGitHub, serve_fake_github  # noqa: E402

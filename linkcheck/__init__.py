@@ -6,3 +6,13 @@ linkcheck``) and the Celery tasks (``celery -A linkcheck``) are thin wrappers.
 """
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    # `celery -A linkcheck` looks for `linkcheck.app` / `linkcheck.celery`: hand it the
+    # scheduler's app lazily, so plain imports of the package never load Celery.
+    if name in ("app", "celery"):
+        from linkcheck.scheduler.app import app
+
+        return app
+    raise AttributeError(f"module 'linkcheck' has no attribute {name!r}")

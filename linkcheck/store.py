@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .types import Location, Result
+from linkcheck.model import Location, Result
 
 SCHEMA_VERSION = 1
 

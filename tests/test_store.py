@@ -8,8 +8,8 @@ import signal
 import sqlite3
 import time
 
+from linkcheck.model import Location, Result
 from linkcheck.store import Store
-from linkcheck.types import Location, Result
 
 
 def _result(url: str, verdict: str = "ok", at: float | None = None, **kw) -> Result:

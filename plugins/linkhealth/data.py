@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from linkcheck.fix import is_permanent_move, target_url
-from linkcheck.problems import host_of, host_stats, is_blocked, suggest_fix
+from linkcheck.report.problems import host_of, host_stats, is_blocked, suggest_fix
 from linkcheck.store import LinkStatus, Store
 from linkcheck.timefmt import utc_human, utc_iso
+from linkcheck.upkeep.fix import is_permanent_move, target_url
 
 # What a reader sees per state; wording avoids alarm where none is due.
 READER_LABELS = {

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from linkcheck.collect import SourceError, collect
-from linkcheck.types import Location
+from linkcheck.inventory.collect import SourceError, collect
+from linkcheck.model import Location
 
 PROJECTS = """- name: Celery
   url: https://docs.celeryq.test/

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from linkcheck.extract import Found, external_url, extract_html, extract_markdown
+from linkcheck.inventory.extract import Found, external_url, extract_html, extract_markdown
 
 HTML = """<!doctype html>
 <html><head>

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from linkcheck.check import CheckOptions
-from linkcheck.runner import run_check
+from linkcheck.engine.check import CheckOptions
+from linkcheck.model import Location
+from linkcheck.runs.local import run_check
 from linkcheck.settings import Settings
 from linkcheck.store import Store
-from linkcheck.types import Location
 
 
 def _settings(tmp_path: Path) -> Settings:

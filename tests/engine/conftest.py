@@ -6,8 +6,9 @@ from collections.abc import Callable, Iterable
 
 import pytest
 
-from linkcheck.check import CheckOptions, check
-from linkcheck.types import Result
+from linkcheck.engine.check import CheckOptions
+from linkcheck.engine.run import check
+from linkcheck.model import Result
 
 # Loopback needs allow_private; waits are scaled down so the suite stays fast.
 FAST = {

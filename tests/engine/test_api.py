@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from linkcheck.check import check_urls
-from linkcheck.types import Result
+from linkcheck.engine.check import check_urls
+from linkcheck.model import Result
 from tests.engine.conftest import fast_options
 from tests.support.fakeweb import HITS, serve_sites, site, static
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from linkcheck.client import DEFAULT_USER_AGENT
+from linkcheck.engine.client import DEFAULT_USER_AGENT
 from tests.support.fakeweb import HITS, page, serve_sites, site
 
 CF_CHALLENGE = (

@@ -11,7 +11,7 @@ import textwrap
 import pytest
 from aiohttp import web
 
-from linkcheck.client import fetch, headers_for, make_session, request_url
+from linkcheck.engine.client import fetch, headers_for, make_session, request_url
 from tests.support.fakeweb import page, serve_sites, site
 
 
@@ -58,7 +58,7 @@ def test_open_files_limit_is_raised_for_the_concurrency():
         pytest.skip(f"hard open-files limit {hard} is below what the test raises to")
     script = textwrap.dedent("""
         import resource
-        from linkcheck.client import _ensure_descriptors
+        from linkcheck.engine.client import _ensure_descriptors
         resource.setrlimit(resource.RLIMIT_NOFILE, (256, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
         _ensure_descriptors(1600)
         print(resource.getrlimit(resource.RLIMIT_NOFILE)[0])
@@ -75,7 +75,7 @@ URLS = ["http://example.com", "https://a.b.c:8080/x/y?q=1&r=%20#frag", "http://E
 
 
 def test_plain_urls_take_the_short_path_to_the_same_wire_form():
-    from linkcheck.client import BadURL, _plain_wire, _wire
+    from linkcheck.engine.client import BadURL, _plain_wire, _wire
 
     for url in URLS:
         short = _plain_wire(url)

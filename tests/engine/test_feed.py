@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from yarl import URL
 
-from linkcheck.check import _Feed
+from linkcheck.engine.check import _Feed
 
 
 def _pages(spec: dict[str, int]) -> list[tuple[URL, list[str]]]:

@@ -56,7 +56,7 @@ async def big_html(request: web.Request) -> web.StreamResponse:
 def test_head_first_then_nothing_else_for_plain_live_file():
     app = site({"/file.pdf": big_pdf})
     with serve_sites(app) as (url,):
-        from linkcheck.check import check
+        from linkcheck.engine.run import check
         from tests.engine.conftest import fast_options
 
         (r,) = check([url + "/file.pdf"], fast_options())

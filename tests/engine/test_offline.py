@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from linkcheck.check import is_offline
-from linkcheck.types import Result
+from linkcheck.engine.check import is_offline
+from linkcheck.model import Result
 from tests.support.fakeweb import serve_sites, site, static
 from tests.support.servers import free_port
 

@@ -13,9 +13,9 @@ import time
 import pytest
 from aiohttp import web
 
-from linkcheck.check import check
-from linkcheck.chunking import host_key, split_by_host
-from linkcheck.parallel import URLS_PER_PROCESS, can_fork, plan_processes
+from linkcheck.engine.chunking import host_key, split_by_host
+from linkcheck.engine.parallel import URLS_PER_PROCESS, can_fork, plan_processes
+from linkcheck.engine.run import check
 from tests.engine.conftest import fast_options
 from tests.support.fakeweb import page, redirect, serve_sites, site, static, status
 

@@ -6,8 +6,8 @@ import asyncio
 
 from aiohttp import web
 
-from linkcheck.check import CheckOptions
-from linkcheck.hosts import HostLimiter
+from linkcheck.engine.check import CheckOptions
+from linkcheck.engine.hosts import HostLimiter
 from linkcheck.settings import Settings
 from tests.support.fakeweb import HITS, page, serve_sites, site
 

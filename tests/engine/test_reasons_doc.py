@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from linkcheck.verdict import REASONS, sentence
+from linkcheck.engine.verdict import REASONS, sentence
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

@@ -8,7 +8,7 @@ from email.utils import formatdate
 import pytest
 from aiohttp import web
 
-from linkcheck.retry import backoff_delay, parse_retry_after, retry_delay
+from linkcheck.engine.retry import backoff_delay, parse_retry_after, retry_delay
 from tests.support.fakeweb import HITS, page, serve_sites, site
 
 

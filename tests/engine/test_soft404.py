@@ -77,7 +77,7 @@ def test_honest_host_probed_once_and_pages_trusted(run):
 
 
 def test_not_found_phrases():
-    from linkcheck.verdict import says_not_found
+    from linkcheck.engine.verdict import says_not_found
 
     for text in ["404 Not Found", "Page not found – Example", "Example | Page Not Found", "Error 404",
                  "Oops! That page can’t be found.", "The page you requested does not exist"]:

@@ -7,7 +7,7 @@ import ipaddress
 
 import pytest
 
-from linkcheck.ssrf import is_blocked_ip
+from linkcheck.engine.ssrf import is_blocked_ip
 from tests.support.fakeweb import HITS, redirect, serve_sites, site, static
 from tests.support.servers import serve_app
 
@@ -28,7 +28,7 @@ def test_redirect_into_private_network_refused():
     with serve_sites(inner, first_host=2) as (inner_url,):
         outer = site({"/go": redirect(inner_url + "/secret", 302)})
         with serve_sites(outer, first_host=1) as (outer_url,):
-            from linkcheck.check import check
+            from linkcheck.engine.run import check
             from tests.engine.conftest import fast_options
 
             (r,) = check([outer_url + "/go"], fast_options(allow_private=False,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from linkcheck.github import BATCH_SIZE, refresh
+from linkcheck.metadata.github import BATCH_SIZE, refresh
 from tests.support.fakegithub import fixture
 
 from .conftest import TOKEN

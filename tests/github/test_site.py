@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from linkcheck.github import refresh
+from linkcheck.metadata.github import refresh
 from linkcheck.store import Store
 from tests.site.helpers import build
 

@@ -179,7 +179,7 @@ def links_markdown(base: str) -> str:
 def two_runs(tmp_path_factory: pytest.TempPathFactory, fake_web: tuple[FakeWeb, str]) -> TwoRuns:
     """Two real check runs (the engine, via run_check) of a Markdown page against the
     fake web, phase 1 then phase 2, recorded into a private store."""
-    from linkcheck.runner import run_check
+    from linkcheck.runs.local import run_check
     from linkcheck.store import Store
 
     web_, base = fake_web

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from linkcheck.archive import lookup_archives
 from linkcheck.store import Store
+from linkcheck.upkeep.archive import lookup_archives
 from tests.support.servers import free_port
 
 from .conftest import TwoRuns, make_settings

@@ -15,8 +15,8 @@ from aiohttp import web
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from linkcheck.deliver import deliver
-from linkcheck.report import ReportPaths, summary_line, write_report
+from linkcheck.report.build import ReportPaths, summary_line, write_report
+from linkcheck.report.deliver import deliver
 from linkcheck.store import Store
 from tests.support.servers import free_port, serve_app
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from linkcheck.drift import Drift, find_drift, has_drifted, title_similarity
+from linkcheck.model import Result
+from linkcheck.report.drift import Drift, find_drift, has_drifted, title_similarity
 from linkcheck.store import Store
-from linkcheck.types import Result
 
 
 @pytest.mark.parametrize(("first", "last"), [

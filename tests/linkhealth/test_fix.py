@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from linkcheck.fix import fix_redirects
-from linkcheck.runner import run_check
+from linkcheck.runs.local import run_check
 from linkcheck.store import Store
+from linkcheck.upkeep.fix import fix_redirects
 
 from .conftest import make_settings
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from linkcheck.report import write_report
+from linkcheck.report.build import write_report
 from linkcheck.store import Store
 
 from .conftest import TwoRuns

@@ -12,9 +12,9 @@ from bs4 import BeautifulSoup
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from linkcheck.archive import lookup_archives
-from linkcheck.runner import run_check
+from linkcheck.runs.local import run_check
 from linkcheck.store import Store
+from linkcheck.upkeep.archive import lookup_archives
 
 from .conftest import make_settings
 

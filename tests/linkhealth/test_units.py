@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from linkcheck.fix import _rewrite_text, target_url
+from linkcheck.upkeep.fix import _rewrite_text, target_url
 from plugins.linkhealth.annotate import annotate_html
 from plugins.linkhealth.chart import history_svg
 

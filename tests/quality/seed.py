@@ -8,10 +8,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from linkcheck.collect import collect
+from linkcheck.engine.verdict import verdict_of
+from linkcheck.inventory.collect import collect
+from linkcheck.model import Result
 from linkcheck.store import Store
-from linkcheck.types import Result
-from linkcheck.verdict import verdict_of
 
 # One reason per URL in turn: every kind of badge the theme can show.
 REASONS = ("ok", "moved_permanently", "not_found", "bot_blocked", "ok", "timeout", "anchor_missing",

@@ -11,9 +11,10 @@ from tests.quality.tools import in_ci
 
 def _check_internal():  # type: ignore[no-untyped-def]
     try:
-        from linkcheck.internal import check_internal
+        from linkcheck.inventory.internal import check_internal
     except ImportError as exc:
-        message = f"linkcheck.internal.check_internal is not importable ({exc}); see docs/contracts.md"
+        message = (f"linkcheck.inventory.internal.check_internal is not importable ({exc}); "
+                   "see docs/contracts.md")
         if in_ci():
             pytest.fail(message, pytrace=False)
         pytest.skip(message)

@@ -119,7 +119,7 @@ class Deployment:
 
     def send(self, task: str, *args: object) -> None:
         """Publish a task the way beat does, from a separate process with the deployment's env."""
-        code = f"from linkcheck.celery import app; app.send_task({task!r}, args={list(args)!r})"
+        code = f"from linkcheck.scheduler.app import app; app.send_task({task!r}, args={list(args)!r})"
         subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, env=self.env, check=True,
                        timeout=60)
 

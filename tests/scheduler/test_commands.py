@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from linkcheck.broker import embedded_socket
+from linkcheck.scheduler.broker import embedded_socket
 from linkcheck.settings import PROJECT_ROOT
 
 from .conftest import Deployment, FakeSite, wait_for
@@ -82,10 +82,10 @@ def test_scheduler_runs_everything_on_one_machine_and_stops_cleanly(
 # Runs in a child process: the Celery app reads its broker from the environment at import.
 _LOCK_SCRIPT = """
 import json
-from linkcheck.broker import redis_client
-from linkcheck.celery import app
-from linkcheck.locks import JobLock
-from linkcheck.tasks import start_check_run
+from linkcheck.scheduler.broker import redis_client
+from linkcheck.scheduler.app import app
+from linkcheck.scheduler.locks import JobLock
+from linkcheck.scheduler.tasks import start_check_run
 
 held = JobLock(redis_client(app.conf.broker_url), "check-run", ttl=60)
 assert held.acquire("check-run:someone-else")

@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from linkcheck import progress
-from linkcheck.chunking import host_key
+from linkcheck.engine.chunking import host_key
+from linkcheck.runs import progress
 from tests.support.fakegithub import FakeGitHub, serve_fake_github
 
 from .conftest import Deployment, FakeSite, Procs, wait_for, write_content

@@ -8,15 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from linkcheck import fanout, progress
-from linkcheck.broker import BrokerError, EmbeddedRedis, redact_url
-from linkcheck.build import BuildError, build_site
-from linkcheck.celery import celery_config, visibility_timeout
-from linkcheck.chunking import chunk_urls, host_key
-from linkcheck.locks import JobLock
+from linkcheck.engine.chunking import chunk_urls, host_key
+from linkcheck.model import Result
+from linkcheck.runs import chunked as fanout
+from linkcheck.runs import progress
+from linkcheck.scheduler.app import celery_config, visibility_timeout
+from linkcheck.scheduler.broker import BrokerError, EmbeddedRedis, redact_url
+from linkcheck.scheduler.locks import JobLock
+from linkcheck.scheduler.sitebuild import BuildError, build_site
 from linkcheck.settings import Settings
 from linkcheck.store import Store
-from linkcheck.types import Result
 
 from .conftest import FakeSite, write_content
 
@@ -192,8 +193,14 @@ def test_celery_config_reliability_and_schedule(tmp_path: Path) -> None:
 
 
 def test_routing_sends_chunks_to_any_worker_and_state_work_to_the_state_queue() -> None:
-    from linkcheck.celery import app
-    from linkcheck.tasks import check_chunk, rebuild_site, record_chunk, start_check_run, write_report
+    from linkcheck.scheduler.app import app
+    from linkcheck.scheduler.tasks import (
+        check_chunk,
+        rebuild_site,
+        record_chunk,
+        start_check_run,
+        write_report,
+    )
 
     router = app.amqp.router
     assert router.route({}, check_chunk.name)["queue"].name == "celery"

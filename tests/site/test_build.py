@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from linkcheck.catalog import CatalogError, load_catalog
-from linkcheck.internal import check_internal
+from linkcheck.inventory.internal import check_internal
 
 from .helpers import CONTENT, ROOT, SEED, build, copy_content, soup
 

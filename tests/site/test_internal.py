@@ -1,4 +1,4 @@
-"""linkcheck.internal.check_internal on small hand-made sites."""
+"""linkcheck.inventory.internal.check_internal on small hand-made sites."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from linkcheck.internal import check_internal
+from linkcheck.inventory.internal import check_internal
 
 
 def make_site(root: Path, files: dict[str, str]) -> Path:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from linkcheck.broker import EmbeddedRedis
+from linkcheck.scheduler.broker import EmbeddedRedis
 from tests.support.servers import free_port
 
 

@@ -1,0 +1,283 @@
+"""``python -m linkcheck check SOURCE...``: check every external link in the sources.
+
+Exit codes (a contract other tools rely on): 0 no link is an error, 1 at least
+one is, 2 usage or runtime error (a missing source, or no network at all, in
+which case nothing is judged).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from linkcheck.cli import UsageError
+from linkcheck.inventory.collect import SourceError
+from linkcheck.model import Link, Location, Result
+from linkcheck.settings import Settings
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, got {value}")
+    return value
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "check",
+        help="check external links in files, directories or URLs",
+        description="Check every external link and image in the sources. SOURCE is an HTML or "
+        "Markdown file, a directory (the built output/ or content/, whose catalog/ is read too), "
+        "a catalog YAML file, or an http(s) URL (checked itself). Exit 0: no error; 1: some "
+        "link is an error; 2: usage or runtime error, or no network.",
+    )
+    p.add_argument("sources", nargs="+", metavar="SOURCE", help="file, directory or URL")
+    p.add_argument("--json", metavar="FILE|-", dest="json_path",
+                   help="also write results as JSON to FILE ('-' for standard output)")
+    p.add_argument("--allow-private", action="store_true",
+                   help="allow private, loopback and link-local targets (off: SSRF guard)")
+    p.add_argument("--concurrency", type=_positive_int, metavar="N", help="requests in flight overall")
+    p.add_argument("--host-concurrency", type=_positive_int, metavar="N",
+                   help="requests in flight per host")
+    p.add_argument("--timeout", type=_positive_float, metavar="SECONDS",
+                   help="total deadline per request")
+    p.add_argument("--processes", type=_positive_int, metavar="N",
+                   help="engine processes, each checking its own hosts (default: one per core "
+                   "for runs of thousands of links)")
+    p.add_argument("--no-store", action="store_true", help="do not record results in the store")
+    p.add_argument("--internal", action="store_true",
+                   help="check internal links and anchors of built-site directories instead "
+                   "(no network)")
+    p.set_defaults(handler=run)
+
+
+# ------------------------------------------------------------------ output
+def _location_json(loc: Location) -> dict[str, Any]:
+    return {"source": loc.source, "line": loc.line, "page": loc.page, "entry": loc.entry}
+
+
+def result_json(result: Result, link: Link | None) -> dict[str, Any]:
+    return {
+        "url": result.url,
+        "verdict": result.verdict,
+        "reason": result.reason,
+        "status": result.status,
+        "final_url": result.final_url,
+        "message": result.message,
+        "redirects": [list(hop) for hop in result.redirects],
+        "title": result.title,
+        "elapsed": round(result.elapsed, 3),
+        "kind": link.kind if link else "link",
+        "locations": [_location_json(loc) for loc in (link.locations if link else [])],
+    }
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
+def _dumps(payload: dict[str, Any]) -> str:
+    """Readable JSON, one result per line: json's C encoder only runs without ``indent``,
+    and a 10,000-link report must not cost seconds."""
+    encode = _ENCODER.encode  # one encoder: json.dumps(..., ensure_ascii=False) builds one per call
+    parts = []
+    for key, value in payload.items():
+        if isinstance(value, list):
+            items = ",\n    ".join(map(encode, value))
+            parts.append(f"  {encode(key)}: [\n    {items}\n  ]" if value else f"  {encode(key)}: []")
+        else:
+            parts.append(f"  {encode(key)}: {encode(value)}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
+def _write_json(path: str, payload: dict[str, Any]) -> None:
+    text = _dumps(payload)
+    if path == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write JSON to {path}: {exc.strerror or exc}") from exc
+
+
+def _where(link: Link | None, limit: int = 3) -> str:
+    if link is None or not link.locations:
+        return "(given on the command line)"
+    shown = [loc.describe() for loc in link.locations[:limit]]
+    more = len(link.locations) - limit
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+
+def _problems(results: list[Result]) -> list[Result]:
+    order = {"error": 0, "warn": 1}
+    return sorted((r for r in results if r.verdict in order), key=lambda r: (order[r.verdict], r.url))
+
+
+def _print_plain(out: TextIO, results: list[Result], links: dict[str, Link]) -> None:
+    for r in _problems(results):
+        status = r.status if r.status is not None else "-"
+        print(f"{r.verdict:5} {r.reason} {status} {r.url} -- {r.message} [{_where(links.get(r.url))}]",
+              file=out)
+
+
+def _print_table(console: Any, results: list[Result], links: dict[str, Link]) -> None:
+    from rich.table import Table
+
+    problems = _problems(results)
+    if not problems:
+        return
+    table = Table(title="Links that need attention", show_lines=False, expand=True)
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("reason", no_wrap=True)
+    table.add_column("status", justify="right", no_wrap=True)
+    table.add_column("URL / message", overflow="fold", ratio=3)
+    table.add_column("where", overflow="fold", ratio=2)
+    styles = {"error": "bold red", "warn": "yellow"}
+    for r in problems:
+        table.add_row(f"[{styles[r.verdict]}]{r.verdict}[/]", r.reason,
+                      str(r.status) if r.status is not None else "-",
+                      f"{r.url}\n[dim]{r.message}[/]", _where(links.get(r.url)))
+    console.print(table)
+
+
+def _summary_line(counts: dict[str, int], total: int, elapsed: float, offline: bool = False) -> str:
+    if offline:
+        return (f"tried {total} links in {elapsed:.1f}s: no network (nearly every host unreachable at "
+                "connection level), nothing judged broken; check the connection and run again")
+    return (f"checked {total} links in {elapsed:.1f}s: {counts['ok']} ok, {counts['warn']} warn, "
+            f"{counts['error']} error")
+
+
+# -------------------------------------------------------------- internal
+def _run_internal(args: argparse.Namespace, out: TextIO) -> int:
+    from linkcheck.inventory.internal import check_internal
+
+    problems: list[Any] = []
+    for source in args.sources:
+        path = Path(source)
+        if not path.is_dir():
+            raise UsageError(f"{source}: --internal needs a built-site directory (e.g. output/)")
+        problems.extend(check_internal(path))
+    for problem in problems:
+        print(str(problem), file=out)
+    print(f"{len(problems)} internal link problem(s)", file=out)
+    if args.json_path:
+        _write_json(args.json_path, {
+            "internal": [_problem_json(p) for p in problems],
+            "summary": {"problems": len(problems), "sources": list(args.sources)},
+        })
+    return 1 if problems else 0
+
+
+def _problem_json(problem: Any) -> dict[str, Any]:
+    if hasattr(problem, "to_json"):
+        return problem.to_json()
+    if hasattr(problem, "__dataclass_fields__"):
+        from dataclasses import asdict
+
+        return {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(problem).items()}
+    return {"message": str(problem)}
+
+
+# -------------------------------------------------------------------- run
+def run(args: argparse.Namespace) -> int:
+    # with JSON on stdout, human output goes to stderr so the JSON stays parseable
+    out = sys.stderr if args.json_path == "-" else sys.stdout
+    if args.internal:
+        return _run_internal(args, out)
+
+    from linkcheck.engine.check import CheckOptions
+    from linkcheck.store import Store
+
+    settings = Settings.from_env()
+    overrides: dict[str, Any] = {}
+    if args.allow_private:
+        overrides["allow_private"] = True
+    if args.concurrency:
+        overrides["concurrency"] = args.concurrency
+    if args.host_concurrency:
+        overrides["host_concurrency"] = args.host_concurrency
+    if args.timeout:
+        overrides["timeout"] = args.timeout
+    if args.processes:
+        overrides["processes"] = args.processes
+    options = CheckOptions.from_settings(settings, **overrides)
+    store = None if args.no_store else Store.from_settings(settings)
+    tty = out.isatty()
+    try:
+        summary = _check(settings, args, options, store, out, tty)
+    except SourceError as exc:
+        raise UsageError(str(exc)) from exc
+    finally:
+        if store is not None:
+            store.close()
+
+    if args.json_path:
+        _write_json(args.json_path, {
+            "results": [result_json(r, summary.links.get(r.url)) for r in summary.results],
+            "summary": {**summary.stats(), "run_id": summary.run_id, "sources": list(args.sources),
+                        "exit_code": summary.exit_code},
+        })
+    return summary.exit_code
+
+
+def _check(settings: Settings, args: argparse.Namespace, options: Any, store: Any, out: TextIO,
+           tty: bool) -> Any:
+    from linkcheck.runs.local import run_check
+
+    if not tty:
+        summary = run_check(settings, args.sources, store=store, options=options)
+        if not summary.offline:  # offline: nothing was judged, so nothing is listed as a problem
+            _print_plain(out, summary.results, summary.links)
+        print(_summary_line(summary.counts, len(summary.results), summary.elapsed, summary.offline), file=out)
+        return summary
+
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    console = Console(file=out)
+    errors = 0
+    with Progress(SpinnerColumn(), TextColumn("checking links"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("[red]{task.fields[errors]} error(s)"), TimeElapsedColumn(),
+                  console=console, transient=True) as progress:
+        task = progress.add_task("check", total=None, errors=0)
+
+        def on_links(links: dict[str, Link]) -> None:
+            progress.update(task, total=len(links))
+
+        def on_result(result: Result) -> None:
+            nonlocal errors
+            errors += result.verdict == "error"
+            progress.update(task, advance=1, errors=errors)
+
+        summary = run_check(settings, args.sources, store=store, options=options,
+                            on_result=on_result, on_links=on_links)
+    if not summary.offline:
+        _print_table(console, summary.results, summary.links)
+    console.print(_summary_line(summary.counts, len(summary.results), summary.elapsed, summary.offline))
+    return summary

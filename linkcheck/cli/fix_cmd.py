@@ -1,0 +1,41 @@
+"""``python -m linkcheck fix --redirects [--dry-run]``: rewrite moved URLs in content/."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from linkcheck.cli import UsageError
+from linkcheck.settings import Settings
+from linkcheck.store import Store
+from linkcheck.upkeep.fix import fix_redirects
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "fix",
+        help="rewrite permanently moved URLs in the content sources (prints a diff)",
+        description="Rewrite every URL whose last check was a permanent move (301/308 ending "
+        "alive) to its final URL in content/ Markdown and catalog YAML, changing only the URL "
+        "text. Prints a unified diff; --dry-run changes nothing.",
+    )
+    p.add_argument("--redirects", action="store_true", help="rewrite permanently moved URLs")
+    p.add_argument("--dry-run", action="store_true", help="only print the diff")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if not args.redirects:
+        raise UsageError("say what to fix: `fix --redirects`")
+    settings = Settings.from_env()
+    if not settings.content_dir.is_dir():
+        raise UsageError(f"content folder not found: {settings.content_dir}")
+    with Store.from_settings(settings) as store:
+        diff = fix_redirects(settings, store, dry_run=args.dry_run)
+    if not diff:
+        print("nothing to fix: no permanently moved link in the content", file=sys.stderr)
+        return 0
+    sys.stdout.write(diff)
+    if args.dry_run:
+        print("(dry run: no file changed)", file=sys.stderr)
+    return 0

@@ -1,0 +1,68 @@
+"""``python -m linkcheck github [--json FILE|-]``: refresh GitHub figures of catalog projects.
+
+Exit codes: 0 all fetched (or paused by a rate limit, resumed next run), 1 the
+catalog needs an edit (renamed or missing repositories), 2 runtime error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from linkcheck.metadata.github import GithubSummary, refresh
+from linkcheck.settings import Settings
+from linkcheck.store import Store
+from linkcheck.timefmt import utc_human
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("github", help="refresh GitHub metadata of catalog projects into the store")
+    p.add_argument("--json", metavar="FILE", help="also write the summary as JSON to FILE ('-' = stdout)")
+    p.add_argument("--repo", action="append", metavar="OWNER/NAME",
+                   help="only this repository (repeatable; default: every catalog project)")
+    p.set_defaults(handler=run)
+
+
+def _when(ts: float | None) -> str:
+    return utc_human(ts) or "-"
+
+
+def describe(summary: GithubSummary) -> list[str]:
+    """The human summary, one line each; names come from the catalog or GitHub, never secrets."""
+    how = "GraphQL (token)" if summary.mode == "graphql" else "REST without token, conditional requests"
+    lines = [
+        f"GitHub: {summary.requested} repositories via {how}; {summary.requests} requests, "
+        f"{summary.updated} fetched ({summary.changed} changed), {summary.not_modified} unchanged (304)"
+    ]
+    for old, new in sorted(summary.renamed.items()):
+        lines.append(f"renamed: {old} -> update the catalog to {new}")
+    for repo in sorted(summary.missing):
+        lines.append(f"missing: {repo} is deleted or private on GitHub (404): fix or remove the entry")
+    if summary.rate_limited:
+        lines.append(f"paused: {summary.rate_limit_reason}; {len(summary.pending)} repositories resume "
+                     f"after {_when(summary.resume_after)}")
+    elif summary.pending:
+        lines.append(f"{len(summary.pending)} repositories not refreshed this run; they go first next run")
+    lines.extend(f"error: {e}" for e in summary.errors)
+    return lines
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    with Store.from_settings(settings) as store:
+        summary = refresh(settings, store, repos=args.repo)
+    to_stdout = args.json == "-"
+    human = sys.stderr if to_stdout else sys.stdout  # keep stdout pure JSON when asked for it
+    for line in describe(summary):
+        print(line, file=human)
+    if args.json:
+        text = json.dumps(summary.to_json(), indent=2, sort_keys=True)
+        if to_stdout:
+            print(text)
+        else:
+            Path(args.json).write_text(text + "\n")
+    if summary.errors:
+        return 2
+    return 1 if summary.problems else 0

@@ -1,0 +1,574 @@
+"""The engine: URLs in, one ``Result`` per URL out. Knows nothing of Pelican, Celery or SQLite.
+
+Flow per distinct page (URLs differing only in their #fragment share one fetch):
+follow redirects by hand (each hop SSRF-checked, recorded), HEAD first and GET
+when HEAD is refused or fails, retry transient failures (``retry``), try again
+with browser-like headers behind a bot wall, GET small or suspicious HTML pages
+to see meta refresh, titles and anchors, compare with the host's answer to a
+nonexistent path (``softnotfound``), then map everything to a reason
+(``verdict``). Politeness lives in ``hosts``, the wire in ``client``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import heapq
+import itertools
+import logging
+import random
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, fields
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from yarl import URL
+
+from linkcheck.engine import page as html
+from linkcheck.engine.client import (
+    DEFAULT_USER_AGENT,
+    BadURL,
+    Reply,
+    Session,
+    fetch,
+    headers_for,
+    make_session,
+    request_url,
+)
+from linkcheck.engine.hosts import HostLimiter
+from linkcheck.engine.retry import TRANSIENT_STATUSES, retry_delay
+from linkcheck.engine.softnotfound import Probe, page_says_not_found, probe_url, same_as_probe
+from linkcheck.engine.ssrf import blocked_host
+from linkcheck.engine.verdict import (
+    NETWORK_REASONS,
+    is_challenge,
+    looks_bot_walled,
+    reason_for_status,
+    sentence,
+    verdict_of,
+)
+from linkcheck.model import Result
+
+log = logging.getLogger(__name__)
+
+PERMANENT = frozenset({301, 308})
+# HEAD failures for which GET would fail the same way (no connection at all): skip the GET.
+_NO_GET_AFTER = frozenset({"dns_error", "private_address", "connect_timeout", "invalid_url"})
+_HOLLOW_FRAGMENTS = ("", "top")  # browsers scroll to the top for these, no element needed
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    concurrency: int = 512  # requests in flight overall
+    host_concurrency: int = 8  # requests in flight per host
+    host_interval: float = 0.05  # seconds between request starts to one host
+    connect_timeout: float = 10.0
+    timeout: float = 30.0  # total deadline per request (status line and headers; body within it)
+    retries: int = 3  # extra attempts for transient failures
+    retry_after_cap: float = 60.0  # longest Retry-After we honour
+    max_redirects: int = 20
+    max_body_bytes: int = 1024 * 1024  # read at most this much of a page (anchors)
+    allow_private: bool = False  # lift the SSRF guard (tests, benchmarks, intranets)
+    user_agent: str = DEFAULT_USER_AGENT
+    backoff_base: float = 0.5  # first retry waits 0.25-0.5 s, doubling
+    backoff_cap: float = 8.0
+    page_bytes: int = 128 * 1024  # read this much when only title/refresh/headings matter
+    small_page_bytes: int = 2048  # HTML answering HEAD with at most this (or no) length is fetched
+    soft404_probe: bool = True  # ask each host for a nonexistent path once
+    ssrf_exempt: frozenset[str] = frozenset()  # IP literals the guard lets through (tests)
+    resolve: tuple[tuple[str, str], ...] = ()  # fixed (host name, IP) answers, like curl --resolve
+    method: str = "head"  # "head": HEAD first, GET when needed; "get": always GET
+    processes: int = 0  # engine processes, each over its own hosts; 0: one per core for big runs
+
+    @classmethod
+    def from_settings(cls, settings: Any, **overrides: Any) -> CheckOptions:
+        names = {f.name for f in fields(cls)}
+        values = {name: getattr(settings, name) for name in names if hasattr(settings, name)}
+        if not values.get("user_agent"):
+            values["user_agent"] = DEFAULT_USER_AGENT
+        unknown = set(overrides) - names
+        if unknown:
+            raise TypeError(f"unknown check option(s): {', '.join(sorted(unknown))}")
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        if isinstance(values.get("ssrf_exempt"), (list, tuple, set)):
+            values["ssrf_exempt"] = frozenset(values["ssrf_exempt"])
+        if isinstance(values.get("resolve"), dict):
+            values["resolve"] = tuple(values["resolve"].items())
+        return cls(**values)
+
+
+@dataclass
+class _Trail:
+    """What following one page produced."""
+
+    final_url: URL
+    reply: Reply | None = None
+    redirects: list[tuple[int, str]] = field(default_factory=list)
+    page: html.Page | None = None
+    error: str | None = None  # reason code when we stopped without a judgeable answer
+    detail: str = ""
+    attempts: int = 0
+    challenge: bool = False  # a recognisable bot wall answered
+
+
+@dataclass
+class _Habits:
+    """What HEAD has been worth on one host so far.
+
+    HEAD saves bytes on big files, but when a host's pages are small HTML we GET them
+    anyway (meta refresh, titles): after a few such answers the host is asked with GET
+    straight away, saving a round trip per link. A big or non-HTML answer tips it back.
+    """
+
+    get_needed: int = 0  # HEAD 2xx answers that still needed a GET
+    head_enough: int = 0  # answers where HEAD alone would have settled the link
+
+    @property
+    def known(self) -> bool:
+        return self.get_needed + self.head_enough >= 2
+
+    @property
+    def get_first(self) -> bool:
+        return self.get_needed >= 2 and self.get_needed >= 4 * self.head_enough
+
+
+class _Engine:
+    def __init__(self, options: CheckOptions, session: Session) -> None:
+        self.o = options
+        self.session = session
+        self.hosts = HostLimiter(options.host_concurrency, options.host_interval)
+        self.probes: dict[str, asyncio.Future[Probe]] = {}
+        self.habits: dict[str, _Habits] = {}
+        self.run_habits = _Habits()  # the whole run's, for hosts not seen yet
+        self.in_flight = asyncio.Semaphore(max(1, options.concurrency))  # the global limit
+        self.rng = random.Random()
+
+    def _get_first(self, host: str) -> bool:
+        habits = self.habits.get(host)
+        if habits is not None and habits.known:
+            return habits.get_first
+        run = self.run_habits  # a new host: go by the run so far, once it has said enough
+        return run.get_needed >= 20 and run.get_first
+
+    def _habits(self, host: str) -> _Habits:
+        habits = self.habits.get(host)
+        if habits is None:
+            habits = self.habits[host] = _Habits()
+        return habits
+
+    # --- one request, retried while the failure looks transient
+    async def _send(self, url: URL, method: str, browser: bool, max_bytes: int) -> tuple[Reply, int]:
+        host = url.host or ""
+        headers = headers_for(self.o.user_agent, browser)
+        attempt = 0
+        while True:
+            async with self.hosts.slot(host), self.in_flight:
+                if method == "auto":  # decided at the last moment: earlier answers may have taught us
+                    method = "GET" if self._get_first(host) else "HEAD"
+                reply = await fetch(self.session, method, url, headers, timeout=self.o.timeout,
+                                    max_bytes=0 if method == "HEAD" else max_bytes)
+            transient = reply.retryable or (
+                reply.status in TRANSIENT_STATUSES
+                and not is_challenge(reply.status, reply.headers, reply.body)
+            )
+            if not transient or attempt >= self.o.retries:
+                return reply, attempt + 1
+            delay = retry_delay(attempt, reply.headers.get("retry-after"), base=self.o.backoff_base,
+                                cap=self.o.backoff_cap, retry_after_cap=self.o.retry_after_cap, rng=self.rng)
+            if reply.status in (429, 503):
+                self.hosts.pause(host, delay)  # the whole host asked for a break, not just this URL
+            await asyncio.sleep(delay)
+            attempt += 1
+
+    # --- one hop: HEAD, GET fallback, browser-like retry behind bot walls
+    async def _hop(self, url: URL, method: str, browser: bool, max_bytes: int
+                   ) -> tuple[Reply, int, bool, bool]:
+        reply, attempts = await self._send(url, method, browser, max_bytes)
+        if reply.method == "HEAD" and (
+            (reply.error and reply.error not in _NO_GET_AFTER
+             and not (reply.error == "connection_error" and not reply.retryable))
+            or (reply.status is not None and reply.status >= 400)
+        ):
+            reply, more = await self._send(url, "GET", browser, max_bytes)
+            attempts += more
+        challenge = False
+        if not browser and reply.status is not None and looks_bot_walled(reply.status, reply.headers):
+            first = reply
+            second, more = await self._send(url, "GET", True, max_bytes)
+            attempts += more
+            if second.status is not None and second.status < 400 and not is_challenge(
+                second.status, second.headers, second.body
+            ):
+                return second, attempts, True, False  # the browser-like client got through
+            challenge = (
+                is_challenge(first.status or 0, first.headers, first.body)
+                or (second.status is not None and is_challenge(second.status, second.headers, second.body))
+                or first.status == 999
+                or second.status == 999
+            )
+            if second.status is not None:
+                reply = second
+        return reply, attempts, browser, challenge
+
+    # --- follow a URL to its end
+    async def _follow(self, start: URL, *, anchors: bool, probing: bool = False) -> _Trail:
+        trail = _Trail(final_url=start)
+        visits: dict[str, int] = {}
+        current, browser = start, False
+        cap = self.o.max_body_bytes if anchors else min(self.o.page_bytes, self.o.max_body_bytes)
+        while True:
+            key = str(current)
+            visits[key] = visits.get(key, 0) + 1
+            trail.final_url = current
+            if visits[key] > 2:  # twice is a cookie bounce, three times a loop
+                trail.error = "redirect_loop"
+                return trail
+            if len(trail.redirects) > self.o.max_redirects:
+                trail.error = "too_many_redirects"
+                return trail
+            if not self.o.allow_private and blocked_host(current.host or "", self.o.ssrf_exempt):
+                trail.error, trail.detail = "private_address", current.host or ""
+                return trail
+            habits = self._habits(current.host or "")
+            method = "GET" if anchors or probing or self.o.method == "get" else "auto"
+            reply, attempts, browser, trail.challenge = await self._hop(current, method, browser, cap)
+            trail.attempts += attempts
+            trail.reply = reply
+            if reply.error:
+                trail.error, trail.detail = reply.error, reply.detail
+                return trail
+            status = reply.status or 0
+            if 300 <= status < 400 and status != 304:
+                target = self._target(reply.headers.get("location"), current, trail)
+                if target is None:
+                    return trail
+                trail.redirects.append((status, str(target)))
+                current = target
+                continue
+            if not 200 <= status < 300:
+                return trail
+            if reply.method == "GET" and not (anchors or probing) and not self._small_html(reply):
+                habits.head_enough += 1
+                self.run_habits.head_enough += 1
+            if reply.method == "HEAD" and not probing:
+                if await self._wants_body(current, reply, trail):
+                    habits.get_needed += 1
+                    self.run_habits.get_needed += 1
+                    got, attempts = await self._send(current, "GET", browser, cap)
+                    trail.attempts += attempts
+                    if got.error or not 200 <= (got.status or 0) < 300:
+                        # HEAD said 200 but GET disagrees: the GET is what a reader gets.
+                        trail.reply = got
+                        if got.error:
+                            trail.error, trail.detail = got.error, got.detail
+                        return trail
+                    reply = trail.reply = got
+                else:
+                    habits.head_enough += 1
+                    self.run_habits.head_enough += 1
+            if reply.body and html.is_html(reply.headers.get("content-type"), reply.body):
+                trail.page = html.parse(reply.body, reply.charset, anchors=anchors)
+            refresh = trail.page.refresh if trail.page else None
+            refresh = refresh or _refresh_header(reply.headers.get("refresh"))
+            if refresh:
+                target = self._target(refresh, current, trail)
+                if target is None:
+                    return trail
+                if target != current:  # a page reloading itself is not sending anyone away
+                    trail.redirects.append((status, str(target)))
+                    trail.page = None
+                    current = target
+                    continue
+            return trail
+
+    def _target(self, location: str | None, current: URL, trail: _Trail) -> URL | None:
+        if not location:
+            trail.error, trail.detail = "bad_redirect", "no Location header"
+            return None
+        try:
+            return request_url(location, base=current)
+        except BadURL as exc:
+            trail.error, trail.detail = "bad_redirect", f"{location!r}: {exc}"
+            return None
+
+    def _small_html(self, reply: Reply) -> bool:
+        return (html.is_html(reply.headers.get("content-type")) and not reply.truncated
+                and len(reply.body) <= self.o.small_page_bytes)
+
+    async def _wants_body(self, url: URL, reply: Reply, trail: _Trail) -> bool:
+        """HEAD said 2xx: is a GET worth it? Only for HTML that could still be a soft 404
+        or a meta refresh: small pages (redirect stubs), unknown sizes, pages reached via a
+        redirect, and any page on a host that answers nonexistent paths with 2xx."""
+        if not html.is_html(reply.headers.get("content-type")):
+            return False
+        if trail.redirects:
+            return True
+        length = reply.headers.get("content-length")
+        if length is None or not length.isdigit() or int(length) <= self.o.small_page_bytes:
+            return True
+        return (await self.probe(url)).soft
+
+    # --- soft-404 probe, once per origin
+    async def probe(self, url: URL) -> Probe:
+        if not self.o.soft404_probe:
+            return Probe(status=None)
+        origin = f"{url.scheme}://{url.host}:{url.port}"
+        future = self.probes.get(origin)
+        if future is None:
+            future = self.probes[origin] = asyncio.ensure_future(self._run_probe(url))
+        return await asyncio.shield(future)
+
+    async def _run_probe(self, url: URL) -> Probe:
+        try:
+            trail = await self._follow(probe_url(url), anchors=False, probing=True)
+        except Exception:  # a probe must never sink the pages it serves
+            log.debug("soft-404 probe of %s failed", url, exc_info=True)
+            return Probe(status=None)
+        if trail.error or trail.reply is None:
+            return Probe(status=None)
+        page = trail.page
+        return Probe(status=trail.reply.status, final_url=str(trail.final_url),
+                     redirected=bool(trail.redirects), title=page.title if page else None,
+                     heading=page.heading if page else None)
+
+    # --- a page and all its fragments
+    async def check_page(self, wire: URL, written: list[str]) -> list[Result]:
+        started = time.monotonic()
+        fragments = [_fragment(u) for u in written]
+        anchors = any(f is not None and _needs_anchor(f) for f in fragments)
+        try:
+            trail = await self._follow(wire, anchors=anchors)
+            reason, detail = await self._judge(wire, trail)
+        except Exception as exc:  # one bad page must not end the run
+            log.exception("checking %s failed", wire)
+            trail, reason, detail = _Trail(final_url=wire), "check_failed", f"{type(exc).__name__}: {exc}"
+        elapsed = time.monotonic() - started
+        return [self._result(u, frag, trail, reason, detail, elapsed) for u, frag in zip(written, fragments,
+                                                                                         strict=True)]
+
+    async def _judge(self, wire: URL, trail: _Trail) -> tuple[str, str]:
+        hops = f" (after {len(trail.redirects)} redirect(s))" if trail.redirects else ""
+        if trail.error:
+            return trail.error, (trail.detail + hops).strip()
+        assert trail.reply is not None
+        status = trail.reply.status or 0
+        if not 200 <= status < 300:
+            if trail.challenge or status == 999:
+                return "bot_blocked", f"HTTP {status}"
+            return reason_for_status(status), hops.strip()
+        if page_says_not_found(trail.page):
+            title = trail.page.title or trail.page.heading if trail.page else ""
+            return "soft_404", f"title {title!r}"
+        ctype = trail.reply.headers.get("content-type")
+        if html.is_html(ctype, trail.reply.body):
+            probe = await self.probe(trail.final_url)
+            if same_as_probe(probe, requested=wire, final_url=str(trail.final_url),
+                             redirected=bool(trail.redirects), page=trail.page):
+                return "soft_404", "the site answers a nonexistent path with the same page"
+        if any(code in PERMANENT for code, _ in trail.redirects):
+            return "moved_permanently", ""
+        if trail.redirects:
+            return "redirect_temporary", ""
+        return "ok", ""
+
+    def _result(self, written: str, fragment: str | None, trail: _Trail, reason: str, detail: str,
+                elapsed: float) -> Result:
+        page = trail.page
+        if (
+            verdict_of(reason) != "error"
+            and fragment is not None
+            and _needs_anchor(fragment)
+            and page is not None
+        ):
+            truncated = trail.reply is not None and trail.reply.truncated
+            if not _has_anchor(page, fragment) and not truncated:
+                moved = reason == "moved_permanently"
+                also = f" (also moved permanently to {trail.final_url})" if moved else ""
+                reason, detail = "anchor_missing", f"#{fragment} not found{also}"
+        status = trail.reply.status if trail.reply else None
+        final = str(trail.final_url) if trail.reply is not None else None
+        return Result(
+            url=written,
+            verdict=verdict_of(reason),
+            reason=reason,
+            message=sentence(reason, status=status, final_url=final, detail=detail),
+            status=status,
+            final_url=final,
+            redirects=list(trail.redirects),
+            title=page.title if page else None,
+            checked_at=time.time(),
+            elapsed=round(elapsed, 4),
+            attempts=max(1, trail.attempts),
+        )
+
+
+def _fragment(url: str) -> str | None:
+    return url.split("#", 1)[1] if "#" in url else None
+
+
+def _needs_anchor(fragment: str) -> bool:
+    # "#/route" and "#!/route" are client-side routes, ":~:text=" a text fragment: no element to find.
+    return fragment not in _HOLLOW_FRAGMENTS and not fragment.startswith(("/", "!", ":~:"))
+
+
+def _has_anchor(page: html.Page, fragment: str) -> bool:
+    return fragment in page.anchors or unquote(fragment) in page.anchors
+
+
+def _refresh_header(value: str | None) -> str | None:
+    if not value:
+        return None
+    page = html.parse(f'<meta http-equiv="refresh" content="{value}">'.encode(), "utf-8", anchors=False)
+    return page.refresh
+
+
+def _error_result(url: str, exc: BadURL) -> Result:
+    return Result(url=url, verdict=verdict_of(exc.reason), reason=exc.reason,
+                  message=sentence(exc.reason, detail=str(exc)), checked_at=time.time())
+
+
+async def check_urls(urls: Iterable[str], options: CheckOptions,
+                     on_result: Callable[[Result], None] | None = None) -> list[Result]:
+    """Check every URL; one Result per distinct input URL, in input order."""
+    order = list(dict.fromkeys(urls))
+    results: dict[str, Result] = {}
+    pages: dict[str, tuple[URL, list[str]]] = {}  # wire URL -> (URL, URLs as written)
+
+    def emit(result: Result) -> None:
+        results[result.url] = result
+        if on_result is not None:
+            on_result(result)
+
+    for url in order:
+        try:
+            wire = request_url(url)
+        except BadURL as exc:
+            emit(_error_result(url, exc))
+            continue
+        pages.setdefault(str(wire), (wire, []))[1].append(url)
+
+    if pages:
+        session = make_session(connect_timeout=options.connect_timeout,
+                               allow_private=options.allow_private, exempt=options.ssrf_exempt,
+                               resolve=dict(options.resolve), max_connections=options.concurrency)
+        async with session:
+            engine = _Engine(options, session)
+            gc_thresholds = gc.get_threshold()
+            # Thousands of short-lived request objects trigger the cyclic GC constantly;
+            # collecting less often cuts the engine's CPU by a tenth or more. Restored below.
+            gc.set_threshold(max(gc_thresholds[0], 50_000), *gc_thresholds[1:])
+            try:
+                await _run_window(engine, _Feed(pages.values(), per_host=2 * options.host_concurrency),
+                                  emit, window=max(1024, 4 * options.concurrency))
+            finally:
+                gc.set_threshold(*gc_thresholds)
+                for future in engine.probes.values():
+                    future.cancel()
+                await asyncio.gather(*engine.probes.values(), return_exceptions=True)
+    return [results[url] for url in order]
+
+
+class _Feed:
+    """Which page to start next. From the host with the most pages not yet started:
+    a run ends when its slowest host ends, and a host whose pages are slow to finish
+    (redirects, retries) keeps more of them waiting, so it gets more in progress.
+    Ties go round-robin, so a fresh run spreads over every host at once. At most
+    ``per_host`` pages of one host are in progress: more would only queue behind the
+    host's politeness limit while other hosts idle."""
+
+    def __init__(self, pages: Iterable[tuple[URL, list[str]]], per_host: int) -> None:
+        self.per_host = max(1, per_host)
+        self.queues: dict[str, deque[tuple[URL, list[str]]]] = {}
+        for item in pages:
+            self.queues.setdefault(item[0].host or "", deque()).append(item)
+        self.active = dict.fromkeys(self.queues, 0)
+        self.seq = itertools.count()
+        # a host is in the heap exactly when it has pages left and room for one more
+        self.ready = [(-len(queue), next(self.seq), host) for host, queue in self.queues.items()]
+        heapq.heapify(self.ready)
+        self.left = sum(len(queue) for queue in self.queues.values())
+
+    def take(self) -> tuple[str, URL, list[str]] | None:
+        """The next page to start, or None when every host with pages left is at its cap."""
+        if not self.ready:
+            return None
+        _key, _seq, host = heapq.heappop(self.ready)
+        queue = self.queues[host]
+        wire, written = queue.popleft()
+        self.left -= 1
+        self.active[host] += 1
+        if queue and self.active[host] < self.per_host:
+            heapq.heappush(self.ready, (-len(queue), next(self.seq), host))
+        return host, wire, written
+
+    def finished(self, host: str) -> None:
+        at_cap = self.active[host] == self.per_host
+        self.active[host] -= 1
+        queue = self.queues[host]
+        if at_cap and queue:
+            heapq.heappush(self.ready, (-len(queue), next(self.seq), host))
+
+
+async def _run_window(engine: _Engine, feed: _Feed, emit: Callable[[Result], None], window: int) -> None:
+    """At most ``window`` pages in progress: memory stays flat however many URLs come in."""
+    running: set[asyncio.Task[None]] = set()
+    failure: list[BaseException] = []
+    wake = asyncio.Event()  # a page finished: a slot, and maybe a host, is free again
+    busy = 0  # pages in progress (counted here: a task leaves `running` only after it wakes us)
+
+    async def one(host: str, wire: URL, written: list[str]) -> None:
+        nonlocal busy
+        try:
+            for result in await engine.check_page(wire, written):
+                emit(result)
+        except Exception as exc:  # on_result raised: stop the run, report it
+            failure.append(exc)
+        finally:
+            busy -= 1
+            feed.finished(host)
+            wake.set()
+
+    try:
+        while feed.left and not failure:
+            item = feed.take() if busy < window else None
+            if item is None:
+                wake.clear()
+                await wake.wait()
+                continue
+            busy += 1
+            task = asyncio.create_task(one(*item))
+            running.add(task)
+            task.add_done_callback(running.discard)
+        if running and not failure:
+            await asyncio.gather(*running)  # `one` never raises: failures land in `failure`
+    finally:
+        for task in list(running):
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+    if failure:
+        raise failure[0]
+
+
+OFFLINE_MIN_HOSTS = 3
+OFFLINE_SHARE = 0.9
+
+
+def is_offline(results: list[Result]) -> bool:
+    """The checker itself seems to have no network: at least ``OFFLINE_MIN_HOSTS`` distinct
+    hosts were tried and at least 90% of them failed every URL at DNS/connect level with
+    no HTTP answer at all. Refused URLs (invalid, SSRF) do not count either way."""
+    failed_by_host: dict[str, bool] = {}
+    for result in results:
+        if result.reason in ("invalid_url", "unsupported_scheme", "private_address", "check_failed"):
+            continue
+        try:
+            host = urlsplit(result.url).hostname or ""
+        except ValueError:
+            continue
+        failed = result.reason in NETWORK_REASONS and result.status is None
+        failed_by_host[host] = failed_by_host.get(host, True) and failed
+    if len(failed_by_host) < OFFLINE_MIN_HOSTS:
+        return False
+    return sum(failed_by_host.values()) >= OFFLINE_SHARE * len(failed_by_host)

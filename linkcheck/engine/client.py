@@ -1,0 +1,519 @@
+"""The HTTP client: one libcurl session per run, URL preparation, one bounded request.
+
+``fetch`` never raises for network trouble: it returns a ``Reply`` whose
+``error`` names the failure class. A request has a connect timeout and a total
+deadline for the status line and headers; the body is read, streamed and
+capped, only within what is left of that deadline -- a server that sent its
+headers promptly is alive even if it then drips its body.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import logging
+import os
+import re
+import selectors
+import socket
+import ssl
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import pycurl
+from yarl import URL
+
+from linkcheck.engine.ssrf import is_blocked_ip, parse_ip
+
+log = logging.getLogger(__name__)
+
+DEFAULT_USER_AGENT = "taskqueue-catalog-linkcheck/0.1 (+https://github.com/taskqueue-catalog/linkcheck)"
+ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+BROWSER_HEADERS = {
+    "User-Agent": (
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/126.0.0.0 Safari/537.36"
+    ),
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"
+    "image/apng,*/*;q=0.8",
+    "Accept-Language": "en-US,en;q=0.9",
+    "Upgrade-Insecure-Requests": "1",
+    "Sec-Fetch-Dest": "document",
+    "Sec-Fetch-Mode": "navigate",
+    "Sec-Fetch-Site": "none",
+    "Sec-Fetch-User": "?1",
+}
+# Keep %XX as written, encode only what may not appear raw (spaces, non-ASCII).
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+_QUERY_SAFE = _PATH_SAFE + "?"
+_NEEDS_QUOTING = re.compile(r"[^A-Za-z0-9/%:@!$&'()*+,;=\-._~?]")  # anything quote() would change
+_BAD_HOST = re.compile(r"[\s/\\@]|\.\.")
+
+
+class BadURL(ValueError):
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason  # "invalid_url" or "unsupported_scheme"
+
+
+def request_url(raw: str, base: URL | None = None) -> URL:
+    """The URL to put on the wire: IDN host in punycode, percent-encoding as written,
+    fragment dropped (servers never see it). ``base`` resolves a relative Location."""
+    text = raw.strip()
+    if base is not None:
+        from urllib.parse import urljoin
+
+        text = urljoin(str(base), text)
+    wire = _plain_wire(text) or _wire(text)
+    try:
+        return URL(wire, encoded=True)
+    except ValueError as exc:
+        raise BadURL("invalid_url", str(exc)) from exc
+
+
+# Most links are already in wire form (lower-case http(s), ASCII host, nothing to quote):
+# one match replaces the general path below, which every link of a big run would take.
+_PLAIN = re.compile(
+    r"(https?)://([a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)(?::([1-9][0-9]{0,4}))?"
+    r"(/[A-Za-z0-9/%:@!$&'()*+,;=\-._~]*)?(\?[A-Za-z0-9/%:@!$&'()*+,;=\-._~?]*)?(?:#.*)?",
+    re.DOTALL,
+)
+
+
+def _plain_wire(text: str) -> str | None:
+    """The wire form of an already plain URL; None when the general path must decide."""
+    match = _PLAIN.fullmatch(text)
+    if match is None:
+        return None
+    scheme, host, port, path, query = match.groups()
+    if ".." in host or (port is not None and int(port) > 65535):
+        return None
+    netloc = host if port is None else f"{host}:{port}"
+    return f"{scheme}://{netloc}{path or '/'}{query or ''}"
+
+
+def _wire(text: str) -> str:
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as exc:
+        raise BadURL("invalid_url", str(exc)) from exc
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise BadURL("unsupported_scheme", f"scheme {scheme or '(none)'!r} is not http(s)")
+    host = parts.hostname
+    if not host:
+        raise BadURL("invalid_url", "no host name")
+    if ":" in host:
+        ascii_host = f"[{host}]"
+    else:
+        try:
+            ascii_host = host if host.isascii() else host.encode("idna").decode("ascii")
+        except UnicodeError as exc:
+            raise BadURL("invalid_url", f"host name {host!r} cannot be encoded") from exc
+        if not ascii_host or _BAD_HOST.search(ascii_host):
+            raise BadURL("invalid_url", f"bad host name {host!r}")
+    netloc = ascii_host if port is None else f"{ascii_host}:{port}"
+    if parts.username is not None:
+        userinfo = parts.netloc.rsplit("@", 1)[0]
+        netloc = f"{quote(userinfo, safe=_PATH_SAFE)}@{netloc}"
+    path, query = parts.path or "/", parts.query
+    if _NEEDS_QUOTING.search(path):
+        path = quote(path, safe=_PATH_SAFE)
+    wire = f"{scheme}://{netloc}{path}"
+    if query or text.split("#", 1)[0].endswith("?"):
+        wire += "?" + (quote(query, safe=_QUERY_SAFE) if _NEEDS_QUOTING.search(query) else query)
+    return wire
+
+
+class Session:
+    """libcurl transfers driven by the running asyncio loop (the multi "socket" API):
+    pooled keep-alive connections per host, a DNS cache and one cookie store for the
+    run. Create it inside the loop; ``async with`` closes it.
+
+    Why libcurl: past a few thousand links the engine is CPU-bound, and libcurl does
+    a request's work in C: on the benchmark's fake web it spends about half the CPU
+    per request of a pure-Python client.
+
+    The SSRF guard sits where a socket is opened: every address a name resolves to,
+    and every address of a redirect hop, is checked just before connecting.
+    """
+
+    def __init__(self, *, connect_timeout: float, allow_private: bool, exempt: Collection[str] = (),
+                 resolve: Mapping[str, str] | None = None, max_connections: int = 512) -> None:
+        self.loop = asyncio.get_running_loop()
+        # Requests in flight plus idle keep-alive connections, each a descriptor: running out
+        # would turn live links into "connection error", so make room first.
+        _ensure_descriptors(3 * max_connections + 64)
+        self.connect_timeout_ms = max(1, int(connect_timeout * 1000))
+        self.guard = not allow_private
+        self.exempt = frozenset(exempt)
+        self.resolve = {name.lower().rstrip("."): ip for name, ip in (resolve or {}).items()}
+        self.ca_file, self.ca_dir = trusted_cas()
+        self.share = pycurl.CurlShare()
+        self.share.setopt(pycurl.SH_SHARE, pycurl.LOCK_DATA_COOKIE)
+        self.share.setopt(pycurl.SH_SHARE, pycurl.LOCK_DATA_SSL_SESSION)
+        self.multi = pycurl.CurlMulti()
+        self.multi.setopt(pycurl.M_SOCKETFUNCTION, self._on_socket)
+        self.multi.setopt(pycurl.M_TIMERFUNCTION, self._on_timer)
+        self.multi.setopt(pycurl.M_MAXCONNECTS, 2 * max_connections)  # idle keep-alive pool
+        self.transfers: dict[pycurl.Curl, _Transfer] = {}
+        self.idle: list[pycurl.Curl] = []  # easy handles kept for reuse
+        self.watched: dict[int, int] = {}  # libcurl's sockets: fd -> selector events
+        self.selector = selectors.DefaultSelector()
+        self.loop.add_reader(self.selector.fileno(), self._ready)
+        self.timer: asyncio.TimerHandle | None = None
+        self.closed = False
+
+    async def __aenter__(self) -> Session:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        if self.timer is not None:
+            self.timer.cancel()
+        for curl, transfer in list(self.transfers.items()):
+            self.multi.remove_handle(curl)
+            if not transfer.future.done():
+                transfer.future.cancel()
+        self.transfers.clear()
+        self.multi.close()  # closes the pooled connections (calling _on_socket for them)
+        for curl in self.idle:
+            curl.close()
+        self.share.close()
+        self.loop.remove_reader(self.selector.fileno())
+        self.selector.close()
+        self.watched.clear()
+
+    # --- one transfer
+    def start(self, method: str, url: URL, headers: Mapping[str, str], *, timeout: float,
+              max_bytes: int) -> _Transfer:
+        if self.closed:
+            raise RuntimeError("session is closed")
+        if method not in ("GET", "HEAD"):
+            raise ValueError(f"unsupported method {method!r}")
+        curl = self.idle.pop() if self.idle else self._new_handle()
+        transfer = _Transfer(self, curl, method, max_bytes, self.loop.create_future())
+        curl.setopt(pycurl.URL, str(url))
+        # One deadline for connect, status line, headers and whatever body we read.
+        curl.setopt(pycurl.TIMEOUT_MS, max(1, int(timeout * 1000)))
+        curl.setopt(pycurl.HTTPHEADER, [f"{name}: {value}" for name, value in headers.items()])
+        curl.setopt(pycurl.HEADERFUNCTION, transfer.on_header)
+        curl.setopt(pycurl.WRITEFUNCTION, transfer.on_body)
+        if method == "HEAD":
+            curl.setopt(pycurl.NOBODY, 1)
+        else:
+            curl.setopt(pycurl.HTTPGET, 1)  # also undoes an earlier NOBODY on a reused handle
+        if self.guard:
+            curl.setopt(pycurl.OPENSOCKETFUNCTION, transfer.open_socket)
+        if self.resolve:
+            host = url.raw_host or ""  # as on the wire: IDN names in punycode
+            ip = self.resolve.get(host.lower().rstrip("."))
+            if ip is not None:  # lands in the run's DNS cache, like curl --resolve
+                curl.setopt(pycurl.RESOLVE, [f"{host}:{url.port}:{ip}"])
+        self.transfers[curl] = transfer
+        self.multi.add_handle(curl)
+        return transfer
+
+    def _new_handle(self) -> pycurl.Curl:
+        """An easy handle with the options every request shares (kept across reuse)."""
+        curl = pycurl.Curl()
+        curl.setopt(pycurl.PROTOCOLS, pycurl.PROTO_HTTP | pycurl.PROTO_HTTPS)
+        curl.setopt(pycurl.PROXY, "")  # no proxy from the environment: we check what readers reach
+        curl.setopt(pycurl.PATH_AS_IS, 1)  # the path as written, "/../" included
+        curl.setopt(pycurl.NOSIGNAL, 1)
+        curl.setopt(pycurl.CONNECTTIMEOUT_MS, self.connect_timeout_ms)
+        curl.setopt(pycurl.ACCEPT_ENCODING, "")  # every encoding libcurl decodes (gzip, br, ...)
+        curl.setopt(pycurl.COOKIEFILE, "")  # cookies on: some sites bounce through a cookie redirect
+        curl.setopt(pycurl.SHARE, self.share)
+        if self.ca_file:
+            curl.setopt(pycurl.CAINFO, self.ca_file)
+        if self.ca_dir:
+            curl.setopt(pycurl.CAPATH, self.ca_dir)
+        return curl
+
+    def abandon(self, transfer: _Transfer) -> None:
+        """The caller stopped waiting (cancelled): end the transfer now."""
+        if transfer.curl in self.transfers:
+            self._finish(transfer.curl, None)
+
+    def _finish(self, curl: pycurl.Curl, code: int | None, message: str = "") -> None:
+        transfer = self.transfers.pop(curl)
+        if code is not None:
+            transfer.code, transfer.message = code, message
+            transfer.os_errno = curl.getinfo(pycurl.OS_ERRNO)
+            transfer.connected = curl.getinfo(pycurl.PRETRANSFER_TIME) > 0
+        self.multi.remove_handle(curl)  # its connection stays in the multi's pool
+        self.idle.append(curl)
+        if not transfer.future.done():
+            transfer.future.set_result(None)
+
+    # --- the loop drives libcurl
+    # libcurl's sockets live in a selector of our own whose one descriptor the asyncio
+    # loop watches: libcurl switches a socket between read and write on every request,
+    # and doing that through loop.add_reader/remove_reader costs more than the request.
+    def _on_socket(self, what: int, fd: int, multi: object, data: object) -> None:
+        if what == pycurl.POLL_REMOVE or self.closed:
+            if self.watched.pop(fd, None) is not None:
+                with contextlib.suppress(KeyError, ValueError, OSError):  # already closed
+                    self.selector.unregister(fd)
+            return
+        events = _POLL_EVENTS[what]
+        if fd in self.watched:
+            try:
+                self.selector.modify(fd, events)
+            except (KeyError, ValueError, OSError):  # closed and reused without a REMOVE
+                with contextlib.suppress(KeyError, ValueError, OSError):
+                    self.selector.unregister(fd)
+                self.selector.register(fd, events)
+        else:
+            self.selector.register(fd, events)
+        self.watched[fd] = events
+
+    def _on_timer(self, ms: int) -> None:
+        # libcurl names the one moment it wants to be called next (-1: none); each call
+        # replaces the last, and it may not say it again, so follow it exactly.
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        if ms >= 0 and not self.closed:
+            self.timer = self.loop.call_later(ms / 1000, self._timeout)
+
+    def _timeout(self) -> None:
+        self.timer = None
+        self._act(pycurl.SOCKET_TIMEOUT, 0)
+
+    def _ready(self) -> None:
+        for key, mask in self.selector.select(0):
+            flags = (pycurl.CSELECT_IN if mask & selectors.EVENT_READ else 0) | (
+                pycurl.CSELECT_OUT if mask & selectors.EVENT_WRITE else 0)
+            self._act(key.fd, flags, collect=False)
+        self._collect()
+
+    def _act(self, fd: int, events: int, collect: bool = True) -> None:
+        if self.closed:
+            return
+        while True:
+            status, _running = self.multi.socket_action(fd, events)
+            if status != pycurl.E_CALL_MULTI_PERFORM:
+                break
+        if collect:
+            self._collect()
+
+    def _collect(self) -> None:
+        while not self.closed:
+            queued, done, failed = self.multi.info_read()
+            for curl in done:
+                self._finish(curl, 0)
+            for curl, code, message in failed:
+                self._finish(curl, code, message)
+            if not queued:
+                break
+
+
+_POLL_EVENTS = {pycurl.POLL_IN: selectors.EVENT_READ, pycurl.POLL_OUT: selectors.EVENT_WRITE,
+                pycurl.POLL_INOUT: selectors.EVENT_READ | selectors.EVENT_WRITE}
+
+
+class _Transfer:
+    """What one request has received so far (libcurl calls back into it)."""
+
+    __slots__ = ("session", "curl", "method", "max_bytes", "future", "status", "headers", "complete",
+                 "chunks", "size", "truncated", "blocked", "code", "message", "os_errno", "connected")
+
+    def __init__(self, session: Session, curl: pycurl.Curl, method: str, max_bytes: int,
+                 future: asyncio.Future[None]) -> None:
+        self.session = session
+        self.curl = curl
+        self.method = method
+        self.max_bytes = max_bytes
+        self.future = future
+        self.status: int | None = None
+        self.headers: dict[str, str] = {}
+        self.complete = False  # the final header block has ended
+        self.chunks: list[bytes] = []
+        self.size = 0
+        self.truncated = False
+        self.blocked = ""  # the refused address, when the SSRF guard stopped a connect
+        self.code: int | None = None  # libcurl's result, 0 for success
+        self.message = ""
+        self.os_errno = 0
+        self.connected = False
+
+    def on_header(self, line: bytes) -> None:
+        if line.startswith(b"HTTP/"):  # a new block: interim 1xx answers come before the final one
+            parts = line.split(None, 2)
+            self.status = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+            self.headers, self.complete = {}, False
+        elif line in (b"\r\n", b"\n"):
+            self.complete = self.status is not None and not 100 <= self.status < 200
+        else:
+            name, sep, value = line.partition(b":")
+            key = name.strip().lower().decode("latin-1")
+            if sep and key in _KEPT_HEADERS and key not in self.headers:
+                self.headers[key] = _header_text(value.strip())
+
+    def on_body(self, data: bytes) -> int | None:
+        if self.max_bytes <= 0:
+            return 0  # no body wanted: stop here
+        self.chunks.append(data)
+        self.size += len(data)
+        if self.size >= self.max_bytes:
+            self.truncated = True
+            return 0  # enough: libcurl ends the transfer (CURLE_WRITE_ERROR), we judge on this
+        return None
+
+    def open_socket(self, purpose: int, address: Any) -> socket.socket | int:
+        host = address.addr[0]
+        ip = parse_ip(host)
+        if ip is not None and host not in self.session.exempt and is_blocked_ip(ip):
+            self.blocked = host
+            return pycurl.SOCKET_BAD
+        return socket.socket(address.family, address.socktype, address.protocol)
+
+    def reply(self) -> Reply:
+        code = self.code
+        headers_in = self.status is not None and self.complete
+        if code == 0 or (headers_in and (code in _BODY_CUT or self.truncated)):
+            # Headers came: the server is alive; judge on what we have of the body.
+            reply = Reply(status=self.status, headers=self.headers, method=self.method,
+                          truncated=code != 0, charset=_charset(self.headers.get("content-type")))
+            if self.chunks:
+                reply.body = b"".join(self.chunks)[: self.max_bytes]
+            return reply
+        reason, detail, retryable = self._failure()
+        return Reply(error=reason, detail=detail, retryable=retryable, method=self.method)
+
+    def _failure(self) -> tuple[str, str, bool]:
+        """A reason code, a short detail and whether another attempt may help."""
+        code, message = self.code or 0, self.message
+        if self.blocked:
+            return "private_address", f"refused to connect to {self.blocked}, a private address", False
+        if code == pycurl.E_COULDNT_RESOLVE_HOST:
+            return "dns_error", message, False
+        if code == pycurl.E_OPERATION_TIMEDOUT:
+            if not self.connected:
+                return "connect_timeout", "connect timeout", True
+            return "timeout", "deadline exceeded", True
+        if code == pycurl.E_COULDNT_CONNECT:
+            if self.os_errno == errno.ECONNREFUSED:
+                return "connection_error", "connection refused", False
+            return "connection_error", message, False
+        if code in _TLS_ERRORS:
+            return "tls_error", message, False
+        if code == pycurl.E_URL_MALFORMAT:
+            return "invalid_url", message, False
+        # resets, empty replies, malformed or oversized responses: may pass
+        return "connection_error", message or f"libcurl error {code}", True
+
+
+# libcurl results after which what arrived is still an answer (we cut the body, or it broke off)
+_BODY_CUT = frozenset({pycurl.E_WRITE_ERROR, pycurl.E_OPERATION_TIMEDOUT, pycurl.E_PARTIAL_FILE,
+                       pycurl.E_RECV_ERROR, pycurl.E_BAD_CONTENT_ENCODING, pycurl.E_GOT_NOTHING})
+_TLS_ERRORS = frozenset({
+    pycurl.E_SSL_CONNECT_ERROR, pycurl.E_PEER_FAILED_VERIFICATION, pycurl.E_SSL_CERTPROBLEM,
+    pycurl.E_SSL_CIPHER, pycurl.E_SSL_CACERT_BADFILE, pycurl.E_SSL_ENGINE_NOTFOUND,
+    pycurl.E_SSL_ENGINE_SETFAILED, pycurl.E_SSL_SHUTDOWN_FAILED, pycurl.E_SSL_CRL_BADFILE,
+    pycurl.E_SSL_ISSUER_ERROR, pycurl.E_USE_SSL_FAILED,
+})
+
+
+def make_session(*, connect_timeout: float, allow_private: bool, exempt: Collection[str] = (),
+                 resolve: Mapping[str, str] | None = None, max_connections: int = 512) -> Session:
+    """One session for the whole run (call inside the running loop); ``max_connections``
+    is the most requests the caller keeps in flight."""
+    return Session(connect_timeout=connect_timeout, allow_private=allow_private, exempt=exempt,
+                   resolve=resolve, max_connections=max_connections)
+
+
+def trusted_cas() -> tuple[str | None, str | None]:
+    """The CA certificates HTTPS answers are verified against: the system's, as Python's
+    ssl module finds them (``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` override), else certifi's.
+    Named explicitly because a wheel's libcurl may look where this system keeps none."""
+    paths = ssl.get_default_verify_paths()
+    ca_file = paths.cafile if paths.cafile and os.path.isfile(paths.cafile) else None
+    ca_dir = paths.capath if paths.capath and os.path.isdir(paths.capath) else None
+    if ca_file is None and ca_dir is None:
+        import certifi
+
+        ca_file = certifi.where()
+    return ca_file, ca_dir
+
+
+def _ensure_descriptors(wanted: int) -> None:
+    """Raise this process's soft open-files limit towards ``wanted`` (never above the hard
+    limit); say so when even the hard limit is lower."""
+    try:
+        import resource
+    except ImportError:  # not POSIX
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY or soft >= wanted:
+        return
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if target > soft:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    if target < wanted:
+        log.warning("open-files limit %d is below the %d this concurrency may need; lower "
+                    "LINKCHECK_CONCURRENCY or raise the limit (ulimit -n)", target, wanted)
+
+
+@dataclass
+class Reply:
+    status: int | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    truncated: bool = False  # body cut at the cap or the deadline
+    charset: str | None = None
+    error: str | None = None  # a verdict reason when no response came
+    detail: str = ""
+    retryable: bool = False  # the error is worth another attempt
+    method: str = "GET"
+
+
+def headers_for(user_agent: str, browser: bool) -> dict[str, str]:
+    if browser:
+        return dict(BROWSER_HEADERS)
+    return {"User-Agent": user_agent, "Accept": ACCEPT}
+
+
+async def fetch(session: Session, method: str, url: URL, headers: Mapping[str, str], *,
+                timeout: float, max_bytes: int) -> Reply:
+    """One request, no redirect following. ``max_bytes`` of body are read (0 for none).
+    Never raises for network trouble: the ``Reply`` names it."""
+    transfer = session.start(method, url, headers, timeout=timeout, max_bytes=max_bytes)
+    try:
+        await transfer.future
+    except asyncio.CancelledError:
+        session.abandon(transfer)
+        raise
+    return transfer.reply()
+
+
+# Kept of each answer: only what the rules look at, so results never carry whole responses.
+_KEPT_HEADERS = frozenset(("location", "retry-after", "content-type", "content-length", "cf-mitigated",
+                           "server", "refresh"))
+
+
+_CHARSET = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.IGNORECASE)
+
+
+def _charset(content_type: str | None) -> str | None:
+    match = _CHARSET.search(content_type or "")
+    return match.group(1) if match else None
+
+
+def _header_text(value: bytes) -> str:
+    # UTF-8 as most servers send it (a raw non-ASCII Location), Latin-1 as HTTP/1.1 said.
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return value.decode("latin-1")

@@ -1,0 +1,156 @@
+"""The inventory: every distinct external URL in the given sources and where it appears.
+
+A source is an HTML or Markdown file, a directory (the built ``output/`` or
+``content/``, walked for ``.html``/``.md`` files; a ``catalog/`` folder inside it
+is read through ``linkcheck.catalog``), a catalog YAML file, or a URL (checked
+as is, its page is not crawled). Each URL is kept once, as written, with every
+``Location`` it was found at.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from linkcheck.inventory.extract import HTML_SUFFIXES, MARKDOWN_SUFFIXES, external_url, extract_file_text
+from linkcheck.model import Link, Location
+
+if TYPE_CHECKING:
+    from linkcheck.catalog import Entry
+
+YAML_SUFFIXES = frozenset({".yaml", ".yml"})
+# Folders never worth walking: VCS, caches, virtualenvs, dependencies.
+_SKIP_DIRS = {".git", ".hg", ".svn", "__pycache__", ".venv", "venv", "node_modules", ".tox",
+              ".pytest_cache", ".ruff_cache"}
+
+
+class SourceError(ValueError):
+    """A source that cannot be read: a missing path or an unsupported file type."""
+
+
+def is_url_source(source: str | Path) -> bool:
+    return isinstance(source, str) and source.lower().startswith(("http://", "https://"))
+
+
+class _Inventory:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.links: dict[str, Link] = {}
+        self._seen: dict[str, set[Location]] = {}
+
+    def add(self, url: str, location: Location | None, kind: str = "link") -> None:
+        link = self.links.get(url)
+        if link is None:
+            link = self.links[url] = Link(url, [], kind)  # type: ignore[arg-type]
+            self._seen[url] = set()
+        if location is not None and location not in self._seen[url]:
+            self._seen[url].add(location)
+            link.locations.append(location)
+
+    def rel(self, path: Path) -> str:
+        """``path`` relative to the root when inside it, else absolute (always with /)."""
+        absolute = path.resolve()
+        try:
+            return absolute.relative_to(self.root).as_posix()
+        except ValueError:
+            return absolute.as_posix()
+
+    # ------------------------------------------------------------- sources
+    def add_file(self, path: Path, page: str | None) -> None:
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            raise SourceError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+        source = self.rel(path)
+        for found in extract_file_text(text, path.suffix):
+            self.add(found.url, Location(source, found.line, page), found.kind)
+
+    def add_entries(self, entries: Iterable[Entry]) -> None:
+        for entry in entries:
+            source = self.rel(Path(entry.path))
+            for field_name, value in (("url", entry.url), ("repo", entry.repo)):
+                url = external_url(value)
+                if url:
+                    line = entry.field_lines.get(field_name, entry.line)
+                    self.add(url, Location(source, line, None, entry.id))
+            desc_line = entry.field_lines.get("description", entry.line)
+            for raw in entry.description_links():
+                url = external_url(raw)
+                if url:
+                    self.add(url, Location(source, desc_line, None, entry.id))
+
+    def add_catalog(self, content_dir: Path, only: Path | None = None) -> None:
+        # imported here: the catalog pulls in YAML and Markdown, which plain HTML runs never need
+        from linkcheck.catalog import CatalogError, load_catalog
+
+        try:
+            catalog = load_catalog(content_dir)
+        except CatalogError as exc:
+            raise SourceError(str(exc)) from exc
+        entries = catalog.entries
+        if only is not None:
+            entries = [e for e in entries if Path(e.path).resolve() == only.resolve()]
+        self.add_entries(entries)
+
+    def add_directory(self, directory: Path) -> None:
+        catalog_dir = directory / "catalog"
+        has_catalog = catalog_dir.is_dir() and any(
+            p.suffix in YAML_SUFFIXES for p in catalog_dir.iterdir()
+        )
+        if has_catalog:
+            self.add_catalog(directory)
+        elif directory.name == "catalog" and any(p.suffix in YAML_SUFFIXES for p in directory.iterdir()):
+            self.add_catalog(directory.parent)
+        files: list[Path] = []
+        for dirpath, dirnames, filenames in os.walk(directory):
+            # sorted, so locations come out in a stable order run after run
+            dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
+            for name in sorted(filenames):
+                suffix = os.path.splitext(name)[1].lower()
+                if suffix in HTML_SUFFIXES or suffix in MARKDOWN_SUFFIXES:
+                    files.append(Path(dirpath, name))
+        for path in files:
+            is_html = path.suffix.lower() in HTML_SUFFIXES
+            # the built page's URL path, e.g. "task-queues.html" (HTML under a site dir only)
+            page = path.relative_to(directory).as_posix() if is_html else None
+            self.add_file(path, page)
+
+    def add_source(self, source: str | Path) -> None:
+        if is_url_source(source):
+            url = external_url(str(source))
+            if url is None:
+                raise SourceError(f"{source}: not a valid http(s) URL")
+            self.add(url, None)
+            return
+        path = Path(source)
+        if not path.exists():
+            raise SourceError(f"{source}: no such file or directory")
+        if path.is_dir():
+            self.add_directory(path)
+            return
+        suffix = path.suffix.lower()
+        if suffix in HTML_SUFFIXES:
+            self.add_file(path, path.name)
+        elif suffix in MARKDOWN_SUFFIXES:
+            self.add_file(path, None)
+        elif suffix in YAML_SUFFIXES and path.resolve().parent.name == "catalog":
+            self.add_catalog(path.resolve().parent.parent, only=path)
+        else:
+            raise SourceError(
+                f"{source}: unsupported file type {suffix or '(none)'!r}; give an HTML or Markdown"
+                " file, a catalog YAML file, a directory or an http(s) URL"
+            )
+
+
+def collect(sources: Iterable[str | Path], *, root: Path | None = None) -> dict[str, Link]:
+    """Every distinct external URL in ``sources``, keyed by URL as written.
+
+    Locations name source files relative to ``root`` (default: the current
+    directory). Raises ``SourceError`` for a missing or unreadable source.
+    """
+    inventory = _Inventory((root or Path.cwd()).resolve())
+    for source in sources:
+        inventory.add_source(source)
+    return inventory.links

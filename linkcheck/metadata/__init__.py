@@ -1,0 +1,1 @@
+"""Project metadata (GitHub) pulled into the store within API limits."""

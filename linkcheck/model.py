@@ -1,0 +1,63 @@
+"""Plain data types shared by every step of the pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Verdict = Literal["ok", "warn", "error"]
+VERDICTS: tuple[Verdict, ...] = ("ok", "warn", "error")
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a link appears: the source file and line, the built page, the catalog entry."""
+
+    source: str  # path of the file the link was found in, relative to the project root
+    line: int | None = None
+    page: str | None = None  # URL path of the built page, e.g. "task-queues.html"
+    entry: str | None = None  # catalog entry id, e.g. "celery"
+
+    def describe(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        if self.entry:
+            where += f" (entry {self.entry})"
+        return where
+
+
+@dataclass
+class Link:
+    """One distinct URL as written (fragment included) and everywhere it appears."""
+
+    url: str
+    locations: list[Location] = field(default_factory=list)
+    kind: Literal["link", "image"] = "link"
+
+
+@dataclass
+class Result:
+    """The verdict for one URL as written (fragment included)."""
+
+    url: str
+    verdict: Verdict
+    reason: str  # machine-readable code, see linkcheck.engine.verdict.REASONS
+    message: str  # one human sentence
+    status: int | None = None  # last HTTP status seen, None when no response
+    final_url: str | None = None
+    redirects: list[tuple[int, str]] = field(default_factory=list)  # (status, location) hops
+    title: str | None = None  # <title> of the final page, untrusted text
+    checked_at: float = 0.0  # unix time
+    elapsed: float = 0.0  # seconds spent on this URL, retries included
+    attempts: int = 1
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["redirects"] = [list(hop) for hop in self.redirects]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Result:
+        data = dict(data)
+        data["redirects"] = [tuple(hop) for hop in data.get("redirects") or []]
+        known = set(cls.__dataclass_fields__)
+        return cls(**{k: v for k, v in data.items() if k in known})

@@ -1,0 +1,151 @@
+"""Deliver a written report by email (SMTP) and/or webhook (JSON POST).
+
+The report files are written before delivery and never touched here, so a
+failed delivery loses nothing: it is retried with backoff, logged, and the
+files stay in the reports folder. Log lines and outcomes never contain the
+SMTP password or the webhook URL (which usually embeds a token).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import smtplib
+import ssl
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from typing import Any
+
+from linkcheck.report.build import ReportPaths
+
+log = logging.getLogger(__name__)
+
+SMTP_TIMEOUT = 30.0
+WEBHOOK_TIMEOUT = 20.0
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    channel: str  # "email" | "webhook"
+    ok: bool
+    attempts: int
+    error: str | None = None  # redacted
+
+
+def redact(text: str, secrets: list[str]) -> str:
+    for secret in sorted(secrets, key=len, reverse=True):
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def _retry(
+    channel: str, send: Callable[[], None], secrets: list[str], attempts: int, backoff: float
+) -> DeliveryOutcome:
+    error = ""
+    for attempt in range(1, attempts + 1):
+        try:
+            send()
+        except Exception as exc:  # any failure is retried, then reported, never raised
+            error = redact(f"{type(exc).__name__}: {exc}", secrets)
+            log.warning("%s delivery attempt %d/%d failed: %s", channel, attempt, attempts, error)
+            if attempt < attempts:
+                time.sleep(backoff * 2 ** (attempt - 1))
+            continue
+        log.info("%s delivery succeeded (attempt %d)", channel, attempt)
+        return DeliveryOutcome(channel, True, attempt)
+    return DeliveryOutcome(channel, False, attempts, error)
+
+
+def _recipients(settings: Any) -> list[str]:
+    return [a.strip() for a in str(settings.mail_to).replace(";", ",").split(",") if a.strip()]
+
+
+def build_email(settings: Any, paths: ReportPaths) -> EmailMessage:
+    data = json.loads(Path(paths.json).read_text(encoding="utf-8"))
+    from linkcheck.report.build import summary_line
+
+    msg = EmailMessage()
+    s = data["summary"]
+    msg["Subject"] = (f"Link health: {s['newly_broken']} newly broken, {data['counts']['error']} error, "
+                      f"{data['counts']['warn']} warn (run {data['run']['id']})")
+    msg["From"] = settings.mail_from or settings.smtp_user
+    msg["To"] = ", ".join(_recipients(settings))
+    msg["Date"] = formatdate(localtime=False)
+    msg["Message-ID"] = make_msgid(domain="linkcheck.local")
+    msg.set_content(Path(paths.md).read_text(encoding="utf-8"))
+    msg.add_alternative(Path(paths.html).read_text(encoding="utf-8"), subtype="html")
+    msg.add_attachment(Path(paths.json).read_bytes(), maintype="application", subtype="json",
+                       filename=Path(paths.json).name)
+    msg.preamble = summary_line(data)
+    return msg
+
+
+def send_email(settings: Any, msg: EmailMessage) -> None:
+    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT) as smtp:
+        smtp.ehlo()
+        if settings.smtp_starttls:
+            smtp.starttls(context=ssl.create_default_context())
+            smtp.ehlo()
+        if settings.smtp_user:
+            smtp.login(settings.smtp_user, settings.smtp_password)
+        smtp.send_message(msg)
+
+
+def webhook_payload(paths: ReportPaths) -> dict[str, Any]:
+    """Chat-friendly: ``text`` (Slack/Mattermost/Discord-compatible key) plus the full report."""
+    from linkcheck.report.build import summary_line
+
+    data = json.loads(Path(paths.json).read_text(encoding="utf-8"))
+    return {"text": summary_line(data), "report_file": Path(paths.json).name, "report": data}
+
+
+def send_webhook(settings: Any, payload: dict[str, Any]) -> None:
+    # urllib, not requests: urllib3's debug log prints the request path, which for
+    # chat webhooks is the secret. Exception texts are built here for the same reason.
+    request = urllib.request.Request(
+        settings.webhook_url,
+        data=json.dumps(payload).encode("utf-8"),
+        headers={"Content-Type": "application/json", "User-Agent": "taskqueue-catalog-linkcheck"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as resp:  # noqa: S310 (http(s) only)
+            status = resp.status
+    except urllib.error.HTTPError as exc:
+        raise RuntimeError(f"webhook answered HTTP {exc.code}") from None
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        raise RuntimeError(f"webhook request failed ({type(exc).__name__})") from None
+    if status >= 300:
+        raise RuntimeError(f"webhook answered HTTP {status}")
+
+
+def deliver(
+    settings: Any, paths: ReportPaths, *, attempts: int = 4, backoff: float = 2.0
+) -> list[DeliveryOutcome]:
+    """Send by every configured channel; an empty list when none is configured."""
+    secrets = list(settings.secrets())
+    outcomes: list[DeliveryOutcome] = []
+    if settings.smtp_host and _recipients(settings):
+        msg = build_email(settings, paths)
+        outcomes.append(_retry("email", lambda: send_email(settings, msg), secrets, attempts, backoff))
+    elif settings.smtp_host:
+        log.warning("email not sent: LINKCHECK_MAIL_TO is empty")
+    if settings.webhook_url and not str(settings.webhook_url).lower().startswith(("http://", "https://")):
+        log.error("webhook not sent: LINKCHECK_WEBHOOK_URL must be an http(s) URL")
+    elif settings.webhook_url:
+        payload = webhook_payload(paths)
+        outcomes.append(
+            _retry("webhook", lambda: send_webhook(settings, payload), secrets, attempts, backoff)
+        )
+    for o in outcomes:
+        if not o.ok:
+            log.error("%s delivery gave up after %d attempts; the report stays at %s",
+                      o.channel, o.attempts, paths.md)
+    return outcomes

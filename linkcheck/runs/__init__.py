@@ -1,0 +1,1 @@
+"""Check runs: open, record and close one run, in one process or as Celery chunks."""

@@ -1,0 +1,166 @@
+"""A check run split into host-disjoint chunks: the plain functions behind the
+Celery tasks (no Celery import here; unit tests call these directly).
+
+plan_check_run (state machine) -> check_chunk (any machine, returns JSON)
+-> record_chunk (state machine, idempotent) -> finish_check_run (once).
+
+The offline rule (nothing recorded as broken when the checker has no network)
+is judged over the whole run, since one chunk may hold a single host: results
+with an HTTP answer or a non-network verdict are written at once, network-level
+errors are held in the store until the run finishes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from linkcheck.engine.check import CheckOptions, check_urls, is_offline
+from linkcheck.engine.chunking import chunk_urls
+from linkcheck.engine.verdict import NETWORK_REASONS
+from linkcheck.inventory.collect import collect
+from linkcheck.model import Result
+from linkcheck.runs import progress
+from linkcheck.store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class CheckPlan:
+    run_id: int
+    chunks: list[list[str]]
+
+
+@dataclass
+class ChunkOutcome:
+    results: list[Result] = field(default_factory=list)
+    unchecked: list[str] = field(default_factory=list)  # left when the chunk ran out of time
+
+    def to_json(self) -> dict[str, Any]:
+        return {"results": [r.to_json() for r in self.results], "unchecked": list(self.unchecked)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ChunkOutcome:
+        return cls([Result.from_json(r) for r in data.get("results", [])], list(data.get("unchecked", [])))
+
+
+def default_sources(settings: Any) -> list[Path]:
+    """What a scheduled run checks: the published site (when built) and content/."""
+    candidates = [Path(settings.site_output_dir or settings.output_dir), Path(settings.content_dir)]
+    return [p for p in candidates if p.exists()]
+
+
+def plan_check_run(settings: Any, store: Store, sources: list[str | Path] | None = None, *,
+                   token: str | None = None) -> CheckPlan:
+    """Collect the inventory, record where links appear, open a run, split it.
+    ``token`` names the lock holder, so whoever finishes the run can release it."""
+    sources = list(sources) if sources else list(default_sources(settings))
+    if not sources:
+        raise FileNotFoundError(f"nothing to check: neither {settings.output_dir} nor "
+                                f"{settings.content_dir} exists")
+    links = collect(sources, root=Path(settings.content_dir).resolve().parent)
+    own = os.environ.get("SITEURL", "").rstrip("/")
+    if own.startswith(("http://", "https://")):
+        # a publishconf build links its own pages absolutely: internal links, not ours to fetch
+        links = {u: link for u, link in links.items() if u != own and not u.startswith(own + "/")}
+    run_id = store.start_run("check")
+    store.record_locations((url, link.locations) for url, link in links.items())
+    chunks = chunk_urls(links, settings.chunk_size)
+    progress.plan(store, run_id, chunks, token=token)
+    log.info("check run %d: %d links in %d chunks", run_id, len(links), len(chunks))
+    return CheckPlan(run_id, chunks)
+
+
+def check_chunk(settings: Any, urls: list[str], *, budget: float | None = None) -> ChunkOutcome:
+    """Check one chunk. Stops after ``budget`` seconds (below the task's time
+    limit) and returns what it has, naming the URLs it did not get to."""
+    options = CheckOptions.from_settings(settings)
+    got: dict[str, Result] = {}
+
+    async def run() -> None:
+        coro = check_urls(urls, options, on_result=lambda r: got.__setitem__(r.url, r))
+        if budget is None:
+            await coro
+        else:
+            try:
+                await asyncio.wait_for(coro, budget)
+            except TimeoutError:
+                log.warning("chunk ran out of time after %.0fs: %d of %d checked",
+                            budget, len(got), len(urls))
+
+    asyncio.run(run())
+    return ChunkOutcome([got[u] for u in urls if u in got], [u for u in urls if u not in got])
+
+
+def _network_failure(result: Result) -> bool:
+    return result.verdict == "error" and result.reason in NETWORK_REASONS and result.status is None
+
+
+def record_chunk(store: Store, run_id: int, index: int, outcome: ChunkOutcome) -> bool:
+    """Record a chunk's results (idempotent). True when every chunk of the run
+    is in and the run is not finished yet: time to call ``finish_check_run``
+    (a redelivered last chunk may say so twice; finishing is idempotent)."""
+    held = [r for r in outcome.results if _network_failure(r)]
+    written = store.record_results(run_id, (r for r in outcome.results if not _network_failure(r)))
+    if held:
+        progress.hold(store, run_id, index, held)
+    first = progress.mark_chunk_done(store, run_id, index, {
+        "results": len(outcome.results), "held": len(held), "unchecked": outcome.unchecked,
+    })
+    log.info("run %d chunk %d: %d written, %d held%s", run_id, index, written, len(held),
+             "" if first else " (redelivered)")
+    state = progress.progress(store, run_id)
+    return state is not None and state.complete and not state.finished
+
+
+def finish_check_run(store: Store, run_id: int) -> str:
+    """Apply the offline rule over the whole run and close it; returns its status."""
+    held = progress.held(store, run_id)
+    recorded = list(store.run_results(run_id).values())
+    offline = bool(held) and is_offline(recorded + held)
+    if not offline:
+        store.record_results(run_id, held)
+    infos = progress.chunk_infos(store, run_id)
+    unchecked = [u for info in infos for u in info.get("unchecked", [])]
+    counts = Counter(store.run_counts(run_id))
+    state = progress.progress(store, run_id)
+    stats = {
+        "total": state.urls_total if state else 0,
+        "checked": sum(counts.values()) + (len(held) if offline else 0),  # held were checked too
+        **{v: counts.get(v, 0) for v in ("ok", "warn", "error")},
+        "offline": offline,
+        "recorded": sum(counts.values()),
+        "chunks": state.chunks_total if state else 0,
+        "unchecked": len(unchecked),
+    }
+    row = store.db.execute("SELECT started_at FROM runs WHERE id = ?", (run_id,)).fetchone()
+    if row is not None:
+        stats["elapsed"] = round(time.time() - row["started_at"], 3)
+    status = "offline" if offline else "done"
+    store.finish_run(run_id, status=status, stats=stats)
+    log.info("check run %d %s: %s", run_id, status, stats)
+    return status
+
+
+def abandon_stale_runs(store: Store) -> list[int]:
+    """Close scheduled runs left 'running' by a deployment that died (called by the
+    holder of the run lock, so no other scheduled run can be alive). A late chunk of
+    such a run may still be recorded; it changes nothing for the new run."""
+    stale = []
+    for run in store.runs("check"):
+        state = progress.progress(store, run["id"])
+        if run["status"] == "running" and state is not None and not state.finished:
+            store.finish_run(run["id"], status="failed",
+                             stats={"abandoned": True, "chunks": state.chunks_total,
+                                    "chunks_done": state.chunks_done, "recorded": state.recorded})
+            stale.append(run["id"])
+    if stale:
+        log.warning("closed abandoned check runs %s", stale)
+    return stale

@@ -1,0 +1,134 @@
+"""The Celery app: ``celery -A linkcheck worker`` / ``celery -A linkcheck beat``.
+
+Configuration comes from ``Settings`` (the environment). With no broker URL
+(``LINKCHECK_BROKER_URL``, then ``REDIS_URL``) the app talks to the embedded
+Redis of the var folder (``python -m linkcheck scheduler`` starts it).
+
+Two queues:
+- ``celery``: check chunks. Any worker on any machine with network.
+- ``state``: tasks that write the SQLite store, reports or the site. Only the
+  worker on the machine holding them consumes it.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from celery import Celery
+from kombu import Queue
+
+from linkcheck.scheduler.broker import embedded_url
+from linkcheck.settings import Settings
+
+CHUNK_QUEUE = "celery"
+STATE_QUEUE = "state"
+
+
+def time_limits(settings: Settings) -> tuple[float, float]:
+    """(soft, hard) limits of one task, seconds."""
+    hard = float(settings.task_time_limit)
+    return hard * 0.9, hard
+
+
+def visibility_timeout(settings: Settings) -> float:
+    """Seconds before an unacknowledged job is handed to another worker: longer
+    than the longest task, or a slow chunk would run twice."""
+    _soft, hard = time_limits(settings)
+    configured = float(settings.visibility_timeout)
+    if not configured:
+        return hard + 600
+    if configured <= hard:
+        raise ValueError(f"LINKCHECK_VISIBILITY_TIMEOUT ({configured:g}s) must be longer than "
+                         f"LINKCHECK_TASK_TIME_LIMIT ({hard:g}s)")
+    return configured
+
+
+def broker_url(settings: Settings) -> str:
+    return settings.broker_url or embedded_url(settings.var_dir)
+
+
+def celery_config(settings: Settings) -> dict[str, Any]:
+    soft, hard = time_limits(settings)
+    visibility = visibility_timeout(settings)
+    url = broker_url(settings)
+    # Sweep for abandoned jobs often enough that a short visibility timeout
+    # (tests, small deployments) is honoured promptly.
+    restore_every = max(1.0, min(10.0, visibility / 5))
+    return {
+        "broker_url": url,
+        "result_backend": url,
+        "broker_transport_options": {
+            "visibility_timeout": visibility,
+            "unacked_restore_interval": restore_every,
+            "unacked_restore_throttle": 1,
+            "socket_timeout": 30,
+            "socket_connect_timeout": 10,
+            "health_check_interval": 10,
+        },
+        "result_backend_transport_options": {
+            "visibility_timeout": visibility,
+            "retry_policy": {"max_retries": 20, "interval_start": 0.5, "interval_step": 1,
+                             "interval_max": 5},
+        },
+        "redis_backend_health_check_interval": 10,
+        "result_expires": timedelta(days=1),
+        # Jobs are acknowledged after they ran: a worker killed mid-task leaves
+        # its job to be redelivered, and every task is idempotent.
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        # Not True (Celery's future default): a task cancelled on a Redis restart is
+        # marked revoked and its message acknowledged after reconnecting, so the
+        # chunk is lost. Left running, it finishes and its result travels on.
+        "worker_cancel_long_running_tasks_on_connection_loss": False,
+        "task_soft_time_limit": soft,
+        "task_time_limit": hard,
+        "task_serializer": "json",
+        "result_serializer": "json",
+        "accept_content": ["json"],
+        "timezone": "UTC",
+        "enable_utc": True,
+        # Redis restarts: keep trying instead of giving up.
+        "broker_connection_retry_on_startup": True,
+        "broker_connection_max_retries": None,
+        "task_publish_retry": True,
+        "task_publish_retry_policy": {"max_retries": 30, "interval_start": 0.2, "interval_step": 1,
+                                      "interval_max": 5},
+        "task_default_queue": CHUNK_QUEUE,
+        "task_queues": (Queue(CHUNK_QUEUE), Queue(STATE_QUEUE)),
+        "task_routes": {
+            "linkcheck.check_chunk": {"queue": CHUNK_QUEUE},
+            "linkcheck.*": {"queue": STATE_QUEUE},
+        },
+        "beat_schedule": beat_schedule(settings),
+        "beat_schedule_filename": str(settings.var_dir / "celerybeat-schedule"),
+        "worker_hijack_root_logger": True,
+    }
+
+
+def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
+    """Check every link every ``check_interval_hours``, refresh GitHub every
+    ``github_interval_hours``. Reports and rebuilds follow the data, not the clock."""
+    schedule: dict[str, dict[str, Any]] = {}
+    if settings.check_interval_hours > 0:
+        schedule["check-links"] = {
+            "task": "linkcheck.start_check_run",
+            "schedule": timedelta(hours=settings.check_interval_hours),
+        }
+    if settings.github_interval_hours > 0:
+        schedule["refresh-github"] = {
+            "task": "linkcheck.refresh_github",
+            "schedule": timedelta(hours=settings.github_interval_hours),
+        }
+    return schedule
+
+
+def make_app(settings: Settings | None = None) -> Celery:
+    settings = settings or Settings.from_env()
+    celery_app = Celery("linkcheck", include=["linkcheck.scheduler.tasks"])
+    celery_app.conf.update(celery_config(settings))
+    return celery_app
+
+
+app = make_app()

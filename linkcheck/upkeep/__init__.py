@@ -1,0 +1,1 @@
+"""Upkeep of the content: rewrite moved URLs, look up archived copies of dead pages."""
