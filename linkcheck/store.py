@@ -71,6 +71,7 @@ CREATE TABLE IF NOT EXISTS locations (
     line INTEGER NOT NULL DEFAULT 0,   -- 0 when unknown
     page TEXT NOT NULL DEFAULT '',
     entry TEXT NOT NULL DEFAULT '',
+    fact TEXT NOT NULL DEFAULT '',     -- the entry's fact this URL is the source of
     last_seen REAL NOT NULL,
     PRIMARY KEY (url, source, line, page, entry)
 );
@@ -137,6 +138,10 @@ class Store:
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     self.db.execute(statement)
+            # stores made before facts existed: add the column in place
+            columns = {r["name"] for r in self.db.execute("PRAGMA table_info(locations)")}
+            if "fact" not in columns:
+                self.db.execute("ALTER TABLE locations ADD COLUMN fact TEXT NOT NULL DEFAULT ''")
             self.db.execute(
                 "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
                 (str(SCHEMA_VERSION),),
@@ -337,10 +342,10 @@ class Store:
                 )
                 for loc in locations:
                     db.execute(
-                        "INSERT INTO locations(url, source, line, page, entry, last_seen)"
-                        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET last_seen = ?",
+                        "INSERT INTO locations(url, source, line, page, entry, fact, last_seen)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET last_seen = ?, fact = ?",
                         (url, loc.source, loc.line or 0, loc.page or "", loc.entry or "",
-                         now, now),
+                         loc.fact or "", now, now, loc.fact or ""),
                     )
 
     def locations(self, url: str | None = None) -> dict[str, list[Location]]:
@@ -352,7 +357,8 @@ class Store:
         out: dict[str, list[Location]] = {}
         for r in self.db.execute(sql + " ORDER BY source, line", args):
             out.setdefault(r["url"], []).append(
-                Location(r["source"], r["line"] or None, r["page"] or None, r["entry"] or None)
+                Location(r["source"], r["line"] or None, r["page"] or None, r["entry"] or None,
+                         r["fact"] or None)
             )
         return out
 
