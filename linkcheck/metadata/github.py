@@ -29,7 +29,6 @@ leaves this module is scrubbed of secrets as a second line of defence.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
@@ -47,9 +46,7 @@ from linkcheck.metadata.http import (
     ApiClient,
     OffOrigin,
     RateLimited,
-    paused_until,
     reset_from,
-    save_pause,
     scrub,
 )
 from linkcheck.settings import Settings
@@ -64,17 +61,11 @@ MAX_CONSECUTIVE_ERRORS = 3  # REST: then the API is considered down for this run
 # GraphQL: failed queries (after their retry) one run tolerates; halving one
 # stubborn repository out of 100 takes 8, so this leaves room for one more.
 MAX_FAILED_QUERIES = 16
-PENDING_KEY = "github_pending"
-FAILED_KEY = "github_failed"
 DEFAULT_SECONDARY_WAIT = DEFAULT_WAIT
 # Oldest and newest dates believed at refresh time (GitHub was founded in 2008).
 EARLIEST_YEAR = 2000
 FUTURE_SLACK = 2 * 86400.0
 MAX_COUNT = 10**9
-
-
-def resume_key(mode: str) -> str:
-    return f"github_resume_after:{mode}"
 
 
 class GithubError(Exception):
@@ -576,19 +567,12 @@ def _figures_only(data: dict[str, Any]) -> dict[str, Any]:
 
 def _left_over(store: Store) -> set[str]:
     """Repositories a stopped run did not get to."""
-    try:
-        return set(json.loads(store.get_meta(PENDING_KEY) or "[]"))
-    except ValueError:
-        return set()
+    return store.github_pending()
 
 
 def failures(store: Store) -> dict[str, dict[str, Any]]:
     """Repositories whose last attempt failed: ``{repo: {"error": text, "at": unix time}}``."""
-    try:
-        value = json.loads(store.get_meta(FAILED_KEY) or "{}")
-    except ValueError:
-        return {}
-    return {k: v for k, v in value.items() if isinstance(v, dict)} if isinstance(value, dict) else {}
+    return store.github_failures()
 
 
 def _due_order(store: Store, repos: list[str]) -> list[str]:
@@ -648,7 +632,7 @@ def refresh(
     due = _due_order(store, wanted)
     run = _Run(settings, store, summary, clock)
     summary.run_id = store.start_run("github")
-    paused = paused_until(store, resume_key(mode))
+    paused = store.github_paused_until(mode)
     if clock < paused:
         summary.rate_limited = True
         summary.rate_limit_reason = "still waiting for the rate limit to reset"
@@ -667,7 +651,7 @@ def refresh(
             summary.rate_limited = True
             summary.rate_limit_reason = stop.why
             summary.resume_after = stop.resume_after
-            save_pause(store, resume_key(mode), stop.resume_after)
+            store.set_github_paused_until(mode, stop.resume_after)
         except GithubError as exc:
             summary.errors.append(scrub(str(exc), settings.secrets()))
         except requests.RequestException as exc:
@@ -677,13 +661,13 @@ def refresh(
                 settings.secrets()))
         else:
             if summary.requests:  # GitHub answered again: any earlier pause is over
-                save_pause(store, resume_key(mode), 0)
+                store.set_github_paused_until(mode, 0.0)
         finally:
             client.close()
     summary.pending = [r for r in due if r not in run.attempted]
     if not summary.rate_limited or summary.requests:  # a skipped run leaves the queue as it was
-        store.set_meta(PENDING_KEY, json.dumps(summary.pending))
-        _record_failures(store, run)
+        store.set_github_pending(summary.pending)
+        store.record_github_attempts(run.attempted, run.failures, run.now)
     _collect_problems(store, wanted, summary)
     status = "done"
     if summary.errors:
@@ -692,15 +676,6 @@ def refresh(
         status = "partial"
     store.finish_run(summary.run_id, status=status, stats=summary.to_json())
     return summary
-
-
-def _record_failures(store: Store, run: _Run) -> None:
-    failed = failures(store)
-    for repo in run.attempted:
-        failed.pop(repo, None)
-    for repo, message in run.failures.items():
-        failed[repo] = {"error": message, "at": run.now}
-    store.set_meta(FAILED_KEY, json.dumps(failed, sort_keys=True))
 
 
 def _collect_problems(store: Store, repos: list[str], summary: GithubSummary) -> None:

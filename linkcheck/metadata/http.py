@@ -5,8 +5,8 @@ must not follow a redirect elsewhere), sends ``If-None-Match`` when given an
 ETag and recognises rate limits in the shapes APIs use for them: 429, 403 with
 ``x-ratelimit-remaining: 0``, 403/429 with ``Retry-After``, and GitHub's
 secondary-limit message. A recognised limit raises ``RateLimited`` with the
-moment the API said it may be asked again; the caller stores that pause
-(``save_pause``) so the next run waits too instead of asking at once.
+moment the API said it may be asked again; the caller stores that pause in
+the store so the next run waits too instead of asking at once.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from urllib.parse import urlsplit
 import requests
 
 from linkcheck.engine.retry import parse_retry_after
-from linkcheck.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -153,15 +152,3 @@ class ApiClient:
         pause = limit_pause(resp)
         if pause is not None:
             raise RateLimited(*pause)
-
-
-# ------------------------------------------------------------------ pauses
-def paused_until(store: Store, key: str) -> float:
-    try:
-        return float(store.get_meta(key) or 0)
-    except ValueError:
-        return 0.0
-
-
-def save_pause(store: Store, key: str, resume_after: float | None) -> None:
-    store.set_meta(key, repr(float(resume_after or 0)))

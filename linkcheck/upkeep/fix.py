@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from linkcheck.engine.reasons import PERMANENT_MOVE_REASONS
 from linkcheck.store import LinkStatus, Store
 
 # Content files that hold links a maintainer writes.
@@ -25,9 +26,6 @@ _SENTENCE_PUNCT = ".,;:!"
 
 
 # linkcheck.engine.verdict: a 301/308 chain that ends on a live page (verdict "warn").
-PERMANENT_MOVE_REASONS = frozenset({"moved_permanently"})
-
-
 def is_permanent_move(verdict: str | None, reason: str | None, final_url: str | None) -> bool:
     return verdict == "warn" and reason in PERMANENT_MOVE_REASONS and bool(final_url)
 

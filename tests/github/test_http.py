@@ -12,6 +12,7 @@ from linkcheck.metadata.http import ApiClient, OffOrigin, RateLimited, limit_pau
 from tests.support.servers import serve_app
 
 RESET = int(time.time()) + 1800
+DATE_AT = int(time.time()) + 300
 SHAPES = {
     # path: (status, headers, body)
     "/primary-403": (403, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(RESET)},
@@ -19,7 +20,7 @@ SHAPES = {
     "/primary-429": (429, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(RESET)}, "{}"),
     "/retry-after-403": (403, {"retry-after": "120", "x-ratelimit-remaining": "4000"},
                          '{"message": "You have exceeded a secondary rate limit."}'),
-    "/retry-after-date": (429, {"retry-after": formatdate(time.time() + 300, usegmt=True)}, ""),
+    "/retry-after-date": (429, {"retry-after": formatdate(DATE_AT, usegmt=True)}, ""),
     "/secondary-no-headers": (403, {}, '{"message": "You have exceeded a secondary rate limit."}'),
     "/bare-429": (429, {}, "Too Many Requests"),
     "/hostile-retry-after": (429, {"retry-after": "99999999999"}, ""),
@@ -47,20 +48,20 @@ def _client(base: str, counted: list[int]) -> ApiClient:
                      count=lambda: counted.append(1))
 
 
-@pytest.mark.parametrize(("path", "wait", "word"), [
-    ("/primary-403", RESET - time.time(), "exhausted"),
-    ("/primary-429", RESET - time.time(), "exhausted"),
-    ("/retry-after-403", 120, "secondary"),
-    ("/retry-after-date", 300, "rate limited"),
-    ("/secondary-no-headers", 60, "secondary"),
-    ("/bare-429", 60, "429"),
-    ("/hostile-retry-after", 86400, "rate limited"),  # capped at a day
+@pytest.mark.parametrize(("path", "until", "word"), [
+    ("/primary-403", lambda: RESET, "exhausted"),  # x-ratelimit-reset
+    ("/primary-429", lambda: RESET, "exhausted"),
+    ("/retry-after-403", lambda: time.time() + 120, "secondary"),
+    ("/retry-after-date", lambda: DATE_AT, "rate limited"),
+    ("/secondary-no-headers", lambda: time.time() + 60, "secondary"),
+    ("/bare-429", lambda: time.time() + 60, "429"),
+    ("/hostile-retry-after", lambda: time.time() + 86400, "rate limited"),  # capped at a day
 ])
-def test_every_rate_limit_shape_raises_with_its_pause(base, path, wait, word):
+def test_every_rate_limit_shape_raises_with_its_pause(base, path, until, word):
     counted: list[int] = []
     with _client(base, counted) as client, pytest.raises(RateLimited) as stop:
         client.request("GET", base + path)
-    assert stop.value.resume_after - time.time() == pytest.approx(wait, abs=3)
+    assert stop.value.resume_after == pytest.approx(until(), abs=3)
     assert word in stop.value.why
     assert counted == [1]
 
