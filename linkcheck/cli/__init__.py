@@ -12,6 +12,7 @@ import argparse
 import importlib
 import logging
 import os
+import re
 import sys
 
 # Command modules, in the order `--help` lists them.
@@ -25,6 +26,16 @@ COMMAND_MODULES: list[str] = [
     "linkcheck.cli.runs_cmd",
     "linkcheck.cli.scheduler_cmd",
 ]
+
+
+# C0 and C1 control characters except tab and newline: from the web they could move the
+# cursor, retitle the terminal or plant escape-sequence links.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """Text from outside, made harmless for a terminal (controls shown as U+FFFD)."""
+    return _CONTROL.sub("\ufffd", text)
 
 
 class UsageError(Exception):

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from linkcheck.cli import UsageError
+from linkcheck.cli import UsageError, terminal_safe
 from linkcheck.inventory.collect import SourceError
 from linkcheck.model import Link, Location, Result
 from linkcheck.settings import Settings
@@ -134,12 +134,13 @@ def _problems(results: list[Result]) -> list[Result]:
 def _print_plain(out: TextIO, results: list[Result], links: dict[str, Link]) -> None:
     for r in _problems(results):
         status = r.status if r.status is not None else "-"
-        print(f"{r.verdict:5} {r.reason} {status} {r.url} -- {r.message} [{_where(links.get(r.url))}]",
-              file=out)
+        print(terminal_safe(f"{r.verdict:5} {r.reason} {status} {r.url} -- {r.message} "
+                            f"[{_where(links.get(r.url))}]"), file=out)
 
 
 def _print_table(console: Any, results: list[Result], links: dict[str, Link]) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     problems = _problems(results)
     if not problems:
@@ -152,9 +153,11 @@ def _print_table(console: Any, results: list[Result], links: dict[str, Link]) ->
     table.add_column("where", overflow="fold", ratio=2)
     styles = {"error": "bold red", "warn": "yellow"}
     for r in problems:
-        table.add_row(f"[{styles[r.verdict]}]{r.verdict}[/]", r.reason,
+        # Text, never markup: URLs and messages come from the web ("[/]" broke the table,
+        # "[link=...]" planted a clickable terminal link); Text also drops control codes.
+        table.add_row(Text(r.verdict, style=styles[r.verdict]), Text(r.reason),
                       str(r.status) if r.status is not None else "-",
-                      f"{r.url}\n[dim]{r.message}[/]", _where(links.get(r.url)))
+                      Text.assemble(r.url, "\n", (r.message, "dim")), Text(_where(links.get(r.url))))
     console.print(table)
 
 
@@ -279,5 +282,6 @@ def _check(settings: Settings, args: argparse.Namespace, options: Any, store: An
                             on_result=on_result, on_links=on_links)
     if not summary.offline:
         _print_table(console, summary.results, summary.links)
-    console.print(_summary_line(summary.counts, len(summary.results), summary.elapsed, summary.offline))
+    console.print(_summary_line(summary.counts, len(summary.results), summary.elapsed, summary.offline),
+                  markup=False, highlight=False)
     return summary
