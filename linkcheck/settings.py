@@ -149,6 +149,19 @@ class Settings:
             values[key] = value
         return cls(**values)  # type: ignore[arg-type]
 
+    @property
+    def agent(self) -> str:
+        """The User-Agent of every request: LINKCHECK_USER_AGENT, else the project's."""
+        from linkcheck import USER_AGENT
+
+        return self.user_agent or USER_AGENT
+
     def secrets(self) -> list[str]:
         """Values that must never appear in logs, reports or the site."""
-        return [s for s in (self.github_token, self.smtp_password, self.webhook_url) if s]
+        return [s for s in (self.github_token, self.smtp_password, self.webhook_url, self.broker_url) if s]
+
+    def secret_parts(self) -> list[str]:
+        """``secrets()`` and every piece of them (userinfo, query tokens, base64 echoes)."""
+        from linkcheck.redact import secret_parts
+
+        return secret_parts(self.smtp_user, self.secrets())

@@ -15,6 +15,8 @@ import os
 import re
 import sys
 
+from linkcheck import redact
+
 # Command modules, in the order `--help` lists them.
 COMMAND_MODULES: list[str] = [
     "linkcheck.cli.check_cmd",
@@ -74,10 +76,15 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    parts: list[str] = []
     try:
+        from linkcheck.settings import Settings
+
+        parts = Settings.from_env().secret_parts()
+        redact.install(parts)  # every log line of every command passes the filter
         return int(args.handler(args) or 0)
     except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(redact.redact(f"error: {exc}", parts), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted; results recorded so far are kept", file=sys.stderr)
@@ -89,5 +96,5 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except Exception as exc:  # a runtime failure is exit 2, never a traceback-only crash
         logging.getLogger("linkcheck").debug("runtime error", exc_info=True)
-        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(redact.redact(f"error: {type(exc).__name__}: {exc}", parts), file=sys.stderr)
         return 2

@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 
 import requests
 
+from linkcheck.redact import redact
 from linkcheck.settings import Settings
 from linkcheck.store import Store
 
@@ -104,9 +105,7 @@ def _dict(value: Any) -> dict[str, Any]:
 
 
 def _scrub(text: str, settings: Settings) -> str:
-    for secret in settings.secrets():
-        text = text.replace(secret, "***")
-    return text
+    return redact(text, settings.secret_parts())
 
 
 def graphql_url(api_url: str) -> str:
@@ -238,7 +237,7 @@ class _Client:
         self.session.headers.update({
             "Accept": "application/vnd.github+json",
             "X-GitHub-Api-Version": API_VERSION,
-            "User-Agent": settings.user_agent or "taskqueue-catalog-linkcheck",
+            "User-Agent": settings.agent,
         })
         if settings.github_token:
             self.session.headers["Authorization"] = f"bearer {settings.github_token}"
