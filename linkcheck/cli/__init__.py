@@ -16,6 +16,7 @@ import re
 import sys
 
 from linkcheck import redact
+from linkcheck.settings import Settings, SettingsError
 
 # Command modules, in the order `--help` lists them.
 COMMAND_MODULES: list[str] = [
@@ -78,12 +79,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parts: list[str] = []
     try:
-        from linkcheck.settings import Settings
-
         parts = Settings.from_env().secret_parts()
         redact.install(parts)  # every log line of every command passes the filter
         return int(args.handler(args) or 0)
-    except UsageError as exc:
+    except (UsageError, SettingsError) as exc:
         print(redact.redact(f"error: {exc}", parts), file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -233,3 +233,30 @@ def test_markup_and_escapes_from_the_web_are_printed_as_text(tmp_path, web_hosts
 
     plain = _run(tmp_path, "--allow-private", "--no-store", "doc.md")  # not a terminal
     assert plain.returncode == 1 and "[link=https://evil.example/]" in plain.stdout
+
+
+def test_out_of_range_numbers_are_usage_errors(tmp_path, capsys, monkeypatch):
+    from linkcheck.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LINKCHECK_VAR_DIR", str(tmp_path / "var"))
+    (tmp_path / "doc.md").write_text("[x](https://x.test/)\n")
+    for args in (["--timeout", "nan"], ["--timeout", "inf"], ["--timeout", "0"],
+                 ["--concurrency", "100000000000000000000"], ["--processes", "-1"]):
+        assert main(["check", "--no-store", *args, "doc.md"]) == 2, args
+        assert "must be from" in capsys.readouterr().err
+    for env, value in (("LINKCHECK_TIMEOUT", "-1"), ("LINKCHECK_TIMEOUT", "nan"),
+                       ("LINKCHECK_CONCURRENCY", "100000000000000000000")):
+        monkeypatch.setenv(env, value)
+        assert main(["check", "--no-store", "doc.md"]) == 2
+        err = capsys.readouterr().err
+        assert f"error: {env}" in err and "must be a number from" in err and "Traceback" not in err
+        monkeypatch.delenv(env)
+
+
+def test_no_links_found_says_why(tmp_path):
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text("<p><a href='#top'>top</a> <a href='/about.html'>a</a></p>")
+    proc = _run(tmp_path, "--no-store", "site")
+    assert proc.returncode == 0
+    assert "checked 0 links: no external link found" in proc.stdout
