@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,9 +21,9 @@ from typing import Any
 
 from linkcheck.model import Location, Result
 
-SCHEMA_VERSION = 1
-
-SCHEMA = """
+# Version 1, verbatim: every store written before numbered migrations has it
+# (and ``meta.schema_version = 1`` but ``PRAGMA user_version = 0``).
+SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
     kind TEXT NOT NULL,                -- 'check' | 'github' | ...
@@ -91,6 +91,142 @@ CREATE TABLE IF NOT EXISTS archive (
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
+# Version 2: what the ``meta`` key-value drawer held gets tables of its own.
+SCHEMA_V2 = """
+CREATE TABLE run_plans (               -- a check run split into chunks (scheduled runs)
+    run_id INTEGER PRIMARY KEY REFERENCES runs(id),
+    urls_total INTEGER NOT NULL,
+    chunks_total INTEGER NOT NULL,
+    followups_at REAL                  -- report and rebuild sent: the run is closed for good
+);
+CREATE TABLE run_chunks (
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    idx INTEGER NOT NULL,
+    urls TEXT NOT NULL,                -- JSON list, host-disjoint from the other chunks
+    sent_at REAL,                      -- last time its job was dispatched
+    attempts INTEGER NOT NULL DEFAULT 0,
+    done_at REAL,
+    results INTEGER,
+    held INTEGER,
+    unchecked TEXT NOT NULL DEFAULT '[]',  -- JSON: URLs the chunk ran out of time for
+    PRIMARY KEY (run_id, idx)
+);
+CREATE TABLE held_results (            -- network-level errors waiting for the offline verdict
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    idx INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    result TEXT NOT NULL,              -- JSON (Result.to_json)
+    PRIMARY KEY (run_id, url)
+);
+CREATE TABLE locks (                   -- which run a job-lock token opened
+    token TEXT PRIMARY KEY,
+    job TEXT NOT NULL,
+    run_id INTEGER REFERENCES runs(id),
+    taken_at REAL NOT NULL
+);
+CREATE TABLE github_resume (           -- rate-limit pause per API mode
+    mode TEXT PRIMARY KEY,             -- rest | graphql
+    paused_until REAL NOT NULL
+);
+CREATE TABLE github_pending (repo TEXT PRIMARY KEY);  -- left over by a stopped refresh
+"""
+
+
+def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
+    def apply(db: sqlite3.Connection) -> None:
+        for statement in sql.split(";"):
+            if statement.strip():
+                db.execute(statement)
+    return apply
+
+
+def _meta_to_tables(db: sqlite3.Connection) -> None:
+    """Move what version 1 kept in ``meta`` into the version 2 tables."""
+    _script(SCHEMA_V2)(db)
+    rows = {r[0]: r[1] for r in db.execute("SELECT key, value FROM meta")}
+    for key, value in rows.items():
+        parts = key.split(":")
+        if parts[0] == "run" and len(parts) >= 3:
+            run_id = int(parts[1])
+            if parts[2] == "plan":
+                plan = json.loads(value)
+                db.execute("INSERT OR IGNORE INTO run_plans(run_id, urls_total, chunks_total)"
+                           " VALUES (?, ?, ?)", (run_id, plan["urls"], plan["chunks"]))
+                for idx, urls in enumerate(plan.get("lists", [])):
+                    db.execute("INSERT OR IGNORE INTO run_chunks(run_id, idx, urls, attempts)"
+                               " VALUES (?, ?, ?, 1)", (run_id, idx, json.dumps(urls)))
+                if plan.get("token"):
+                    db.execute("INSERT OR IGNORE INTO locks(token, job, run_id, taken_at)"
+                               " VALUES (?, 'check-run', ?, 0)", (plan["token"], run_id))
+            elif parts[2] == "chunk":
+                info = json.loads(value)
+                db.execute("UPDATE run_chunks SET done_at = 0, results = ?, held = ?, unchecked = ?"
+                           " WHERE run_id = ? AND idx = ?",
+                           (info.get("results"), info.get("held"), json.dumps(info.get("unchecked", [])),
+                            run_id, int(parts[3])))
+            elif parts[2] == "held":
+                for item in json.loads(value):
+                    db.execute("INSERT OR IGNORE INTO held_results(run_id, idx, url, result)"
+                               " VALUES (?, ?, ?, ?)", (run_id, int(parts[3]), item["url"], json.dumps(item)))
+            elif parts[2] == "finished":
+                db.execute("UPDATE run_plans SET followups_at = 0 WHERE run_id = ?", (run_id,))
+        elif parts[0] == "lock" and len(parts) > 1:
+            token = key[len("lock:"):]
+            db.execute("INSERT OR IGNORE INTO locks(token, job, run_id, taken_at) VALUES (?, ?, ?, 0)",
+                       (token, token.split(":", 1)[0], int(value)))
+        elif key.startswith("github_resume_after:"):
+            db.execute("INSERT OR REPLACE INTO github_resume(mode, paused_until) VALUES (?, ?)",
+                       (key.rsplit(":", 1)[1], float(value or 0)))
+        elif key == "github_pending":
+            for repo in json.loads(value or "[]"):
+                db.execute("INSERT OR IGNORE INTO github_pending(repo) VALUES (?)", (repo,))
+    db.execute("DROP TABLE meta")
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    what: str
+    apply: Callable[[sqlite3.Connection], None]
+
+
+# Append-only: a released step never changes; a new one takes the next number.
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "runs, links, checks, locations, github_repos, archive, meta", _script(SCHEMA_V1)),
+    Migration(2, "run plans, run chunks, held results, locks, GitHub resume state (out of meta)",
+              _meta_to_tables),
+    # the catalog fact (e.g. "brokers") a URL is the source of; '' for other links
+    Migration(3, "locations.fact", _script("ALTER TABLE locations ADD COLUMN fact TEXT NOT NULL DEFAULT ''")),
+)
+SCHEMA_VERSION = MIGRATIONS[-1].version
+
+
+class StoreVersionError(RuntimeError):
+    """The store file was written by a newer linkcheck than this one."""
+
+
+def schema_version(db: sqlite3.Connection) -> int:
+    """The file's schema version; files from before numbered migrations say 1 in ``meta``."""
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    if version == 0 and db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runs'"
+    ).fetchone():
+        return 1
+    return version
+
+
+def migrate(db: sqlite3.Connection, path: Path | str = "store") -> int:
+    """Bring the open database up to ``SCHEMA_VERSION`` (call inside a transaction)."""
+    current = schema_version(db)
+    if current > SCHEMA_VERSION:
+        raise StoreVersionError(f"{path}: schema version {current} is newer than this linkcheck "
+                                f"knows ({SCHEMA_VERSION}); upgrade linkcheck")
+    for step in MIGRATIONS:
+        if step.version > current:
+            step.apply(db)
+            db.execute(f"PRAGMA user_version = {step.version:d}")
+    return SCHEMA_VERSION
+
 
 @dataclass(frozen=True)
 class LinkStatus:
@@ -133,14 +269,9 @@ class Store:
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA busy_timeout=60000")
         self.db.execute("PRAGMA foreign_keys=ON")
-        with self.transaction():
-            for statement in SCHEMA.split(";"):
-                if statement.strip():
-                    self.db.execute(statement)
-            self.db.execute(
-                "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
-                (str(SCHEMA_VERSION),),
-            )
+        if schema_version(self.db) != SCHEMA_VERSION:
+            with self.transaction():  # BEGIN IMMEDIATE: one process migrates, the others wait
+                migrate(self.db, self.path)
 
     @classmethod
     def from_settings(cls, settings: Any) -> Store:
@@ -337,10 +468,10 @@ class Store:
                 )
                 for loc in locations:
                     db.execute(
-                        "INSERT INTO locations(url, source, line, page, entry, last_seen)"
-                        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET last_seen = ?",
+                        "INSERT INTO locations(url, source, line, page, entry, fact, last_seen)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET last_seen = ?, fact = ?",
                         (url, loc.source, loc.line or 0, loc.page or "", loc.entry or "",
-                         now, now),
+                         loc.fact or "", now, now, loc.fact or ""),
                     )
 
     def locations(self, url: str | None = None) -> dict[str, list[Location]]:
@@ -352,7 +483,8 @@ class Store:
         out: dict[str, list[Location]] = {}
         for r in self.db.execute(sql + " ORDER BY source, line", args):
             out.setdefault(r["url"], []).append(
-                Location(r["source"], r["line"] or None, r["page"] or None, r["entry"] or None)
+                Location(r["source"], r["line"] or None, r["page"] or None, r["entry"] or None,
+                         r["fact"] or None)
             )
         return out
 
@@ -412,18 +544,123 @@ class Store:
                 (url, snapshot_url, snapshot_time, time.time()),
             )
 
-    # ------------------------------------------------------------------ meta
-    def get_meta(self, key: str) -> str | None:
-        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row["value"] if row else None
-
-    def set_meta(self, key: str, value: str) -> None:
+    # ------------------------------------------------------ chunked check runs
+    def plan_chunks(self, run_id: int, chunks: list[list[str]]) -> bool:
+        """Remember a run's chunks (once: a redelivered start plans nothing twice)."""
         with self.transaction() as db:
-            db.execute(
-                "INSERT INTO meta(key, value) VALUES (?, ?)"
-                " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (key, value),
+            cur = db.execute(
+                "INSERT OR IGNORE INTO run_plans(run_id, urls_total, chunks_total) VALUES (?, ?, ?)",
+                (run_id, sum(map(len, chunks)), len(chunks)),
             )
+            if cur.rowcount == 0:
+                return False
+            db.executemany(
+                "INSERT INTO run_chunks(run_id, idx, urls) VALUES (?, ?, ?)",
+                [(run_id, i, json.dumps(urls)) for i, urls in enumerate(chunks)],
+            )
+            return True
+
+    def run_plan(self, run_id: int) -> dict[str, Any] | None:
+        """{'urls_total', 'chunks_total', 'followups_at', 'token'}; None for unchunked runs."""
+        row = self.db.execute(
+            "SELECT p.*, (SELECT token FROM locks WHERE run_id = p.run_id LIMIT 1) AS token"
+            " FROM run_plans p WHERE run_id = ?", (run_id,)).fetchone()
+        return dict(row) if row else None
+
+    def run_chunks(self, run_id: int) -> list[dict[str, Any]]:
+        """Every chunk of a run in order, with its URLs and state."""
+        out = []
+        for r in self.db.execute("SELECT * FROM run_chunks WHERE run_id = ? ORDER BY idx", (run_id,)):
+            row = dict(r)
+            row["urls"] = json.loads(row["urls"])
+            row["unchecked"] = json.loads(row["unchecked"] or "[]")
+            out.append(row)
+        return out
+
+    def mark_chunk_sent(self, run_id: int, idx: int, *, attempts_seen: int | None = None,
+                        at: float | None = None) -> bool:
+        """Count one dispatch of a chunk. With ``attempts_seen``, only if nobody
+        dispatched it since (two watchers never send a chunk twice)."""
+        sql = ("UPDATE run_chunks SET sent_at = ?, attempts = attempts + 1"
+               " WHERE run_id = ? AND idx = ? AND done_at IS NULL")
+        args: list[Any] = [at if at is not None else time.time(), run_id, idx]
+        if attempts_seen is not None:
+            sql += " AND attempts = ?"
+            args.append(attempts_seen)
+        with self.transaction() as db:
+            return db.execute(sql, args).rowcount == 1
+
+    def mark_chunk_done(self, run_id: int, idx: int, *, results: int, held: list[Result],
+                        unchecked: list[str]) -> bool:
+        """Record a chunk as reported and keep its held results; True the first time."""
+        with self.transaction() as db:
+            cur = db.execute(
+                "UPDATE run_chunks SET done_at = ?, results = ?, held = ?, unchecked = ?"
+                " WHERE run_id = ? AND idx = ? AND done_at IS NULL",
+                (time.time(), results, len(held), json.dumps(unchecked), run_id, idx),
+            )
+            if cur.rowcount == 0:
+                return False
+            db.executemany(
+                "INSERT OR IGNORE INTO held_results(run_id, idx, url, result) VALUES (?, ?, ?, ?)",
+                [(run_id, idx, r.url, json.dumps(r.to_json())) for r in held],
+            )
+            return True
+
+    def held_results(self, run_id: int) -> list[Result]:
+        rows = self.db.execute(
+            "SELECT result FROM held_results WHERE run_id = ? ORDER BY idx, url", (run_id,))
+        return [Result.from_json(json.loads(r["result"])) for r in rows]
+
+    def mark_followups_sent(self, run_id: int) -> bool:
+        """True the first time: report and rebuild of the run are on their way."""
+        with self.transaction() as db:
+            return db.execute(
+                "UPDATE run_plans SET followups_at = ? WHERE run_id = ? AND followups_at IS NULL",
+                (time.time(), run_id),
+            ).rowcount == 1
+
+    def recorded_count(self, run_id: int) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM checks WHERE run_id = ?", (run_id,)).fetchone()[0])
+
+    def run_started_at(self, run_id: int) -> float | None:
+        row = self.db.execute("SELECT started_at FROM runs WHERE id = ?", (run_id,)).fetchone()
+        return float(row["started_at"]) if row else None
+
+    def runs_with_results(self, kind: str = "check") -> list[dict[str, Any]]:
+        """Runs of ``kind`` that recorded at least one check, oldest first."""
+        with_checks = {r[0] for r in self.db.execute("SELECT DISTINCT run_id FROM checks")}
+        return [r for r in self.runs(kind) if r["id"] in with_checks]
+
+    # ----------------------------------------------------------------- locks
+    def bind_lock(self, token: str, job: str, run_id: int) -> None:
+        """Remember that the holder of lock ``token`` opened ``run_id``."""
+        with self.transaction() as db:
+            db.execute("INSERT OR IGNORE INTO locks(token, job, run_id, taken_at) VALUES (?, ?, ?, ?)",
+                       (token, job, run_id, time.time()))
+
+    def run_of_lock(self, token: str) -> int | None:
+        row = self.db.execute("SELECT run_id FROM locks WHERE token = ?", (token,)).fetchone()
+        return int(row["run_id"]) if row and row["run_id"] is not None else None
+
+    # --------------------------------------------------- GitHub resume state
+    def github_paused_until(self, mode: str) -> float:
+        row = self.db.execute("SELECT paused_until FROM github_resume WHERE mode = ?", (mode,)).fetchone()
+        return float(row["paused_until"]) if row else 0.0
+
+    def set_github_paused_until(self, mode: str, until: float) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT INTO github_resume(mode, paused_until) VALUES (?, ?)"
+                       " ON CONFLICT(mode) DO UPDATE SET paused_until = excluded.paused_until",
+                       (mode, until))
+
+    def github_pending(self) -> set[str]:
+        return {r["repo"] for r in self.db.execute("SELECT repo FROM github_pending")}
+
+    def set_github_pending(self, repos: Iterable[str]) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM github_pending")
+            db.executemany("INSERT OR IGNORE INTO github_pending(repo) VALUES (?)", [(r,) for r in repos])
 
 
 def _check_row_to_result(r: sqlite3.Row) -> Result:

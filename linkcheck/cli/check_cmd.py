@@ -70,7 +70,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 # ------------------------------------------------------------------ output
 def _location_json(loc: Location) -> dict[str, Any]:
-    return {"source": loc.source, "line": loc.line, "page": loc.page, "entry": loc.entry}
+    return {"source": loc.source, "line": loc.line, "page": loc.page, "entry": loc.entry, "fact": loc.fact}
 
 
 def result_json(result: Result, link: Link | None) -> dict[str, Any]:

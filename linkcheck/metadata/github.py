@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import email.utils
-import json
 import logging
 import time
 from collections.abc import Iterable
@@ -43,11 +42,6 @@ BATCH_SIZE = 100  # GitHub's limit on first-level nodes per GraphQL query
 MAX_REDIRECTS = 3
 MAX_CONSECUTIVE_ERRORS = 3  # then the API is considered down for this run
 DEFAULT_SECONDARY_WAIT = 60.0  # GitHub: wait at least a minute when no Retry-After is given
-PENDING_KEY = "github_pending"
-
-
-def resume_key(mode: str) -> str:
-    return f"github_resume_after:{mode}"
 
 
 class GithubError(Exception):
@@ -432,10 +426,7 @@ def _save_missing(store: Store, repo: str, stored: dict[str, Any] | None, summar
 
 def _left_over(store: Store) -> set[str]:
     """Repositories a stopped run did not get to."""
-    try:
-        return set(json.loads(store.get_meta(PENDING_KEY) or "[]"))
-    except ValueError:
-        return set()
+    return store.github_pending()
 
 
 def _due_order(store: Store, repos: list[str]) -> list[str]:
@@ -491,7 +482,7 @@ def refresh(
     done: set[str] = set()
     summary.run_id = store.start_run("github")
     status = "done"
-    paused_until = float(store.get_meta(resume_key(mode)) or 0)
+    paused_until = store.github_paused_until(mode)
     if (now if now is not None else time.time()) < paused_until:
         summary.rate_limited = True
         summary.rate_limit_reason = "still waiting for the rate limit to reset"
@@ -511,7 +502,7 @@ def refresh(
             summary.rate_limited = True
             summary.rate_limit_reason = stop.why
             summary.resume_after = stop.resume_after
-            store.set_meta(resume_key(mode), repr(stop.resume_after))
+            store.set_github_paused_until(mode, stop.resume_after)
         except GithubError as exc:
             summary.errors.append(_scrub(str(exc), settings))
         except requests.RequestException as exc:
@@ -521,12 +512,12 @@ def refresh(
             ))
         else:
             if summary.requests:  # GitHub answered again: any earlier pause is over
-                store.set_meta(resume_key(mode), "0")
+                store.set_github_paused_until(mode, 0.0)
         finally:
             client.close()
     summary.pending = [r for r in due if r not in done]
     if not summary.rate_limited or summary.requests:  # a skipped run leaves the queue as it was
-        store.set_meta(PENDING_KEY, json.dumps(summary.pending))
+        store.set_github_pending(summary.pending)
     _collect_problems(store, wanted, summary)
     if summary.errors:
         status = "failed"

@@ -53,8 +53,7 @@ _iso = utc_iso
 def _checked_runs(store: Store) -> list[dict[str, Any]]:
     """Check runs that judged links, oldest first. Offline runs are left out: they
     hold back every error, so comparing with one would invent recoveries."""
-    with_checks = {r[0] for r in store.db.execute("SELECT DISTINCT run_id FROM checks")}
-    return [r for r in store.runs("check") if r["id"] in with_checks and r["status"] != "offline"]
+    return [r for r in store.runs_with_results("check") if r["status"] != "offline"]
 
 
 def _is_move(r: Result) -> bool:

@@ -80,11 +80,10 @@ def start_check_run(self: Any, sources: list[str] | None = None) -> int | None:
         log.info("a check run is already in progress (%s); this one is skipped", lock.holder())
         return None
     with Store.from_settings(settings) as store:
-        run_id = _run_of_token(store, token)
+        run_id = store.run_of_lock(token)
         if run_id is None:
             fanout.abandon_stale_runs(store)  # we hold the lock: no other scheduled run is alive
             plan = fanout.plan_check_run(settings, store, sources, token=token)
-            store.set_meta(f"lock:{token}", str(plan.run_id))
             run_id, chunks, done = plan.run_id, plan.chunks, set()
         else:  # redelivered after planning: send what is not recorded yet
             chunks = (progress.planned(store, run_id) or {}).get("lists", [])
@@ -95,11 +94,6 @@ def start_check_run(self: Any, sources: list[str] | None = None) -> int | None:
     sent = _dispatch_chunks(run_id, chunks, done)
     log.info("check run %d: %d chunks sent", run_id, sent)
     return run_id
-
-
-def _run_of_token(store: Store, token: str) -> int | None:
-    value = store.get_meta(f"lock:{token}")
-    return int(value) if value else None
 
 
 @app.task(name="linkcheck.check_chunk", bind=True, **RETRY)

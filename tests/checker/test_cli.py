@@ -41,7 +41,8 @@ def test_json_shape_and_exit_1_on_error(tmp_path, web_hosts):
         assert r["verdict"] in ("ok", "warn", "error") and isinstance(r["reason"], str) and r["message"]
     assert (by_url[f"{a}/ok"]["verdict"], by_url[f"{a}/ok"]["status"]) == ("ok", 200)
     assert (by_url[f"{b}/gone"]["verdict"], by_url[f"{b}/gone"]["status"]) == ("error", 404)
-    assert by_url[f"{b}/gone"]["locations"] == [{"source": "doc.md", "line": 4, "page": None, "entry": None}]
+    assert by_url[f"{b}/gone"]["locations"] == [{"source": "doc.md", "line": 4, "page": None, "entry": None,
+                                                 "fact": None}]
     summary = data["summary"]
     assert (summary["ok"], summary["warn"], summary["error"], summary["total"]) == (1, 0, 1, 2)
     assert summary["offline"] is False and summary["run_id"] is not None

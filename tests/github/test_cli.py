@@ -17,17 +17,21 @@ CATALOG = """\
   url: https://alpha.example/
   repo: https://github.com/org/alpha
   description: A queue.
+  group: general
 - name: Beta
   url: https://beta.example/
   repo: https://github.com/old/beta
   description: Another queue.
+  group: general
 - name: Gamma
   url: https://gamma.example/
   repo: https://github.com/org/gamma
   description: Deleted upstream.
+  group: general
 - name: Delta
   url: https://delta.example/
   description: No repository.
+  group: general
 """
 
 

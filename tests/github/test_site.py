@@ -22,18 +22,22 @@ PROJECTS = """\
   url: https://small.example/
   repo: https://github.com/org/small
   description: Few stars.
+  group: general
 - name: Big Queue
   url: https://big.example/
   repo: https://github.com/org/big
   description: Many stars.
+  group: general
 - name: Fresh Queue
   url: https://fresh.example/
   repo: https://github.com/org/fresh
   description: Never fetched.
+  group: general
 - name: Gone Queue
   url: https://gone.example/
   repo: https://github.com/org/gone
   description: Deleted upstream.
+  group: general
 """
 
 

@@ -30,10 +30,12 @@ PROJECTS = """# Projects for the fix test. Comments and quoting must survive.
   url: "{B}/old"
   description: >-
     Moved; see also [the later page]({B}/later).
+  group: general
 
 - name: Fine
   url: {B}/ok
   description: Stays as it is.
+  group: general
 """
 
 # {SP}: the single space difflib writes for an unchanged blank line
@@ -47,9 +49,9 @@ EXPECTED_DIFF = """--- a/content/catalog/projects.yaml
    description: >-
 -    Moved; see also [the later page]({B}/later).
 +    Moved; see also [the later page]({B}/new).
+   group: general
 {SP}
  - name: Fine
-   url: {B}/ok
 --- a/content/pages/guide.md
 +++ b/content/pages/guide.md
 @@ -1,6 +1,6 @@

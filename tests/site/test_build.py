@@ -157,7 +157,7 @@ def test_duplicate_entry_stops_the_build_naming_file_and_line(tmp_path):
     projects = content / "catalog" / "projects.yaml"
     lines = projects.read_text().splitlines()
     projects.write_text("\n".join(lines + ["", "- name: Huey again", "  url: https://huey.readthedocs.org/en/latest",
-                                           "  description: The same project."]) + "\n")
+                                           "  description: The same project.", "  group: general"]) + "\n")
     with pytest.raises(CatalogError) as info:
         build(content, tmp_path / "out")
     assert str(info.value).startswith(f"content/catalog/projects.yaml:{len(lines) + 3}: duplicate entry")
@@ -189,7 +189,7 @@ def test_plain_http_warns_but_builds_without_network(tmp_path, caplog, monkeypat
         out = build(CONTENT, tmp_path / "out")
     assert (out / "task-queues.html").exists()
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert any("content/catalog/projects.yaml:6: url uses plain http:// (http://www.celeryproject.org/)" in w
+    assert any("content/catalog/projects.yaml:7: url uses plain http:// (http://www.celeryproject.org/)" in w
                for w in warnings)
 
 
@@ -253,7 +253,7 @@ def test_non_numeric_sortorder_names_the_page(tmp_path):
 
 
 def test_warnings_fatal_turns_plain_http_into_an_error(tmp_path):
-    with pytest.raises(CatalogError, match=r"content/catalog/projects.yaml:6: url uses plain http://"):
+    with pytest.raises(CatalogError, match=r"content/catalog/projects.yaml:7: url uses plain http://"):
         build(CONTENT, tmp_path / "out", CATALOG={"warnings_fatal": True})
 
 

@@ -15,13 +15,16 @@ GOOD = """\
   url: https://alpha.example.org/
   repo: https://github.com/example/alpha
   description: Alpha runs jobs.
+  group: general
 
 - name: Beta
   url: https://beta.example.org/docs/
   description: >-
     Beta runs jobs
     too.
+  group: asyncio
 """
+G = "  group: general\n"
 
 
 def catalog_dir(tmp_path: Path, projects: str, **others: str) -> Path:
@@ -61,7 +64,7 @@ def test_fields_lines_and_folded_text(tmp_path):
     catalog = load_catalog(catalog_dir(tmp_path, GOOD))
     alpha, beta = catalog.section("projects")
     assert (alpha.id, alpha.line, alpha.field_lines["repo"]) == ("alpha", 1, 3)
-    assert beta.line == 6 and beta.field_lines["description"] == 8
+    assert beta.line == 7 and beta.field_lines["description"] == 9
     assert beta.description == "Beta runs jobs too."
     assert beta.repo is None and beta.github_repo is None
     assert alpha.links() == ["https://alpha.example.org/", "https://github.com/example/alpha"]
@@ -79,24 +82,26 @@ def test_fields_lines_and_folded_text(tmp_path):
     "HTTP://WWW.Alpha.Example.org:80",       # all at once, upper case host
 ])
 def test_duplicate_urls_are_rejected_after_normalising(tmp_path, second_url):
-    text = GOOD + f"\n- name: Gamma\n  url: {second_url}\n  description: Same page.\n"
+    text = GOOD + f"\n- name: Gamma\n  url: {second_url}\n  description: Same page.\n" + G
     error = fails(tmp_path, text)
-    assert error.line == 13
-    assert str(error).startswith("content/catalog/projects.yaml:13: duplicate entry")
+    assert error.line == 15
+    assert str(error).startswith("content/catalog/projects.yaml:15: duplicate entry")
     assert "'alpha' at content/catalog/projects.yaml:1" in str(error)
     assert "merge the two entries" in str(error)
 
 
 def test_duplicates_across_files_and_by_repo_and_name(tmp_path):
     error = fails(tmp_path, GOOD, resources="- name: A post\n  url: https://github.com/example/alpha/\n"
-                                           "  description: x\n")
+                                           "  description: x\n  year: 2014\n  type: article\n"
+                                           "  topic: celery\n")
     assert (error.path.name, error.line) == ("resources.yaml", 2)
     assert "projects.yaml:1" in error.message
-    error = fails(tmp_path / "b", GOOD + "\n- name: alpha\n  url: https://other.example/\n  description: x\n")
-    assert error.line == 12 and "duplicate id 'alpha'" in error.message
+    error = fails(tmp_path / "b",
+                  GOOD + "\n- name: alpha\n  url: https://other.example/\n  description: x\n" + G)
+    assert error.line == 14 and "duplicate id 'alpha'" in error.message
     error = fails(tmp_path / "c", GOOD + "\n- name: ALPHA\n  id: alpha-two\n  url: https://other.example/\n"
-                  "  description: x\n")
-    assert error.line == 12 and "name 'ALPHA' is already used" in error.message
+                  "  description: x\n" + G)
+    assert error.line == 14 and "name 'ALPHA' is already used" in error.message
 
 
 def test_different_port_or_path_is_not_a_duplicate():
@@ -131,6 +136,8 @@ def test_different_port_or_path_is_not_a_duplicate():
     ("- name: A\n  url: https://a.example/\n  description: '- a list item'\n", 3, "one paragraph"),
 ])
 def test_bad_entries_stop_with_file_line_and_fix(tmp_path, text, line, words):
+    if text.startswith("- name") and not any(w in words for w in ("missing", "malformed")):
+        text += G  # a last line: every other line keeps its number
     error = fails(tmp_path, text)
     assert error.line == line, str(error)
     assert words in str(error)
@@ -146,11 +153,12 @@ def test_unknown_section_file_is_rejected(tmp_path):
 
 
 def test_plain_http_is_a_warning_not_an_error(tmp_path):
-    text = GOOD + "\n- name: Old\n  url: http://old.example/\n  description: See [it](http://old.example/a).\n"
+    text = (GOOD + "\n- name: Old\n  url: http://old.example/\n"
+            "  description: See [it](http://old.example/a).\n" + G)
     catalog = load_catalog(catalog_dir(tmp_path, text))
     assert catalog.get("old") is not None
     warnings = [str(w) for w in catalog.warnings]
-    assert "content/catalog/projects.yaml:13: url uses plain http:// (http://old.example/)" in warnings[0]
+    assert "content/catalog/projects.yaml:15: url uses plain http:// (http://old.example/)" in warnings[0]
     assert any("description uses plain http://" in w for w in warnings)
 
 
