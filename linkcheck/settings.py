@@ -73,6 +73,10 @@ class Settings:
     # --- GitHub
     github_api_url: str = "https://api.github.com"
     github_token: str = field(default="", repr=False)
+    github_release_interval_hours: float = 24.0  # REST: ask for the latest release at least this often
+    github_backoff: float = 2.0  # seconds before retrying a GraphQL query that timed out
+    # --- PyPI JSON API
+    pypi_api_url: str = "https://pypi.org"
     # --- Internet Archive availability API
     wayback_api_url: str = "https://archive.org/wayback/available"
     # --- Celery / Redis
@@ -120,6 +124,11 @@ class Settings:
             "broken_after_hours": _env_float("LINKCHECK_BROKEN_AFTER_HOURS", cls.broken_after_hours),
             "github_api_url": _env("GITHUB_API_URL", cls.github_api_url).rstrip("/"),
             "github_token": os.environ.get("GITHUB_TOKEN", ""),
+            "github_release_interval_hours": _env_float(
+                "LINKCHECK_GITHUB_RELEASE_INTERVAL_HOURS", cls.github_release_interval_hours
+            ),
+            "github_backoff": _env_float("LINKCHECK_GITHUB_BACKOFF", cls.github_backoff),
+            "pypi_api_url": _env("PYPI_API_URL", cls.pypi_api_url).rstrip("/"),
             "wayback_api_url": _env("WAYBACK_API_URL", cls.wayback_api_url),
             "broker_url": _env("LINKCHECK_BROKER_URL", os.environ.get("REDIS_URL", "")),
             "check_interval_hours": _env_float("LINKCHECK_CHECK_INTERVAL_HOURS", cls.check_interval_hours),

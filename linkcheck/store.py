@@ -132,6 +132,29 @@ CREATE TABLE github_pending (repo TEXT PRIMARY KEY);  -- left over by a stopped 
 """
 
 
+# Version 4: metadata refreshers keep what failed apart from what was left over, and PyPI data.
+SCHEMA_V4 = """
+CREATE TABLE github_failures (         -- asked, no usable answer: retried with the regular order
+    repo TEXT PRIMARY KEY,
+    error TEXT NOT NULL,
+    failed_at REAL NOT NULL
+);
+CREATE TABLE pypi_projects (
+    name TEXT PRIMARY KEY,             -- normalised PyPI name, as in the catalog
+    state TEXT NOT NULL,               -- ok | missing
+    data TEXT NOT NULL DEFAULT '{}',   -- JSON: version, released, requires_python, yanked, urls
+    etag TEXT,
+    fetched_at REAL NOT NULL,
+    error TEXT,                        -- last failure (the data above stays the last good one)
+    failed_at REAL
+);
+CREATE TABLE api_pauses (              -- rate-limit pause of an API other than GitHub's modes
+    api TEXT PRIMARY KEY,              -- pypi
+    paused_until REAL NOT NULL
+);
+"""
+
+
 def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
     def apply(db: sqlite3.Connection) -> None:
         for statement in sql.split(";"):
@@ -197,6 +220,7 @@ MIGRATIONS: tuple[Migration, ...] = (
               _meta_to_tables),
     # the catalog fact (e.g. "brokers") a URL is the source of; '' for other links
     Migration(3, "locations.fact", _script("ALTER TABLE locations ADD COLUMN fact TEXT NOT NULL DEFAULT ''")),
+    Migration(4, "GitHub failures; PyPI projects and pause", _script(SCHEMA_V4)),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -661,6 +685,64 @@ class Store:
         with self.transaction() as db:
             db.execute("DELETE FROM github_pending")
             db.executemany("INSERT OR IGNORE INTO github_pending(repo) VALUES (?)", [(r,) for r in repos])
+
+    def github_failures(self) -> dict[str, dict[str, Any]]:
+        """Repositories whose last attempt failed: ``{repo: {"error": text, "at": unix time}}``."""
+        return {r["repo"]: {"error": r["error"], "at": r["failed_at"]}
+                for r in self.db.execute("SELECT * FROM github_failures")}
+
+    def record_github_attempts(self, attempted: Iterable[str], failed: dict[str, str], at: float) -> None:
+        """Attempted repositories lose their failure record; ``failed`` ones get a new one."""
+        with self.transaction() as db:
+            db.executemany("DELETE FROM github_failures WHERE repo = ?", [(r,) for r in attempted])
+            db.executemany("INSERT OR REPLACE INTO github_failures(repo, error, failed_at) VALUES (?, ?, ?)",
+                           [(repo, error, at) for repo, error in failed.items()])
+
+    # ------------------------------------------------------------------ pypi
+    def pypi_projects(self) -> dict[str, dict[str, Any]]:
+        return {r["name"]: _repo_row(r) for r in self.db.execute("SELECT * FROM pypi_projects")}
+
+    def pypi_project(self, name: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM pypi_projects WHERE name = ?", (name,)).fetchone()
+        return _repo_row(row) if row else None
+
+    def save_pypi_project(self, name: str, *, state: str, data: dict[str, Any], etag: str | None,
+                          fetched_at: float | None = None) -> None:
+        """A usable answer (200, 404): clears any failure."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO pypi_projects(name, state, data, etag, fetched_at, error, failed_at)"
+                " VALUES (?, ?, ?, ?, ?, NULL, NULL) ON CONFLICT(name) DO UPDATE SET"
+                " state = excluded.state, data = excluded.data, etag = excluded.etag,"
+                " fetched_at = excluded.fetched_at, error = NULL, failed_at = NULL",
+                (name, state, json.dumps(data), etag, fetched_at if fetched_at is not None else time.time()),
+            )
+
+    def touch_pypi_project(self, name: str, fetched_at: float | None = None) -> None:
+        """A 304: the stored data is confirmed fresh."""
+        with self.transaction() as db:
+            db.execute("UPDATE pypi_projects SET fetched_at = ?, error = NULL, failed_at = NULL"
+                       " WHERE name = ?", (fetched_at if fetched_at is not None else time.time(), name))
+
+    def fail_pypi_project(self, name: str, error: str, at: float | None = None) -> None:
+        """No usable answer: the last good data stays; a never-fetched project gets a 'failed' row."""
+        at = at if at is not None else time.time()
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO pypi_projects(name, state, data, etag, fetched_at, error, failed_at)"
+                " VALUES (?, 'failed', '{}', NULL, 0, ?, ?) ON CONFLICT(name) DO UPDATE SET"
+                " error = excluded.error, failed_at = excluded.failed_at",
+                (name, error, at),
+            )
+
+    def api_paused_until(self, api: str) -> float:
+        row = self.db.execute("SELECT paused_until FROM api_pauses WHERE api = ?", (api,)).fetchone()
+        return float(row["paused_until"]) if row else 0.0
+
+    def set_api_paused_until(self, api: str, until: float) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT INTO api_pauses(api, paused_until) VALUES (?, ?)"
+                       " ON CONFLICT(api) DO UPDATE SET paused_until = excluded.paused_until", (api, until))
 
 
 def _check_row_to_result(r: sqlite3.Row) -> Result:

@@ -184,7 +184,8 @@ def refresh_github(self: Any) -> dict[str, Any] | None:
             summary = refresh(settings, store)
     finally:
         lock.release(token)
-    if summary.updated or summary.renamed or summary.missing:
+    # Rebuild only when stored figures changed: an unchanged or paused run leaves the site alone.
+    if summary.changed:
         rebuild_site.delay()
-    return {"updated": summary.updated, "not_modified": summary.not_modified,
+    return {"updated": summary.updated, "changed": summary.changed, "not_modified": summary.not_modified,
             "rate_limited": summary.rate_limited, "errors": len(summary.errors)}

@@ -129,3 +129,26 @@ def test_token_never_reaches_the_site_or_store(built):
             assert TOKEN.encode() not in path.read_bytes(), path
     for path in settings.store_path.parent.glob("*.sqlite3*"):
         assert TOKEN.encode() not in path.read_bytes()
+
+
+def test_blocked_noassertion_and_bad_stored_dates_on_the_page(tmp_path, fake, make_settings):
+    fake.add_repo("org/small", license={"key": "other", "name": "Other", "spdx_id": "NOASSERTION",
+                                        "url": None, "node_id": "MDc6TGljZW5zZTA="})
+    fake.add_repo("org/big")
+    fake.blocked.add("org/gone")
+    settings = make_settings()  # REST: GitHub names the reason of a block
+    with Store(settings.store_path) as store:
+        refresh(settings, store, repos=["org/small", "org/big", "org/gone"])
+        # data stored before range checks existed: the build must not die on it
+        row = store.github_repo("org/big")
+        store.save_github_repo("org/big", state="ok",
+                               data={**row["data"], "pushed_at": "9999-12-31T23:59:59-14:00"})
+    out = build(_content(tmp_path), tmp_path / "output",
+                GITHUB_DATA={"store": str(settings.store_path), "now": NOW},
+                LINKHEALTH={"store_path": str(tmp_path / "no-links.sqlite3")})
+    entries = _entries(out)
+    assert "other license" in entries["entry-small-queue"].select_one(".gh-license").get_text()
+    gone = entries["entry-gone-queue"].select_one(".github").get_text()
+    assert "repository unavailable" in gone and "reason: tos" in gone
+    big = entries["entry-big-queue"].select_one(".github")
+    assert big.select_one(".gh-pushed") is None and "stars" in big.get_text()
