@@ -130,3 +130,21 @@ def test_unreachable_pypi_is_an_error_not_a_crash(make_settings, store):
                       projects={"celery": None})
     assert summary.errors and "cannot reach PyPI" in summary.errors[0]
     assert summary.pending == ["celery"]
+
+
+def test_link_health_report_warns_when_pypi_source_and_catalog_repo_disagree(fake, make_settings, store):
+    from linkcheck.model import Result
+    from linkcheck.report.build import build_report, render_html, render_markdown
+
+    fake.add("taken", source="https://github.com/someone-else/taken")
+    fake.add("fine", source="https://github.com/org/fine")
+    refresh(make_settings(), store, projects={"taken": "org/taken", "fine": "org/fine"})
+    run = store.start_run("check")
+    store.record_result(run, Result(url="https://a.example/", verdict="ok", reason="ok", message="OK",
+                                    status=200))
+    store.finish_run(run)
+    data = build_report(store)
+    assert [(w["pypi"], w["catalog_repo"], w["pypi_source_repo"]) for w in data["metadata_warnings"]] == [
+        ("taken", "org/taken", "someone-else/taken")]
+    assert "PyPI project taken declares its source at github.com/someone-else/taken" in render_markdown(data)
+    assert "github.com/org/taken" in render_html(data)
