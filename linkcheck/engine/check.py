@@ -57,6 +57,9 @@ PERMANENT = frozenset({301, 308})
 # HEAD failures for which GET would fail the same way (no connection at all): skip the GET.
 _NO_GET_AFTER = frozenset({"dns_error", "private_address", "connect_timeout", "invalid_url"})
 _HOLLOW_FRAGMENTS = ("", "top")  # browsers scroll to the top for these, no element needed
+# Pages bigger than this are parsed in a worker thread: lxml builds big trees with the GIL
+# released, and the event loop keeps serving the other requests meanwhile.
+PARSE_OFF_LOOP_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -269,7 +272,11 @@ class _Engine:
                     habits.head_enough += 1
                     self.run_habits.head_enough += 1
             if reply.body and html.is_html(reply.headers.get("content-type"), reply.body):
-                trail.page = html.parse(reply.body, reply.charset, anchors=anchors)
+                if len(reply.body) > PARSE_OFF_LOOP_BYTES:  # a big tree: let other requests go on
+                    trail.page = await asyncio.to_thread(html.parse, reply.body, reply.charset,
+                                                         anchors=anchors)
+                else:
+                    trail.page = html.parse(reply.body, reply.charset, anchors=anchors)
             refresh = trail.page.refresh if trail.page else None
             refresh = refresh or _refresh_header(reply.headers.get("refresh"))
             if refresh:

@@ -26,11 +26,12 @@ from urllib.parse import quote, urlsplit
 import pycurl
 from yarl import URL
 
+from linkcheck import USER_AGENT
 from linkcheck.engine.ssrf import is_blocked_ip, parse_ip
 
 log = logging.getLogger(__name__)
 
-DEFAULT_USER_AGENT = "taskqueue-catalog-linkcheck/0.1 (+https://github.com/taskqueue-catalog/linkcheck)"
+DEFAULT_USER_AGENT = USER_AGENT
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 BROWSER_HEADERS = {
     "User-Agent": (

@@ -47,8 +47,8 @@ from linkcheck.metadata.http import (
     OffOrigin,
     RateLimited,
     reset_from,
-    scrub,
 )
+from linkcheck.redact import redact
 from linkcheck.settings import Settings
 from linkcheck.store import Store
 
@@ -254,7 +254,7 @@ def _client(settings: Settings, summary: GithubSummary) -> ApiClient:
     headers = {
         "Accept": "application/vnd.github+json",
         "X-GitHub-Api-Version": API_VERSION,
-        "User-Agent": settings.user_agent or "taskqueue-catalog-linkcheck",
+        "User-Agent": settings.agent,
     }
     if settings.github_token:
         headers["Authorization"] = f"bearer {settings.github_token}"
@@ -298,12 +298,12 @@ class _Run:
         self.failures: dict[str, str] = {}
 
     def secrets(self) -> list[str]:
-        return self.settings.secrets()
+        return self.settings.secret_parts()
 
     def error(self, repo: str, message: str) -> None:
         """``repo`` was asked for and gave no usable answer: recorded, retried next run."""
         self.attempted.add(repo)
-        message = scrub(message, self.secrets())
+        message = redact(message, self.secrets())
         self.failures[repo] = message
         self.summary.failed.append(repo)
         self.summary.errors.append(message)
@@ -653,12 +653,12 @@ def refresh(
             summary.resume_after = stop.resume_after
             store.set_github_paused_until(mode, stop.resume_after)
         except GithubError as exc:
-            summary.errors.append(scrub(str(exc), settings.secrets()))
+            summary.errors.append(redact(str(exc), settings.secret_parts()))
         except requests.RequestException as exc:
             # the exception text can carry URLs but never headers; scrub anyway
-            summary.errors.append(scrub(
+            summary.errors.append(redact(
                 f"cannot reach the GitHub API at {settings.github_api_url}: {type(exc).__name__}",
-                settings.secrets()))
+                settings.secret_parts()))
         else:
             if summary.requests:  # GitHub answered again: any earlier pause is over
                 store.set_github_paused_until(mode, 0.0)

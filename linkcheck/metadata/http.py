@@ -43,14 +43,6 @@ class OffOrigin(Exception):
     """A redirect pointed away from the API host; not followed (the token stays home)."""
 
 
-def scrub(text: str, secrets: list[str]) -> str:
-    """``text`` with every secret replaced: the last line of defence before logs and summaries."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    return text
-
-
 def retry_after(value: str | None, now: float | None = None) -> float | None:
     """Seconds to wait from a ``Retry-After`` header (the engine's parser), capped at a day."""
     try:

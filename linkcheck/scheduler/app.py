@@ -12,12 +12,14 @@ Two queues:
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import Any
 
-from celery import Celery
+from celery import Celery, signals
 from kombu import Queue
 
+from linkcheck import redact
 from linkcheck.scheduler.broker import embedded_url
 from linkcheck.settings import Settings
 
@@ -133,6 +135,13 @@ def make_app(settings: Settings | None = None) -> Celery:
     settings = settings or Settings.from_env()
     celery_app = Celery("linkcheck", include=["linkcheck.scheduler.tasks"])
     celery_app.conf.update(celery_config(settings))
+    parts = settings.secret_parts()
+
+    def _redact_logs(logger: logging.Logger, **_: Any) -> None:
+        redact.install(parts, logger)  # worker and beat logs, task logs too
+
+    signals.after_setup_logger.connect(_redact_logs, weak=False)
+    signals.after_setup_task_logger.connect(_redact_logs, weak=False)
     return celery_app
 
 

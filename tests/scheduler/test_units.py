@@ -10,10 +10,11 @@ import pytest
 
 from linkcheck.engine.chunking import chunk_urls, host_key
 from linkcheck.model import Result
+from linkcheck.redact import redact_url
 from linkcheck.runs import chunked as fanout
 from linkcheck.runs import progress
 from linkcheck.scheduler.app import celery_config, visibility_timeout
-from linkcheck.scheduler.broker import BrokerError, EmbeddedRedis, redact_url
+from linkcheck.scheduler.broker import BrokerError, EmbeddedRedis
 from linkcheck.scheduler.locks import JobLock
 from linkcheck.scheduler.sitebuild import BuildError, build_site
 from linkcheck.settings import Settings
