@@ -23,7 +23,8 @@ from urllib.parse import quote, urlsplit
 
 import requests
 
-from linkcheck.metadata.http import ApiClient, OffOrigin, RateLimited, scrub
+from linkcheck.metadata.http import ApiClient, OffOrigin, RateLimited
+from linkcheck.redact import redact
 from linkcheck.settings import Settings
 from linkcheck.store import Store
 
@@ -181,7 +182,7 @@ class _Run:
 
     def fail(self, name: str, message: str) -> None:
         self.attempted.add(name)
-        message = scrub(message, self.settings.secrets())
+        message = redact(message, self.settings.secret_parts())
         self.summary.failed.append(name)
         self.summary.errors.append(message)
         self.store.fail_pypi_project(name, message, self.now)
@@ -288,7 +289,7 @@ def refresh(settings: Settings, store: Store, *, projects: dict[str, str | None]
         client = ApiClient(settings.pypi_api_url, timeout=settings.timeout,
                            connect_timeout=settings.connect_timeout,
                            headers={"Accept": "application/json",
-                                    "User-Agent": settings.user_agent or "taskqueue-catalog-linkcheck"},
+                                    "User-Agent": settings.agent},
                            count=lambda: setattr(summary, "requests", summary.requests + 1))
         consecutive = 0
         try:
@@ -310,8 +311,8 @@ def refresh(settings: Settings, store: Store, *, projects: dict[str, str | None]
             summary.resume_after = stop.resume_after
             store.set_api_paused_until(API, stop.resume_after)
         except requests.RequestException as exc:
-            summary.errors.append(scrub(f"cannot reach PyPI at {settings.pypi_api_url}: {type(exc).__name__}",
-                                        settings.secrets()))
+            why = f"cannot reach PyPI at {settings.pypi_api_url}: {type(exc).__name__}"
+            summary.errors.append(redact(why, settings.secret_parts()))
         else:
             if summary.requests:
                 store.set_api_paused_until(API, 0.0)
