@@ -23,9 +23,11 @@ from linkcheck.catalog.schema import (
     ARCHIVED_GROUP_TITLE,
     FACT_LABELS,
     GROUPS,
+    PROTOCOL_LABELS,
     RESOURCE_TOPICS,
     SECTION_FACTS,
     SECTIONS,
+    VALUE_LABELS,
 )
 
 _GITHUB_REPO_RE = re.compile(r"^https://github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\.git)?/?$")
@@ -80,6 +82,22 @@ class Fact:
     def label(self) -> str:
         return FACT_LABELS.get(self.key, self.key)
 
+    @property
+    def is_list(self) -> bool:
+        return isinstance(self.value, tuple)
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        """The list value (empty for a boolean fact)."""
+        return self.value if isinstance(self.value, tuple) else ()
+
+    def value_labels(self) -> list[str]:
+        """The value as readers see it: "yes"/"no", or each list item's label (RabbitMQ, SQS API...)."""
+        if not isinstance(self.value, tuple):
+            return ["yes" if self.value else "no"]
+        labels = {**VALUE_LABELS, **PROTOCOL_LABELS} if self.key == "protocols" else VALUE_LABELS
+        return [labels.get(v, v) for v in self.value]
+
 
 @dataclass(frozen=True)
 class EntryLink:
@@ -87,7 +105,7 @@ class EntryLink:
 
     url: str
     line: int
-    field: str  # "url", "repo", "description", "status_source" or "facts"
+    field: str  # "url", "repo", "description", "pypi", "status_source" or "facts"
     fact: str | None = None  # fact key, or "status" for status_source
 
 
@@ -161,6 +179,8 @@ class Entry:
             items.append(EntryLink(self.repo, lines.get("repo", self.line), "repo"))
         items += [EntryLink(u, lines.get("description", self.line), "description")
                   for u in self.description_links()]
+        if self.pypi:
+            items.append(EntryLink(self.pypi_url or "", lines.get("pypi", self.line), "pypi"))
         if self.status_source:
             items.append(EntryLink(self.status_source, lines.get("status_source", self.line),
                                    "status_source", "status"))
@@ -168,7 +188,8 @@ class Entry:
         return items
 
     def links(self) -> list[str]:
-        """Every external URL this entry carries: url, repo, description links, status and fact sources."""
+        """Every external URL this entry shows: url, repo, description links, PyPI page, status and
+        fact sources (the link checker checks them all, #anchors included)."""
         return list(dict.fromkeys(item.url for item in self.link_items()))
 
     def __repr__(self) -> str:

@@ -55,6 +55,22 @@ FRAMEWORKS: tuple[str, ...] = ("django", "flask", "fastapi", "starlette", "lites
                                "sanic", "tornado")
 PROTOCOLS: tuple[str, ...] = ("amqp", "redis", "sqs-api", "http-push", "kafka", "mqtt", "stomp", "pubsub-api")
 
+# How an enum value reads on the site (values not listed read as written).
+VALUE_LABELS: dict[str, str] = {
+    "redis": "Redis", "valkey": "Valkey", "rabbitmq": "RabbitMQ", "sqs": "Amazon SQS", "kafka": "Kafka",
+    "nats": "NATS", "google-pubsub": "Google Cloud Pub/Sub", "azure-service-bus": "Azure Service Bus",
+    "beanstalkd": "Beanstalkd", "zeromq": "ZeroMQ", "postgresql": "PostgreSQL", "mysql": "MySQL",
+    "sqlite": "SQLite", "mongodb": "MongoDB", "django-db": "Django ORM databases",
+    "sqlalchemy": "SQLAlchemy databases", "memory": "in-memory", "filesystem": "filesystem",
+    "django": "Django", "flask": "Flask", "fastapi": "FastAPI", "starlette": "Starlette",
+    "litestar": "Litestar", "aiohttp": "aiohttp", "pyramid": "Pyramid", "sanic": "Sanic",
+    "tornado": "Tornado",
+    "amqp": "AMQP", "sqs-api": "SQS API", "http-push": "HTTP push", "mqtt": "MQTT", "stomp": "STOMP",
+    "pubsub-api": "Pub/Sub API",
+}
+# "redis" is both a broker and a protocol; as a protocol it is the wire protocol.
+PROTOCOL_LABELS: dict[str, str] = {"redis": "Redis protocol", "kafka": "Kafka protocol"}
+
 # Fact key -> short label for tables and headings.
 BOOLEAN_FACTS: dict[str, str] = {
     "asyncio": "Native asyncio",

@@ -101,8 +101,11 @@ def test_projects_show_figures_badges_and_dates(built):
 
 def test_default_order_is_by_stars_without_javascript(built):
     out, _ = built
-    assert list(_entries(out)) == ["entry-big-queue", "entry-small-queue", "entry-fresh-queue",
-                                   "entry-gone-queue"]
+    # most stars first within a group; org/small is archived on GitHub: the "Archived" group, last
+    assert list(_entries(out)) == ["entry-big-queue", "entry-fresh-queue", "entry-gone-queue",
+                                   "entry-small-queue"]
+    page = BeautifulSoup((out / "projects.html").read_text(), "html.parser")
+    assert page.select_one("ul.catalog-group-archived > li")["id"] == "entry-small-queue"
     html = (out / "projects.html").read_text()
     assert "js/github-sort.js" in html
     assert (out / "theme" / "js" / "github-sort.js").exists()

@@ -109,7 +109,7 @@ def test_full_project_entry_has_typed_fields(tmp_path):
 def test_links_include_fact_and_status_sources(tmp_path):
     catalog = load_catalog(write(tmp_path))
     assert catalog.get("alpha").links() == [
-        "https://alpha.example.org/", "https://github.com/example/alpha",
+        "https://alpha.example.org/", "https://github.com/example/alpha", "https://pypi.org/project/alpha-queue/",
         "https://alpha.example.org/docs/brokers.html#broker-overview",
         "https://alpha.example.org/docs/#asyncio", "https://alpha.example.org/docs/#retrying",
     ]
