@@ -134,6 +134,7 @@ class Entry:
     # Filled by other plugins through the catalog_loaded signal; None = no data yet.
     health: dict[str, Any] | None = None
     github: dict[str, Any] | None = None
+    pypi_release: dict[str, Any] | None = None  # plugins/github_data, from the store's PyPI data
 
     @property
     def github_repo(self) -> str | None:

@@ -182,6 +182,7 @@ def test_celery_config_reliability_and_schedule(tmp_path: Path) -> None:
     assert conf["broker_connection_retry_on_startup"]
     assert conf["beat_schedule"]["check-links"]["schedule"].total_seconds() == 24 * 3600
     assert conf["beat_schedule"]["refresh-github"]["schedule"].total_seconds() == 12 * 3600
+    assert conf["beat_schedule"]["refresh-pypi"]["schedule"].total_seconds() == 12 * 3600
     assert conf["beat_schedule_filename"].startswith(str(tmp_path / "var"))
     assert conf["task_routes"]["linkcheck.check_chunk"]["queue"] == "celery"
     assert conf["task_routes"]["linkcheck.*"]["queue"] == "state"
@@ -199,13 +200,15 @@ def test_routing_sends_chunks_to_any_worker_and_state_work_to_the_state_queue() 
         check_chunk,
         rebuild_site,
         record_chunk,
+        refresh_github,
+        refresh_pypi,
         start_check_run,
         write_report,
     )
 
     router = app.amqp.router
     assert router.route({}, check_chunk.name)["queue"].name == "celery"
-    for task in (start_check_run, record_chunk, write_report, rebuild_site):
+    for task in (start_check_run, record_chunk, write_report, rebuild_site, refresh_github, refresh_pypi):
         assert router.route({}, task.name)["queue"].name == "state"
 
 
