@@ -25,7 +25,7 @@ from linkcheck.report.drift import find_drift
 from linkcheck.report.problems import host_stats, is_blocked, location_dicts, suggest_fix
 from linkcheck.store import Store
 from linkcheck.timefmt import utc_iso
-from linkcheck.upkeep.fix import is_permanent_move
+from linkcheck.upkeep.fix import is_permanent_move, moved_to
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def _checked_runs(store: Store) -> list[dict[str, Any]]:
 
 
 def _is_move(r: Result) -> bool:
-    return is_permanent_move(r.verdict, r.reason, r.final_url)
+    return is_permanent_move(r.verdict, r.reason, moved_to(r.redirects, r.final_url))
 
 
 def build_report(store: Store, run_id: int | None = None, *, now: float | None = None) -> dict[str, Any]:
@@ -97,7 +97,8 @@ def build_report(store: Store, run_id: int | None = None, *, now: float | None =
             "consecutive_failures": s.consecutive_failures if s else None,
             "failing_since": _iso(s.failing_since) if s else None,
             "blocked_for_robots": is_blocked(r.reason),
-            "suggested_fix": suggest_fix(r.url, r.verdict, r.reason, r.status, r.final_url),
+            "suggested_fix": suggest_fix(r.url, r.verdict, r.reason, r.status,
+                                         moved_to(r.redirects, r.final_url)),
             "archived_copy": snap.get("snapshot_url"),
             "locations": location_dicts(locations.get(r.url, [])),
         }
