@@ -99,11 +99,12 @@ def test_abandoned_scheduled_runs_are_closed_but_cli_runs_are_left_alone(tmp_pat
 def test_offline_rule_is_judged_over_the_whole_run(tmp_path: Path) -> None:
     hosts = ["a", "b", "c", "d"]
     with Store(tmp_path / "s.sqlite3") as store:
-        # every host unreachable at connection level, one host per chunk: offline
+        # no host answered (the resolver itself did not), one host per chunk: offline
         run = store.start_run("check")
         progress.plan(store, run, [[f"https://{h}.example/"] for h in hosts])
         for i, h in enumerate(hosts):
-            outcome = fanout.ChunkOutcome([_result(f"https://{h}.example/", "error", "dns_error", None)])
+            url = f"https://{h}.example/"
+            outcome = fanout.ChunkOutcome([_result(url, "error", "dns_unreachable", None)])
             fanout.record_chunk(store, run, i, outcome)
         assert fanout.finish_check_run(store, run) == "offline"
         assert store.run_counts(run) == {}  # nothing recorded as broken
@@ -112,7 +113,7 @@ def test_offline_rule_is_judged_over_the_whole_run(tmp_path: Path) -> None:
         run2 = store.start_run("check")
         progress.plan(store, run2, [[f"https://{h}.example/"] for h in hosts])
         for i, h in enumerate(hosts):
-            r = (_result(f"https://{h}.example/", "error", "dns_error", None) if h == "a"
+            r = (_result(f"https://{h}.example/", "error", "connection_error", None) if h == "a"
                  else _result(f"https://{h}.example/"))
             fanout.record_chunk(store, run2, i, fanout.ChunkOutcome([r]))
         assert store.run_counts(run2) == {"ok": 3}  # the error is held until the end
