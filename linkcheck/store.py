@@ -11,15 +11,21 @@ chunk redelivered after a crash records each link once.
 from __future__ import annotations
 
 import json
+import logging
+import os
+import re
+import socket
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from linkcheck.model import Location, Result
+
+log = logging.getLogger(__name__)
 
 # Version 1, verbatim: every store written before numbered migrations has it
 # (and ``meta.schema_version = 1`` but ``PRAGMA user_version = 0``).
@@ -221,12 +227,44 @@ MIGRATIONS: tuple[Migration, ...] = (
     # the catalog fact (e.g. "brokers") a URL is the source of; '' for other links
     Migration(3, "locations.fact", _script("ALTER TABLE locations ADD COLUMN fact TEXT NOT NULL DEFAULT ''")),
     Migration(4, "GitHub failures; PyPI projects and pause", _script(SCHEMA_V4)),
+    Migration(5, "runs.pid and runs.host: an in-process run whose process died is reaped",
+              _script("ALTER TABLE runs ADD COLUMN pid INTEGER; ALTER TABLE runs ADD COLUMN host TEXT")),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
 
 class StoreVersionError(RuntimeError):
     """The store file was written by a newer linkcheck than this one."""
+
+
+class StoreFileError(RuntimeError):
+    """The store file cannot be opened as a store: says which file and the way out."""
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _text(value: str | None) -> str | None:
+    """Text SQLite can take: lone surrogates (decoded from a hostile page) become U+FFFD."""
+    return value if value is None or value.isascii() else _SURROGATES.sub("\ufffd", value)
+
+
+def storable(result: Result) -> Result:
+    return replace(
+        result, url=_text(result.url) or "", final_url=_text(result.final_url),
+        message=_text(result.message) or "", title=_text(result.title),
+        redirects=[(s, _text(u) or "") for s, u in result.redirects],
+    )
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    return True
 
 
 def schema_version(db: sqlite3.Connection) -> int:
@@ -285,17 +323,30 @@ class Store:
         self.broken_after_runs = broken_after_runs
         self.broken_after_hours = broken_after_hours
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.path.is_file() and self.path.stat().st_size == 0:
+            # SQLite takes an empty file as a new database: say so, the history is gone
+            log.warning("%s is empty (0 bytes): starting a new link history there; restore a backup "
+                        "of the file if the old history matters", self.path)
         # isolation_level=None: we issue BEGIN IMMEDIATE ourselves so writers
         # queue on the lock instead of failing with "database is locked".
         self.db = sqlite3.connect(self.path, timeout=60.0, isolation_level=None)
         self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA busy_timeout=60000")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        if schema_version(self.db) != SCHEMA_VERSION:
-            with self.transaction():  # BEGIN IMMEDIATE: one process migrates, the others wait
-                migrate(self.db, self.path)
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA busy_timeout=60000")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            if schema_version(self.db) != SCHEMA_VERSION:
+                with self.transaction():  # BEGIN IMMEDIATE: one process migrates, the others wait
+                    migrate(self.db, self.path)
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                raise
+            raise StoreFileError(
+                f"{self.path}: not a usable link store ({exc}). Move it aside "
+                f"(mv {self.path} {self.path}.broken) and the next run starts a new history, "
+                "or restore a backup; set LINKCHECK_STORE to use another file") from None
 
     @classmethod
     def from_settings(cls, settings: Any) -> Store:
@@ -326,11 +377,27 @@ class Store:
             self.db.execute("COMMIT")
 
     # ------------------------------------------------------------------ runs
-    def start_run(self, kind: str = "check", *, started_at: float | None = None) -> int:
+    def start_run(self, kind: str = "check", *, started_at: float | None = None,
+                  in_process: bool = False) -> int:
+        """A new run. ``in_process``: this process runs it to the end (CLI), so its pid is
+        kept, and runs left 'running' by dead processes of this host are marked
+        'interrupted' first (a SIGKILLed run would otherwise stay 'running' forever)."""
+        host = socket.gethostname()
         with self.transaction() as db:
+            if in_process:
+                stale = [r["id"] for r in db.execute(
+                    "SELECT id, pid FROM runs WHERE status = 'running' AND pid IS NOT NULL AND host = ?",
+                    (host,)) if not _alive(r["pid"])]
+                for run_id in stale:
+                    db.execute("UPDATE runs SET status = 'interrupted', finished_at = ? WHERE id = ?",
+                               (time.time(), run_id))
+                if stale:
+                    log.warning("marked %d earlier run(s) as interrupted (their process is gone): %s",
+                                len(stale), ", ".join(map(str, stale)))
             cur = db.execute(
-                "INSERT INTO runs(kind, started_at) VALUES (?, ?)",
-                (kind, started_at if started_at is not None else time.time()),
+                "INSERT INTO runs(kind, started_at, pid, host) VALUES (?, ?, ?, ?)",
+                (kind, started_at if started_at is not None else time.time(),
+                 os.getpid() if in_process else None, host if in_process else None),
             )
             return int(cur.lastrowid or 0)
 
@@ -374,7 +441,22 @@ class Store:
     # --------------------------------------------------------------- results
     def record_result(self, run_id: int, result: Result) -> bool:
         """Record one check. Returns False (and changes nothing) when this run
-        already recorded this URL, so redelivered work is harmless."""
+        already recorded this URL, so redelivered work is harmless. A result the
+        database refuses is recorded as that link's ``check_failed``: one link's data
+        never fails a run."""
+        result = storable(result)
+        try:
+            return self._record(run_id, result)
+        except (sqlite3.InterfaceError, sqlite3.DataError, sqlite3.IntegrityError, ValueError,
+                OverflowError, TypeError) as exc:
+            log.warning("could not store the result of %s (%s): recorded as check_failed",
+                        result.url, type(exc).__name__)
+            return self._record(run_id, Result(
+                url=result.url, verdict="error", reason="check_failed",
+                message=f"the checker could not store this result ({type(exc).__name__})",
+                checked_at=result.checked_at, elapsed=result.elapsed))
+
+    def _record(self, run_id: int, result: Result) -> bool:
         checked_at = result.checked_at or time.time()
         with self.transaction() as db:
             cur = db.execute(

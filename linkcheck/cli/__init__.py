@@ -17,6 +17,7 @@ import sys
 
 from linkcheck import redact
 from linkcheck.settings import Settings, SettingsError
+from linkcheck.store import StoreFileError
 
 # Command modules, in the order `--help` lists them.
 COMMAND_MODULES: list[str] = [
@@ -82,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         parts = Settings.from_env().secret_parts()
         redact.install(parts)  # every log line of every command passes the filter
         return int(args.handler(args) or 0)
-    except (UsageError, SettingsError) as exc:
+    except (UsageError, SettingsError, StoreFileError) as exc:
         print(redact.redact(f"error: {exc}", parts), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
