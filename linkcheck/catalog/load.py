@@ -48,6 +48,13 @@ from linkcheck.catalog.schema import (
 )
 
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Bounds a hand-written catalog never reaches and hostile input always does.
+MAX_FILE_BYTES = 2_000_000
+MAX_NESTING = 8
+MAX_TEXT_CHARS = 4_000
+MAX_MARKUP_CHARS = 200
+# Bidi overrides/isolates/marks and zero-width characters ("Trojan Source" text).
+_HIDDEN = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
 _BOOL = "tag:yaml.org,2002:bool"
@@ -92,6 +99,7 @@ class _FileLoader:
             text = self.path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
             raise self.error(1, f"not valid UTF-8 ({exc.reason})", "save the file as UTF-8") from exc
+        self.refuse_hostile_yaml(text)
         try:
             root = yaml.compose(text, Loader=yaml.SafeLoader)
         except yaml.MarkedYAMLError as exc:
@@ -111,6 +119,32 @@ class _FileLoader:
                              "start each entry with '- name: ...' at the left margin")
         for item in root.value:
             self.catalog.entries.append(self.entry(item))
+
+    def refuse_hostile_yaml(self, text: str) -> None:
+        """Anchors, aliases and deep nesting, found by the scanner (linear, not recursive)
+        before the composer sees them: an alias bomb expands to gigabytes, and 50,000
+        nested '[' overflow the composer's recursion. A catalog needs neither."""
+        if len(text) > MAX_FILE_BYTES:
+            raise self.error(1, f"catalog file is {len(text):,} characters, more than {MAX_FILE_BYTES:,}",
+                             "split the section or shorten descriptions")
+        depth = 0
+        try:
+            for token in yaml.scan(text, Loader=yaml.SafeLoader):
+                if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
+                    raise self.error(token.start_mark.line + 1, "YAML anchors and aliases (&name, *name) "
+                                     "are not allowed in the catalog", "write each value out in full")
+                if isinstance(token, (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken,
+                                      yaml.BlockSequenceStartToken, yaml.BlockMappingStartToken)):
+                    depth += 1
+                    if depth > MAX_NESTING:
+                        raise self.error(token.start_mark.line + 1,
+                                         f"values nested more than {MAX_NESTING} levels deep",
+                                         "a catalog entry needs at most a list inside a mapping")
+                elif isinstance(token, (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken,
+                                        yaml.BlockEndToken)):
+                    depth -= 1
+        except yaml.MarkedYAMLError:
+            return  # malformed: compose() below reports it with its line
 
     # ------------------------------------------------------------------ entry
     def entry(self, node: yaml.Node) -> Entry:
@@ -225,6 +259,17 @@ class _FileLoader:
         if node.tag != _STR:
             raise self.error(line, f"field {key!r} must be text, got {node.value!r}",
                              f"put the value in quotes: {key}: \"{node.value}\"")
+        if len(node.value) > MAX_TEXT_CHARS:
+            raise self.error(line, f"field {key!r} is {len(node.value):,} characters, more than "
+                             f"{MAX_TEXT_CHARS:,}", "keep it to one short paragraph")
+        if key == "description" and sum(node.value.count(c) for c in "[]<>`*_") > MAX_MARKUP_CHARS:
+            # Python-Markdown is quadratic on thousands of '[': refuse before rendering
+            raise self.error(line, f"field {key!r} has more than {MAX_MARKUP_CHARS} Markdown markup "
+                             "characters ([ ] < > ` * _)", "a description is one paragraph with a few links")
+        hidden = sorted({f"U+{ord(c):04X}" for c in _HIDDEN.findall(node.value)})
+        if hidden:
+            self.warn(line, f"field {key!r} contains invisible or direction-changing characters "
+                      f"({', '.join(hidden)}): they can make text read differently than it is; remove them")
         # Folded or multi-line text: the site renders it as one paragraph anyway.
         return " ".join(str(node.value).split())
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -133,6 +134,7 @@ class Entry:
     # Filled by other plugins through the catalog_loaded signal; None = no data yet.
     health: dict[str, Any] | None = None
     github: dict[str, Any] | None = None
+    pypi_release: dict[str, Any] | None = None  # plugins/github_data, from the store's PyPI data
 
     @property
     def github_repo(self) -> str | None:
@@ -262,8 +264,24 @@ def render_inline(text: str) -> str:
     return rendered
 
 
+def _markdown() -> markdown.Markdown:
+    """Markdown with raw HTML switched off: tags in a description are text, escaped once
+    by the serializer (escaping the source first escaped code spans twice: `a < b`
+    showed as "a &lt; b")."""
+    md = markdown.Markdown(output_format="html")
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    return md
+
+
+_LOCAL = threading.local()  # a Markdown instance is not thread-safe
+
+
 def _render_block(text: str) -> str:
-    return markdown.markdown(html.escape(text, quote=False), output_format="html")
+    md = getattr(_LOCAL, "md", None)
+    if md is None:
+        md = _LOCAL.md = _markdown()
+    return md.reset().convert(text)
 
 
 def is_inline(text: str) -> bool:

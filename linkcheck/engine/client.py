@@ -412,8 +412,12 @@ class _Transfer:
             return "tls_error", message, False
         if code == pycurl.E_URL_MALFORMAT:
             return "invalid_url", message, False
+        if self.status is not None and 100 <= self.status < 200:
+            # "100 Continue" and then nothing: the server is there, so this is no refusal
+            return "bad_response", f"the server sent only an interim HTTP {self.status} and closed", True
         # resets, empty replies, malformed or oversized responses: may pass
-        return "connection_error", message or f"libcurl error {code}", True
+        reason = "bad_response" if self.connected else "connection_error"
+        return reason, message or f"libcurl error {code}", True
 
 
 # libcurl results after which what arrived is still an answer (we cut the body, or it broke off)

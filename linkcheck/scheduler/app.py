@@ -110,7 +110,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
 
 
 def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
-    """Check every link every ``check_interval_hours``, refresh GitHub every
+    """Check every link every ``check_interval_hours``, refresh GitHub and PyPI every
     ``github_interval_hours``. Reports and rebuilds follow the data, not the clock."""
     schedule: dict[str, dict[str, Any]] = {}
     if settings.check_interval_hours > 0:
@@ -121,6 +121,11 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
     if settings.github_interval_hours > 0:
         schedule["refresh-github"] = {
             "task": "linkcheck.refresh_github",
+            "schedule": timedelta(hours=settings.github_interval_hours),
+        }
+        # PyPI on the same clock: a project's vital signs come in together
+        schedule["refresh-pypi"] = {
+            "task": "linkcheck.refresh_pypi",
             "schedule": timedelta(hours=settings.github_interval_hours),
         }
     return schedule

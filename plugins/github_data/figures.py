@@ -140,3 +140,29 @@ def by_stars(entries: Iterable[Any]) -> list[Any]:
         return (-stars if isinstance(stars, int) else 1, index)
 
     return [entry for _, entry in sorted(ranked, key=key)]
+
+
+def pypi_release(row: dict[str, Any], now: float) -> dict[str, Any] | None:
+    """What ``partials/pypi.html`` shows for one stored PyPI project; None when PyPI had nothing usable.
+
+    ``released`` is a timezone-aware datetime (None when unknown); every string
+    came from PyPI and is escaped by the template; URLs are kept only when http(s).
+    """
+    data = row.get("data") or {}
+    version = _text(data.get("version"), 60)
+    if row.get("state") != "ok" or version is None:
+        return None
+    ts = parse_time(data.get("released"))
+    urls = data.get("urls") if isinstance(data.get("urls"), dict) else {}
+    return {
+        "name": row.get("name"),
+        "version": version,
+        "released": dt.datetime.fromtimestamp(ts, dt.UTC) if ts is not None else None,
+        "released_moment": _moment(data.get("released"), now),
+        "requires_python": _text(data.get("requires_python"), 60),
+        "yanked": data.get("yanked") is True,
+        "yanked_reason": _text(data.get("yanked_reason"), 120),
+        "urls": {label: url for label, url in ((_text(k, 60), _web_url(v)) for k, v in urls.items())
+                 if label and url},
+        "fetched": _moment(iso(row["fetched_at"]), now) if row.get("fetched_at") else None,
+    }

@@ -177,3 +177,47 @@ def test_real_content_copy_round_trips(tmp_path):
     # the catalog loader reads whatever content folder it is given
     content = copy_content(tmp_path)
     assert len(load_catalog(content)) == len(load_catalog(CONTENT))
+
+
+def test_alias_bomb_in_a_key_is_refused_with_its_line(tmp_path):
+    bomb = "".join(f"- &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]\n" if i else "- &a0 [x]\n"
+                   for i in range(12))
+    text = GOOD + f"- name: Bomb\n  url: https://bomb.example/\n{G}  description: x\n  ? [{bomb}]\n"
+    error = fails(tmp_path / "a", "- ? [&a0 [lol]]\n  : x\n")
+    assert error.line == 1 and "anchors and aliases" in error.message
+    error = fails(tmp_path / "b", text.replace("  ? [", "  ? [&z ["))
+    assert "anchors and aliases" in error.message and error.line > 10
+
+
+def test_fifty_thousand_nested_brackets_are_a_file_line_error(tmp_path):
+    error = fails(tmp_path, GOOD + "- name: Deep\n  url: https://deep.example/\n" + G
+                  + "  description: x\n  tags: " + "[" * 50_000 + "]" * 50_000 + "\n")
+    line = len(GOOD.splitlines()) + 5
+    assert "nested more than" in error.message and error.line == line
+    assert f"projects.yaml:{line}" in str(error)
+
+
+def test_pathological_descriptions_are_refused_before_markdown(tmp_path):
+    import time
+
+    started = time.process_time()
+    error = fails(tmp_path / "a", GOOD + "- name: Brackets\n  url: https://b.example/\n" + G
+                  + "  description: '" + "[" * 3_000 + "'\n")
+    assert time.process_time() - started < 2.0  # Python-Markdown took seconds on this
+    assert "Markdown markup characters" in error.message and error.line == len(GOOD.splitlines()) + 4
+    error = fails(tmp_path / "b", GOOD + "- name: Long\n  url: https://l.example/\n" + G
+                  + "  description: " + "word " * 2_000 + "\n")
+    assert "more than 4,000" in error.message
+
+
+def test_code_spans_are_escaped_once():
+    assert render_inline("Use `a < b && c` or <b>x</b>") == (
+        "Use <code>a &lt; b &amp;&amp; c</code> or &lt;b&gt;x&lt;/b&gt;")
+
+
+def test_invisible_and_direction_changing_characters_are_flagged(tmp_path):
+    text = GOOD.replace("Alpha runs jobs.", "Alpha \u202eruns\u202c jobs\u200b.")
+    catalog = load_catalog(catalog_dir(tmp_path, text))
+    flagged = [str(w) for w in catalog.warnings if "direction-changing" in str(w)]
+    assert len(flagged) == 1 and "projects.yaml:4" in flagged[0]
+    assert "U+200B" in flagged[0] and "U+202E" in flagged[0]
