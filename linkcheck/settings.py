@@ -84,6 +84,10 @@ class Settings:
     visibility_timeout: float = 0.0  # unacked jobs come back after this; 0: limit + 10 min
     site_output_dir: Path | None = None  # where scheduled rebuilds publish; None: output_dir
     pelican_conf: str = "publishconf.py"  # settings file of scheduled rebuilds
+    site_url: str = ""  # the public site (SITEURL): links to its own pages are not checked
+    # a started chunk silent this long (no heartbeat, not queued) is sent again
+    chunk_stall_after: float = 90.0
+    watch_interval: float = 30.0  # seconds between two looks at running scheduled runs
     # --- report delivery
     smtp_host: str = ""
     smtp_port: int = 587
@@ -133,6 +137,9 @@ class Settings:
                 _env("LINKCHECK_SITE_OUTPUT", _env("LINKCHECK_OUTPUT_DIR", str(root / "output")))
             ),
             "pelican_conf": _env("LINKCHECK_PELICAN_CONF", cls.pelican_conf),
+            "site_url": os.environ.get("SITEURL", "").strip().rstrip("/"),
+            "chunk_stall_after": _env_float("LINKCHECK_CHUNK_STALL_AFTER", cls.chunk_stall_after),
+            "watch_interval": _env_float("LINKCHECK_WATCH_INTERVAL", cls.watch_interval),
             "smtp_host": _env("LINKCHECK_SMTP_HOST", ""),
             "smtp_port": _env_int("LINKCHECK_SMTP_PORT", cls.smtp_port),
             "smtp_starttls": _env_bool("LINKCHECK_SMTP_STARTTLS", True),

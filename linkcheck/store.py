@@ -587,22 +587,24 @@ class Store:
         with self.transaction() as db:
             return db.execute(sql, args).rowcount == 1
 
-    def mark_chunk_done(self, run_id: int, idx: int, *, results: int, held: list[Result],
+    def mark_chunk_done(self, run_id: int, idx: int, *, results: int, held: int,
                         unchecked: list[str]) -> bool:
-        """Record a chunk as reported and keep its held results; True the first time."""
+        """Record a chunk as reported; True the first time."""
         with self.transaction() as db:
-            cur = db.execute(
+            return db.execute(
                 "UPDATE run_chunks SET done_at = ?, results = ?, held = ?, unchecked = ?"
                 " WHERE run_id = ? AND idx = ? AND done_at IS NULL",
-                (time.time(), results, len(held), json.dumps(unchecked), run_id, idx),
-            )
-            if cur.rowcount == 0:
-                return False
-            db.executemany(
+                (time.time(), results, held, json.dumps(unchecked), run_id, idx),
+            ).rowcount == 1
+
+    def hold_results(self, run_id: int, results: list[Result], *, chunk: int = 0) -> int:
+        """Keep results aside until the run's offline verdict (idempotent per URL)."""
+        if not results:
+            return 0
+        with self.transaction() as db:
+            return sum(db.execute(
                 "INSERT OR IGNORE INTO held_results(run_id, idx, url, result) VALUES (?, ?, ?, ?)",
-                [(run_id, idx, r.url, json.dumps(r.to_json())) for r in held],
-            )
-            return True
+                (run_id, chunk, r.url, json.dumps(r.to_json()))).rowcount for r in results)
 
     def held_results(self, run_id: int) -> list[Result]:
         rows = self.db.execute(
