@@ -183,6 +183,19 @@ def _meta_to_tables(db: sqlite3.Connection) -> None:
     db.execute("DROP TABLE meta")
 
 
+# Version 3: what the run watchdog saw of each chunk, and one claim per schedule
+# interval (a second beat process starts no second run).
+SCHEMA_V3 = """
+ALTER TABLE run_chunks ADD COLUMN seen_at REAL;        -- last heartbeat the watchdog saw
+ALTER TABLE run_chunks ADD COLUMN stalled_since REAL;  -- no sign of life since (NULL: healthy)
+CREATE TABLE schedule_claims (
+    job TEXT PRIMARY KEY,              -- 'check-run'
+    claimed_at REAL NOT NULL,          -- when the last scheduled run of the job was let through
+    token TEXT
+);
+"""
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -195,6 +208,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "runs, links, checks, locations, github_repos, archive, meta", _script(SCHEMA_V1)),
     Migration(2, "run plans, run chunks, held results, locks, GitHub resume state (out of meta)",
               _meta_to_tables),
+    Migration(3, "chunk liveness (seen_at, stalled_since), schedule claims", _script(SCHEMA_V3)),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -610,6 +624,26 @@ class Store:
         rows = self.db.execute(
             "SELECT result FROM held_results WHERE run_id = ? ORDER BY idx, url", (run_id,))
         return [Result.from_json(json.loads(r["result"])) for r in rows]
+
+    def note_chunk_liveness(self, run_id: int, idx: int, *, seen_at: float | None,
+                            stalled_since: float | None) -> None:
+        """What the watchdog last saw of a chunk (shown by ``linkcheck runs``)."""
+        with self.transaction() as db:
+            db.execute("UPDATE run_chunks SET seen_at = COALESCE(?, seen_at), stalled_since = ?"
+                       " WHERE run_id = ? AND idx = ?", (seen_at, stalled_since, run_id, idx))
+
+    def claim_schedule(self, job: str, *, min_gap: float, token: str, now: float | None = None) -> bool:
+        """Let one scheduled run of ``job`` through per interval: True when no claim
+        was made in the last ``min_gap`` seconds (atomic across processes)."""
+        now = time.time() if now is None else now
+        with self.transaction() as db:
+            row = db.execute("SELECT claimed_at FROM schedule_claims WHERE job = ?", (job,)).fetchone()
+            if row is not None and now - row["claimed_at"] < min_gap:
+                return False
+            db.execute("INSERT INTO schedule_claims(job, claimed_at, token) VALUES (?, ?, ?)"
+                       " ON CONFLICT(job) DO UPDATE SET claimed_at = excluded.claimed_at,"
+                       " token = excluded.token", (job, now, token))
+            return True
 
     def mark_followups_sent(self, run_id: int) -> bool:
         """True the first time: report and rebuild of the run are on their way."""

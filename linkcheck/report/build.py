@@ -307,6 +307,7 @@ def render_html(data: dict[str, Any]) -> str:
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="linkcheck" content="skip">
 <title>Link health report — run {data['run']['id']}</title>
 <style>body{{font:16px/1.5 system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem}}
 table{{border-collapse:collapse;width:100%;margin:1rem 0}}th,td{{border:1px solid #999;padding:.3rem;
@@ -362,3 +363,24 @@ def write_report(settings: Any, store: Store, run_id: int | None = None) -> Repo
         latest_json=reports_dir / "latest.json", latest_html=reports_dir / "latest.html",
         run_id=data["run"]["id"],
     )
+
+
+def write_offline_report(settings: Any, store: Store, run_id: int) -> Path:
+    """A run whose checker had no network judged nothing: a short note says so
+    (``latest.*`` keeps the last real report, nothing is rebuilt)."""
+    run = next((r for r in store.runs("check") if r["id"] == run_id), None)
+    if run is None:
+        raise NoRunError(f"run {run_id} is not a check run")
+    reports_dir = Path(settings.reports_dir)
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    started = dt.datetime.fromtimestamp(run["started_at"], dt.UTC)
+    path = reports_dir / f"linkcheck-{started:%Y%m%d-%H%M%S}-run{run_id}-offline.md"
+    stats = run["stats"]
+    _write_atomic(path, (
+        f"# Link check run {run_id}: no network\n\n"
+        f"Started {utc_iso(run['started_at'])}. The checker reached none of the "
+        f"{stats.get('total', '?')} links' hosts at connection level, so it judged nothing: "
+        "no link is recorded as broken, the site was not rebuilt, and the last report "
+        "(latest.md) still stands. Check the checking machine's network or DNS; the next "
+        "scheduled run will try again.\n"))
+    return path

@@ -12,10 +12,12 @@ Two queues:
 
 from __future__ import annotations
 
+import logging
+import sys
 from datetime import timedelta
 from typing import Any
 
-from celery import Celery
+from celery import Celery, signals
 from kombu import Queue
 
 from linkcheck.scheduler.broker import embedded_url
@@ -115,6 +117,13 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
         schedule["check-links"] = {
             "task": "linkcheck.start_check_run",
             "schedule": timedelta(hours=settings.check_interval_hours),
+            "kwargs": {"scheduled": True},  # one run per interval, however many beats
+        }
+    if settings.watch_interval > 0:
+        # the watchdog re-sends stalled chunks; cheap when no run is active
+        schedule["watch-runs"] = {
+            "task": "linkcheck.watch_runs",
+            "schedule": timedelta(seconds=settings.watch_interval),
         }
     if settings.github_interval_hours > 0:
         schedule["refresh-github"] = {
@@ -129,6 +138,31 @@ def make_app(settings: Settings | None = None) -> Celery:
     celery_app = Celery("linkcheck", include=["linkcheck.scheduler.tasks"])
     celery_app.conf.update(celery_config(settings))
     return celery_app
+
+
+def _startup_rule(**_: Any) -> None:
+    """Worker and beat say at start-up how rebuilds build the site, or refuse to start."""
+    fine, message = Settings.from_env().pelican_conf_rule()
+    if not fine:
+        print(f"linkcheck: {message}", file=sys.stderr, flush=True)
+        raise SystemExit(2)
+    logging.getLogger("linkcheck").warning(message)
+
+
+def _first_run_at_start(sender: Any = None, **_: Any) -> None:
+    """Beat checks at once when the store has no run within the last interval
+    (the task decides; a second beat's request is skipped the same way)."""
+    settings = Settings.from_env()
+    if settings.check_interval_hours > 0:
+        app.send_task("linkcheck.start_check_run", kwargs={"scheduled": True, "startup": True})
+        logging.getLogger("linkcheck").warning(
+            "check run requested at start (skipped if the store has one from the last %g h)",
+            settings.check_interval_hours)
+
+
+signals.worker_init.connect(_startup_rule, weak=False)
+signals.beat_init.connect(_startup_rule, weak=False)
+signals.beat_init.connect(_first_run_at_start, weak=False)
 
 
 app = make_app()
