@@ -133,10 +133,37 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
     return schedule
 
 
+def _survive_restore_on_close() -> None:
+    """kombu 5.x: when Redis goes away, a channel may be closed after its connection
+    was detached; restoring its unacked messages then raises AttributeError
+    ('NoneType' object has no attribute 'hostname') and the worker exits. Those
+    messages stay in Redis's unacked hash (restored after the visibility timeout, and
+    a chunk's job is re-sent by the run watchdog anyway), so the worker logs it and
+    goes on reconnecting instead."""
+    from kombu.transport import redis as kombu_redis
+
+    original = kombu_redis.QoS.restore_unacked
+    if getattr(original, "_linkcheck_guard", False):
+        return
+
+    def restore_unacked(self: Any, client: Any = None) -> Any:
+        try:
+            return original(self, client)
+        except AttributeError as exc:
+            logging.getLogger("linkcheck").warning(
+                "broker connection gone while restoring unacked messages (%s); they stay in "
+                "Redis and come back later", exc)
+            return None
+
+    restore_unacked._linkcheck_guard = True  # type: ignore[attr-defined]
+    kombu_redis.QoS.restore_unacked = restore_unacked
+
+
 def make_app(settings: Settings | None = None) -> Celery:
     settings = settings or Settings.from_env()
     celery_app = Celery("linkcheck", include=["linkcheck.scheduler.tasks"])
     celery_app.conf.update(celery_config(settings))
+    _survive_restore_on_close()
     return celery_app
 
 
