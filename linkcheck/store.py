@@ -11,15 +11,21 @@ chunk redelivered after a crash records each link once.
 from __future__ import annotations
 
 import json
+import logging
+import os
+import re
+import socket
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from linkcheck.model import Location, Result
+
+log = logging.getLogger(__name__)
 
 # Version 1, verbatim: every store written before numbered migrations has it
 # (and ``meta.schema_version = 1`` but ``PRAGMA user_version = 0``).
@@ -132,6 +138,29 @@ CREATE TABLE github_pending (repo TEXT PRIMARY KEY);  -- left over by a stopped 
 """
 
 
+# Version 4: metadata refreshers keep what failed apart from what was left over, and PyPI data.
+SCHEMA_V4 = """
+CREATE TABLE github_failures (         -- asked, no usable answer: retried with the regular order
+    repo TEXT PRIMARY KEY,
+    error TEXT NOT NULL,
+    failed_at REAL NOT NULL
+);
+CREATE TABLE pypi_projects (
+    name TEXT PRIMARY KEY,             -- normalised PyPI name, as in the catalog
+    state TEXT NOT NULL,               -- ok | missing
+    data TEXT NOT NULL DEFAULT '{}',   -- JSON: version, released, requires_python, yanked, urls
+    etag TEXT,
+    fetched_at REAL NOT NULL,
+    error TEXT,                        -- last failure (the data above stays the last good one)
+    failed_at REAL
+);
+CREATE TABLE api_pauses (              -- rate-limit pause of an API other than GitHub's modes
+    api TEXT PRIMARY KEY,              -- pypi
+    paused_until REAL NOT NULL
+);
+"""
+
+
 def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
     def apply(db: sqlite3.Connection) -> None:
         for statement in sql.split(";"):
@@ -183,9 +212,9 @@ def _meta_to_tables(db: sqlite3.Connection) -> None:
     db.execute("DROP TABLE meta")
 
 
-# Version 3: what the run watchdog saw of each chunk, and one claim per schedule
+# Version 6: what the run watchdog saw of each chunk, and one claim per schedule
 # interval (a second beat process starts no second run).
-SCHEMA_V3 = """
+SCHEMA_V6 = """
 ALTER TABLE run_chunks ADD COLUMN seen_at REAL;        -- last heartbeat the watchdog saw
 ALTER TABLE run_chunks ADD COLUMN stalled_since REAL;  -- no sign of life since (NULL: healthy)
 CREATE TABLE schedule_claims (
@@ -208,13 +237,48 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "runs, links, checks, locations, github_repos, archive, meta", _script(SCHEMA_V1)),
     Migration(2, "run plans, run chunks, held results, locks, GitHub resume state (out of meta)",
               _meta_to_tables),
-    Migration(3, "chunk liveness (seen_at, stalled_since), schedule claims", _script(SCHEMA_V3)),
+    # the catalog fact (e.g. "brokers") a URL is the source of; '' for other links
+    Migration(3, "locations.fact", _script("ALTER TABLE locations ADD COLUMN fact TEXT NOT NULL DEFAULT ''")),
+    Migration(4, "GitHub failures; PyPI projects and pause", _script(SCHEMA_V4)),
+    Migration(5, "runs.pid and runs.host: an in-process run whose process died is reaped",
+              _script("ALTER TABLE runs ADD COLUMN pid INTEGER; ALTER TABLE runs ADD COLUMN host TEXT")),
+    Migration(6, "chunk liveness (seen_at, stalled_since), schedule claims", _script(SCHEMA_V6)),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
 
 class StoreVersionError(RuntimeError):
     """The store file was written by a newer linkcheck than this one."""
+
+
+class StoreFileError(RuntimeError):
+    """The store file cannot be opened as a store: says which file and the way out."""
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _text(value: str | None) -> str | None:
+    """Text SQLite can take: lone surrogates (decoded from a hostile page) become U+FFFD."""
+    return value if value is None or value.isascii() else _SURROGATES.sub("\ufffd", value)
+
+
+def storable(result: Result) -> Result:
+    return replace(
+        result, url=_text(result.url) or "", final_url=_text(result.final_url),
+        message=_text(result.message) or "", title=_text(result.title),
+        redirects=[(s, _text(u) or "") for s, u in result.redirects],
+    )
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    return True
 
 
 def schema_version(db: sqlite3.Connection) -> int:
@@ -273,17 +337,30 @@ class Store:
         self.broken_after_runs = broken_after_runs
         self.broken_after_hours = broken_after_hours
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.path.is_file() and self.path.stat().st_size == 0:
+            # SQLite takes an empty file as a new database: say so, the history is gone
+            log.warning("%s is empty (0 bytes): starting a new link history there; restore a backup "
+                        "of the file if the old history matters", self.path)
         # isolation_level=None: we issue BEGIN IMMEDIATE ourselves so writers
         # queue on the lock instead of failing with "database is locked".
         self.db = sqlite3.connect(self.path, timeout=60.0, isolation_level=None)
         self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA busy_timeout=60000")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        if schema_version(self.db) != SCHEMA_VERSION:
-            with self.transaction():  # BEGIN IMMEDIATE: one process migrates, the others wait
-                migrate(self.db, self.path)
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA busy_timeout=60000")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            if schema_version(self.db) != SCHEMA_VERSION:
+                with self.transaction():  # BEGIN IMMEDIATE: one process migrates, the others wait
+                    migrate(self.db, self.path)
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                raise
+            raise StoreFileError(
+                f"{self.path}: not a usable link store ({exc}). Move it aside "
+                f"(mv {self.path} {self.path}.broken) and the next run starts a new history, "
+                "or restore a backup; set LINKCHECK_STORE to use another file") from None
 
     @classmethod
     def from_settings(cls, settings: Any) -> Store:
@@ -314,11 +391,27 @@ class Store:
             self.db.execute("COMMIT")
 
     # ------------------------------------------------------------------ runs
-    def start_run(self, kind: str = "check", *, started_at: float | None = None) -> int:
+    def start_run(self, kind: str = "check", *, started_at: float | None = None,
+                  in_process: bool = False) -> int:
+        """A new run. ``in_process``: this process runs it to the end (CLI), so its pid is
+        kept, and runs left 'running' by dead processes of this host are marked
+        'interrupted' first (a SIGKILLed run would otherwise stay 'running' forever)."""
+        host = socket.gethostname()
         with self.transaction() as db:
+            if in_process:
+                stale = [r["id"] for r in db.execute(
+                    "SELECT id, pid FROM runs WHERE status = 'running' AND pid IS NOT NULL AND host = ?",
+                    (host,)) if not _alive(r["pid"])]
+                for run_id in stale:
+                    db.execute("UPDATE runs SET status = 'interrupted', finished_at = ? WHERE id = ?",
+                               (time.time(), run_id))
+                if stale:
+                    log.warning("marked %d earlier run(s) as interrupted (their process is gone): %s",
+                                len(stale), ", ".join(map(str, stale)))
             cur = db.execute(
-                "INSERT INTO runs(kind, started_at) VALUES (?, ?)",
-                (kind, started_at if started_at is not None else time.time()),
+                "INSERT INTO runs(kind, started_at, pid, host) VALUES (?, ?, ?, ?)",
+                (kind, started_at if started_at is not None else time.time(),
+                 os.getpid() if in_process else None, host if in_process else None),
             )
             return int(cur.lastrowid or 0)
 
@@ -362,7 +455,22 @@ class Store:
     # --------------------------------------------------------------- results
     def record_result(self, run_id: int, result: Result) -> bool:
         """Record one check. Returns False (and changes nothing) when this run
-        already recorded this URL, so redelivered work is harmless."""
+        already recorded this URL, so redelivered work is harmless. A result the
+        database refuses is recorded as that link's ``check_failed``: one link's data
+        never fails a run."""
+        result = storable(result)
+        try:
+            return self._record(run_id, result)
+        except (sqlite3.InterfaceError, sqlite3.DataError, sqlite3.IntegrityError, ValueError,
+                OverflowError, TypeError) as exc:
+            log.warning("could not store the result of %s (%s): recorded as check_failed",
+                        result.url, type(exc).__name__)
+            return self._record(run_id, Result(
+                url=result.url, verdict="error", reason="check_failed",
+                message=f"the checker could not store this result ({type(exc).__name__})",
+                checked_at=result.checked_at, elapsed=result.elapsed))
+
+    def _record(self, run_id: int, result: Result) -> bool:
         checked_at = result.checked_at or time.time()
         with self.transaction() as db:
             cur = db.execute(
@@ -480,10 +588,10 @@ class Store:
                 )
                 for loc in locations:
                     db.execute(
-                        "INSERT INTO locations(url, source, line, page, entry, last_seen)"
-                        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET last_seen = ?",
+                        "INSERT INTO locations(url, source, line, page, entry, fact, last_seen)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET last_seen = ?, fact = ?",
                         (url, loc.source, loc.line or 0, loc.page or "", loc.entry or "",
-                         now, now),
+                         loc.fact or "", now, now, loc.fact or ""),
                     )
 
     def locations(self, url: str | None = None) -> dict[str, list[Location]]:
@@ -495,7 +603,8 @@ class Store:
         out: dict[str, list[Location]] = {}
         for r in self.db.execute(sql + " ORDER BY source, line", args):
             out.setdefault(r["url"], []).append(
-                Location(r["source"], r["line"] or None, r["page"] or None, r["entry"] or None)
+                Location(r["source"], r["line"] or None, r["page"] or None, r["entry"] or None,
+                         r["fact"] or None)
             )
         return out
 
@@ -694,6 +803,64 @@ class Store:
         with self.transaction() as db:
             db.execute("DELETE FROM github_pending")
             db.executemany("INSERT OR IGNORE INTO github_pending(repo) VALUES (?)", [(r,) for r in repos])
+
+    def github_failures(self) -> dict[str, dict[str, Any]]:
+        """Repositories whose last attempt failed: ``{repo: {"error": text, "at": unix time}}``."""
+        return {r["repo"]: {"error": r["error"], "at": r["failed_at"]}
+                for r in self.db.execute("SELECT * FROM github_failures")}
+
+    def record_github_attempts(self, attempted: Iterable[str], failed: dict[str, str], at: float) -> None:
+        """Attempted repositories lose their failure record; ``failed`` ones get a new one."""
+        with self.transaction() as db:
+            db.executemany("DELETE FROM github_failures WHERE repo = ?", [(r,) for r in attempted])
+            db.executemany("INSERT OR REPLACE INTO github_failures(repo, error, failed_at) VALUES (?, ?, ?)",
+                           [(repo, error, at) for repo, error in failed.items()])
+
+    # ------------------------------------------------------------------ pypi
+    def pypi_projects(self) -> dict[str, dict[str, Any]]:
+        return {r["name"]: _repo_row(r) for r in self.db.execute("SELECT * FROM pypi_projects")}
+
+    def pypi_project(self, name: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM pypi_projects WHERE name = ?", (name,)).fetchone()
+        return _repo_row(row) if row else None
+
+    def save_pypi_project(self, name: str, *, state: str, data: dict[str, Any], etag: str | None,
+                          fetched_at: float | None = None) -> None:
+        """A usable answer (200, 404): clears any failure."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO pypi_projects(name, state, data, etag, fetched_at, error, failed_at)"
+                " VALUES (?, ?, ?, ?, ?, NULL, NULL) ON CONFLICT(name) DO UPDATE SET"
+                " state = excluded.state, data = excluded.data, etag = excluded.etag,"
+                " fetched_at = excluded.fetched_at, error = NULL, failed_at = NULL",
+                (name, state, json.dumps(data), etag, fetched_at if fetched_at is not None else time.time()),
+            )
+
+    def touch_pypi_project(self, name: str, fetched_at: float | None = None) -> None:
+        """A 304: the stored data is confirmed fresh."""
+        with self.transaction() as db:
+            db.execute("UPDATE pypi_projects SET fetched_at = ?, error = NULL, failed_at = NULL"
+                       " WHERE name = ?", (fetched_at if fetched_at is not None else time.time(), name))
+
+    def fail_pypi_project(self, name: str, error: str, at: float | None = None) -> None:
+        """No usable answer: the last good data stays; a never-fetched project gets a 'failed' row."""
+        at = at if at is not None else time.time()
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO pypi_projects(name, state, data, etag, fetched_at, error, failed_at)"
+                " VALUES (?, 'failed', '{}', NULL, 0, ?, ?) ON CONFLICT(name) DO UPDATE SET"
+                " error = excluded.error, failed_at = excluded.failed_at",
+                (name, error, at),
+            )
+
+    def api_paused_until(self, api: str) -> float:
+        row = self.db.execute("SELECT paused_until FROM api_pauses WHERE api = ?", (api,)).fetchone()
+        return float(row["paused_until"]) if row else 0.0
+
+    def set_api_paused_until(self, api: str, until: float) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT INTO api_pauses(api, paused_until) VALUES (?, ?)"
+                       " ON CONFLICT(api) DO UPDATE SET paused_until = excluded.paused_until", (api, until))
 
 
 def _check_row_to_result(r: sqlite3.Row) -> Result:

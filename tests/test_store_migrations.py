@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from linkcheck.model import Location
 from linkcheck.runs import progress
 from linkcheck.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreVersionError
 
@@ -133,7 +134,12 @@ def test_version_1_store_opens_with_every_row_and_meta_in_real_tables(tmp_path: 
         assert store.run_counts(1) == {"ok": 1, "error": 1}
         assert store.link_status("https://b.example/x").consecutive_failures == 1
         assert store.link_status("https://a.example/").first_title == "A"
-        assert store.locations("https://a.example/")["https://a.example/"][0].line == 3
+        old = store.locations("https://a.example/")["https://a.example/"][0]
+        assert (old.line, old.fact) == (3, None)  # version 3: locations gain fact, '' for old rows
+        store.record_locations([("https://a.example/#brokers",
+                                 [Location("content/catalog/projects.yaml", 9, None, "q", "brokers")])])
+        found = store.locations("https://a.example/#brokers")["https://a.example/#brokers"]
+        assert found[0].fact == "brokers"
         assert store.github_repo("acme/q")["data"] == {"stars": 7}
         assert store.archive_lookup("https://b.example/x")["snapshot_url"].endswith("/x")
         # the meta drawer, moved into tables

@@ -40,8 +40,9 @@ _TABLE: tuple[Reason, ...] = (
     Reason("bot_blocked", "warn", "a bot wall (Cloudflare, captcha, 999), for browser-like headers too",
            "blocked for robots, not checked",
            "The site blocks automated checkers: open it in a browser once in a while.", not_checked=True),
-    Reason("rate_limited", "warn", "the server kept answering 429 Too Many Requests: alive but not checked",
-           "rate limited (429) after retries, not checked",
+    Reason("rate_limited", "warn", "the server kept answering 429 Too Many Requests, or asked us (429/503) "
+           "to come back later than the Retry-After cap: alive but not checked this run",
+           "rate limited (HTTP {status}), not checked",
            "The site rate-limits checkers: open it in a browser, or check it less often.", not_checked=True),
     Reason("auth_required", "warn", "the server asks for a login (401): alive but not checked",
            "needs a login (401), not checked",
@@ -53,6 +54,10 @@ _TABLE: tuple[Reason, ...] = (
            "The server refuses even browsers: check by hand, then replace or remove the link."),
     Reason("http_error", "error", "another 4xx client error status", "client error (HTTP {status})",
            "The server rejects the request: check the URL by hand and correct it."),
+    Reason("unexpected_status", "error", "a final status that is neither success, redirect nor error "
+           "(304 Not Modified to a plain request, a 3xx other than a redirect, an unknown code)",
+           "unexpected answer (HTTP {status})",
+           "The server answers with a status a browser cannot show: check the URL by hand."),
     Reason("server_error", "error", "a 5xx status, still there after retries",
            "server error (HTTP {status}) after retries",
            "The server keeps failing: if it lasts, link an archived copy or remove the link."),
@@ -61,6 +66,16 @@ _TABLE: tuple[Reason, ...] = (
            "the page says 'not found' although it answers 200",
            "The page says it no longer exists: find its new address, link an archived copy, "
            "or remove the link."),
+    Reason("redirected_home", "error", "a deep link whose redirects end on the site's home page (its root "
+           "or bare landing page): the page was removed and readers are sent to the front door",
+           "redirected to the home page ({final_url}): the page is gone",
+           "The page was removed and the site sends readers to its home page: find the page's new "
+           "address, link an archived copy, or remove the link."),
+    Reason("parked_domain", "error", "the domain is parked or for sale: a parking page (\"This domain may "
+           "be for sale\", a parking provider's script or host) instead of the site",
+           "the domain is parked or for sale: the site is gone",
+           "The domain lapsed and now shows a parking or for-sale page (it may turn into spam): "
+           "link an archived copy or remove the link."),
     Reason("redirect_loop", "error", "the redirects go round in a circle", "redirect loop",
            "Its redirects go in circles: link the final page directly, or remove the link."),
     Reason("too_many_redirects", "error", "more redirect hops than allowed (default 20)",
@@ -69,19 +84,30 @@ _TABLE: tuple[Reason, ...] = (
     Reason("bad_redirect", "error", "a redirect without a usable Location",
            "redirect without a usable Location",
            "It redirects nowhere usable: find the page's current address."),
-    Reason("timeout", "error", "no complete answer within the per-request deadline, after retries",
-           "timed out after retries",
+    Reason("timeout", "error", "connected, but no answer within the per-request deadline (a silent host "
+           "gets one more attempt; no link takes more than twice the timeout)",
+           "timed out",
            "The host does not answer in time: if it lasts, link an archived copy or remove the link."),
-    Reason("connect_timeout", "error", "the connection could not be opened in time, after retries",
-           "could not connect in time, after retries",
+    Reason("connect_timeout", "error", "the connection could not be opened in time (one more attempt)",
+           "could not connect in time",
            "The host cannot be reached: if it lasts, link an archived copy or remove the link.",
            network=True),
-    Reason("connection_error", "error", "the connection was refused or reset, after retries",
-           "connection refused or reset",
+    Reason("connection_error", "error", "no connection could be opened (refused, or the network "
+           "unreachable)", "connection refused or unreachable",
            "The host refuses connections: if it lasts, link an archived copy or remove it.", network=True),
-    Reason("dns_error", "error", "the host name does not resolve", "host name does not resolve",
+    Reason("bad_response", "error", "connected, but the server reset or closed the connection, or sent "
+           "no usable HTTP answer (garbage, only an interim 1xx), after retries",
+           "no usable answer: the server closed the connection",
+           "The server accepts connections but answers nothing usable: if it lasts, link an archived "
+           "copy or remove the link."),
+    Reason("dns_error", "error", "the DNS answered that the host name does not exist",
+           "host name does not resolve",
            "The domain no longer resolves: the site is probably gone; link an archived copy "
-           "or remove the link.", network=True),
+           "or remove the link."),
+    Reason("dns_unreachable", "error", "the host name could not be looked up: the resolver itself did not "
+           "answer (says more about our network than the link)", "DNS lookup failed: no resolver answered",
+           "Our resolver did not answer: check the checker's network; the link was not judged.",
+           network=True),
     Reason("tls_error", "error", "the TLS handshake or certificate failed", "TLS/certificate failure",
            "The site's HTTPS certificate fails: check by hand; link elsewhere if it stays broken."),
     Reason("private_address", "error", "the target (or a redirect, or its DNS answer) is a private, "
@@ -129,7 +155,8 @@ def markdown_table() -> str:
         lines.append(f"| `{r.code}` | {r.verdict} | {r.meaning} | {fix or '—'} |")
     lines += ["", "Flags: " + "; ".join([
         "alive but not checked (never an alarm): " + ", ".join(f"`{c}`" for c in sorted(NOT_CHECKED_REASONS)),
-        "network-level (the offline rule): " + ", ".join(f"`{c}`" for c in sorted(NETWORK_REASONS)),
+        "nothing connected (a run where every host failed so is offline): "
+        + ", ".join(f"`{c}`" for c in sorted(NETWORK_REASONS)),
         "rewritten by `fix --redirects`: " + ", ".join(f"`{c}`" for c in sorted(PERMANENT_MOVE_REASONS)),
     ]) + ".", ""]
     return "\n".join(lines)

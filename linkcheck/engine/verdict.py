@@ -34,7 +34,9 @@ def reason_for_status(status: int) -> str:
         return "bot_blocked"
     if status >= 500:
         return "server_error"
-    return "http_error"
+    if 400 <= status < 500:
+        return "http_error"
+    return "unexpected_status"  # 304 to a plain GET, a 1xx as final answer, a 3xx without a redirect
 
 
 def sentence(reason: str, *, status: int | None = None, final_url: str | None = None,

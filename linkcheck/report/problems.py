@@ -57,6 +57,6 @@ def host_stats(verdicts: Mapping[str, str | None]) -> list[dict[str, Any]]:
 
 def location_dicts(locations: Iterable[Location]) -> list[dict[str, Any]]:
     return [
-        {"source": loc.source, "line": loc.line, "page": loc.page, "entry": loc.entry}
+        {"source": loc.source, "line": loc.line, "page": loc.page, "entry": loc.entry, "fact": loc.fact}
         for loc in locations
     ]

@@ -36,7 +36,7 @@ def run_check(
     size a progress bar); ``on_result`` as each result is ready. Raises
     ``linkcheck.inventory.collect.SourceError`` for a missing or unreadable source.
     """
-    run = CheckRun.open(settings, store, sources, root=root)
+    run = CheckRun.open(settings, store, sources, root=root, in_process=True)
     if on_links is not None:
         on_links(run.links)
     options = options or CheckOptions.from_settings(settings)

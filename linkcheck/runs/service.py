@@ -105,14 +105,15 @@ class CheckRun:
     # ------------------------------------------------------------------ open
     @classmethod
     def open(cls, settings: Any, store: Store | None, sources: Iterable[str | Path], *,
-             root: Path | None = None) -> CheckRun:
+             root: Path | None = None, in_process: bool = False) -> CheckRun:
         """Collect, filter, open the run and record locations. Raises
         ``linkcheck.inventory.collect.SourceError`` for a missing or unreadable source."""
         started = time.time()
         links = without_own_site(collect(sources, root=root), settings.site_url)
         run_id = None
         if store is not None:
-            run_id = store.start_run("check", started_at=started)
+            # in_process: this process checks the whole run (its death leaves it reapable)
+            run_id = store.start_run("check", started_at=started, in_process=in_process)
             store.record_locations((url, link.locations) for url, link in links.items())
         return cls(store, run_id, links, started)
 

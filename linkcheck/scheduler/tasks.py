@@ -291,7 +291,30 @@ def refresh_github(self: Any) -> dict[str, Any] | None:
             summary = refresh(settings, store)
     finally:
         lock.release(token)
-    if summary.updated or summary.renamed or summary.missing:
+    # Rebuild only when stored figures changed: an unchanged or paused run leaves the site alone.
+    if summary.changed:
         rebuild_site.delay()
-    return {"updated": summary.updated, "not_modified": summary.not_modified,
+    return {"updated": summary.updated, "changed": summary.changed, "not_modified": summary.not_modified,
+            "rate_limited": summary.rate_limited, "errors": len(summary.errors)}
+
+
+# --------------------------------------------------------------------- PyPI
+@app.task(name="linkcheck.refresh_pypi", bind=True, **RETRY)
+def refresh_pypi(self: Any) -> dict[str, Any] | None:
+    from linkcheck.metadata.pypi import refresh
+
+    settings = _settings()
+    token = f"pypi:{self.request.id}"
+    lock = _lock(settings, "pypi", ttl=time_limits(settings)[1] + 60)
+    if not lock.acquire(token):
+        log.info("a PyPI refresh is already in progress; this one is skipped")
+        return None
+    try:
+        with Store.from_settings(settings) as store:
+            summary = refresh(settings, store)
+    finally:
+        lock.release(token)
+    if summary.changed:  # as for GitHub: an unchanged or paused run leaves the site alone
+        rebuild_site.delay()
+    return {"updated": summary.updated, "changed": summary.changed, "not_modified": summary.not_modified,
             "rate_limited": summary.rate_limited, "errors": len(summary.errors)}

@@ -25,26 +25,31 @@ PROJECTS = """# Loopback projects for the link-health site test.
   id: fine
   url: {B}/ok
   description: Works.
+  group: general
 
 - name: Gone Queue
   id: gone
   url: {B}/gone
   description: Gone for good.
+  group: general
 
 - name: Moved Queue
   id: moved
   url: {B}/old
   description: Moved for good.
+  group: general
 
 - name: Walled Queue
   id: walled
   url: {B}/blocked
   description: Behind a bot wall.
+  group: general
 
 - name: Flaky Queue
   id: flaky
   url: {B}/flaky
   description: Fails in the second run only.
+  group: general
 """
 
 DEMO = """Title: Health demo
