@@ -254,7 +254,7 @@ def test_offline_run_gets_a_short_note_not_a_traceback(tmp_path: Path) -> None:
         progress.plan(store, run, [[f"https://{h}.example/"] for h in "abcd"])
         for i, h in enumerate("abcd"):
             fanout.record_chunk(store, run, i, fanout.ChunkOutcome(
-                [_result(f"https://{h}.example/", "error", "dns_error", None)]))
+                [_result(f"https://{h}.example/", "error", "dns_unreachable", None)]))
         assert fanout.finish_check_run(store, run) == "offline"
         note = write_offline_report(settings, store, run)
     text = note.read_text()
