@@ -235,8 +235,12 @@ class _FileLoader:
             entry.summary = self.summary(values["summary"], lines["summary"])
         if "added" in nodes:
             entry.added = self.date("added", nodes["added"])
-        if "year" in nodes and not _is_null(nodes["year"]):
+        if "year" in nodes:
             entry.year = self.year(nodes["year"])
+        elif self.section == "resources" and entry.added is not None:
+            raise self.error(entry.line, "entry is missing the required field 'year'",
+                             "add 'year: YYYY', the year of publication read off the page or its URL; "
+                             "only entries from the original guide (no 'added') may leave it out")
         if "type" in values:
             entry.type = self.choice("type", values["type"], RESOURCE_TYPES, lines["type"])
         if "topic" in values:
@@ -305,6 +309,10 @@ class _FileLoader:
         line = _line(node)
         this_year = datetime.now().year
         fix = f"write the year of publication as four digits, {FIRST_YEAR}-{this_year}, e.g. year: 2014"
+        if isinstance(node, yaml.ScalarNode) and node.tag == _NULL:
+            raise self.error(line, "year is empty",
+                             "leave 'year' out when the date cannot be confirmed (allowed for entries from "
+                             "the original guide only), never guess it")
         if not isinstance(node, yaml.ScalarNode) or node.tag != _INT:
             shown = node.value if isinstance(node, yaml.ScalarNode) else "a list or mapping"
             raise self.error(line, f"year {shown!r} is not a year", fix)
@@ -451,11 +459,6 @@ class _FileLoader:
             self.seen_urls[norm] = entry
         self.seen_ids[entry.id] = entry
         self.seen_names[key] = entry
-
-
-def _is_null(node: yaml.Node) -> bool:
-    # `year: null` says "looked, could not confirm": kept apart from a forgotten year
-    return isinstance(node, yaml.ScalarNode) and node.tag == _NULL
 
 
 def _line(node: yaml.Node) -> int:

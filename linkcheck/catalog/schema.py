@@ -107,13 +107,15 @@ SECTION_REQUIRED: dict[str, tuple[str, ...]] = {
     "projects": COMMON_REQUIRED + ("group",),
     "hosted": COMMON_REQUIRED,
     "examples": COMMON_REQUIRED,
-    "resources": COMMON_REQUIRED + ("year", "type", "topic"),
+    # year: also required, but only for entries with `added` (load.py): the original guide's
+    # resources often carry no confirmable date, and a year is never guessed
+    "resources": COMMON_REQUIRED + ("type", "topic"),
 }
 SECTION_OPTIONAL: dict[str, tuple[str, ...]] = {
     "projects": COMMON_OPTIONAL + ("status", "status_source", "pypi", "facts"),
     "hosted": COMMON_OPTIONAL + ("facts",),
     "examples": COMMON_OPTIONAL + ("year",),
-    "resources": COMMON_OPTIONAL,
+    "resources": COMMON_OPTIONAL + ("year",),
 }
 
 SUMMARY_MAX = 90

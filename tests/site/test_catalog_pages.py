@@ -98,4 +98,6 @@ def test_reading_list_by_topic_newest_first_with_years(site):
         assert years == sorted(years, reverse=True)
         for li, entry in zip(items, topic.entries, strict=True):
             when = li.select_one(".entry-when").get_text()
-            assert when == f"({entry.year or '—'}, {entry.type})"
+            expected = (f"({entry.year}, {entry.type})" if entry.year
+                        else f"({entry.type}, from the original guide)")
+            assert when == expected

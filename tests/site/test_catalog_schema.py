@@ -57,6 +57,7 @@ RESOURCE = """\
   type: article
   topic: celery
   description: A post.
+  added: 2026-11-30
 """
 # One line to replace in FULL or RESOURCE, so every error lands on a known line.
 P = "projects"
@@ -146,10 +147,11 @@ def test_projects_group_in_schema_order_with_archived_last(tmp_path):
 
 def test_reading_list_by_topic_newest_first(tmp_path):
     def res(name: str, year: str, topic: str) -> str:
-        return (f"- name: {name}\n  url: https://r.example.org/{name}\n  year: {year}\n  type: article\n"
+        when = f"  year: {year}\n" if year else ""  # no year: from the original guide (no added)
+        return (f"- name: {name}\n  url: https://r.example.org/{name}\n{when}  type: article\n"
                 f"  topic: {topic}\n  description: x\n")
 
-    text = res("a", "2012", "design") + res("b", "2019", "celery") + res("c", "null", "celery") \
+    text = res("a", "2012", "design") + res("b", "2019", "celery") + res("c", "", "celery") \
         + res("d", "2024", "celery") + res("e", "2019", "celery")
     catalog = load_catalog(write(tmp_path, FULL, resources=text))
     topics = resource_topics(catalog.section("resources"))
@@ -245,10 +247,15 @@ def test_facts_must_be_a_mapping(tmp_path):
         load_catalog(write(tmp_path, text))
 
 
-def test_unknown_year_is_allowed_only_when_said(tmp_path):
-    # year: null says "looked, could not confirm": shown as "—"; a forgotten year is an error
-    catalog = load_catalog(write(tmp_path, FULL, resources=RESOURCE.replace("year: 2014", "year: null")))
-    assert catalog.get("a-post").year is None
+def test_year_may_be_left_out_only_by_entries_of_the_original_guide(tmp_path):
+    # the original guide's resources often carry no confirmable date: never guessed
+    seed = RESOURCE.replace("  year: 2014\n", "").replace("  added: 2026-11-30\n", "")
+    catalog = load_catalog(write(tmp_path / "a", FULL, resources=seed))
+    assert catalog.get("a-post").year is None and catalog.get("a-post").from_seed
+    with pytest.raises(CatalogError, match=r"resources.yaml:1: entry is missing the required field 'year'"):
+        load_catalog(write(tmp_path / "b", FULL, resources=RESOURCE.replace("  year: 2014\n", "")))
+    with pytest.raises(CatalogError, match=r"resources.yaml:3: year is empty \(leave 'year' out"):
+        load_catalog(write(tmp_path / "c", FULL, resources=seed.replace("  type:", "  year: null\n  type:")))
 
 
 def test_plain_http_fact_source_warns(tmp_path):
