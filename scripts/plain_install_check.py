@@ -463,7 +463,9 @@ def check_scheduler(ctx: Context) -> str:
                 raise Failed(f"still running {STOP_DEADLINE:.0f}s after SIGINT\n"
                              f"{_tail(log_path.read_text(errors='replace'))}") from exc
             left = {p for p in family if _alive(p)} | _mentioning(str(work))
-            if code != 0 or left:
+            if not family:
+                raise Failed("the scheduler started no worker or Redis process")
+            if code != 0 or left or "stopping" not in log_path.read_text(errors="replace"):
                 raise Failed(f"after SIGINT: exit {code}, processes left: "
                              f"{[_describe(p) for p in sorted(left)] or 'none'}\n"
                              f"{_tail(log_path.read_text(errors='replace'))}")
@@ -474,8 +476,8 @@ def check_scheduler(ctx: Context) -> str:
             for pid in ({p for p in family if _alive(p)} | _mentioning(str(work))):
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)  # our own children, left behind by a failure
-    return (f"scheduled run {run['id']} done ({run['recorded']} link recorded ok), "
-            f"then SIGINT: exit 0, no process left")
+    return (f"scheduled run {run['id']} done ({run['recorded']} link recorded ok); SIGINT: exit 0, "
+            f"all {len(family)} child processes (worker, beat, Redis) gone")
 
 
 def _wait_for_run(ctx: Context, proc: subprocess.Popen[bytes], env: dict[str, str], url: str,
