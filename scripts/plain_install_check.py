@@ -353,20 +353,21 @@ def check_github(ctx: Context) -> str:
         if not api.hits("/repos/example-org/fast-queue"):
             raise Failed(f"the fake API was not asked for the repository: {api.seen}")
     stored = _sql(work / "var" / "linkcheck.sqlite3",
-                  "SELECT state, data FROM github_repos WHERE repo = 'example-org/fast-queue'")
+                  "SELECT state, data FROM github_repos WHERE repo = ?", "example-org/fast-queue")
     if not stored or stored[0][0] != "ok" or json.loads(stored[0][1]).get("stars") != 4321:
         raise Failed(f"the store does not hold the figures: {stored}")
     return f"1 repository fetched in {summary['requests']} requests, stored with 4321 stars"
 
 
-def _sql(path: Path, query: str) -> list[tuple[object, ...]]:
+def _sql(path: Path, query: str, *params: object) -> list[tuple[object, ...]]:
+    """Rows from the store, read-only (the commands under test own it)."""
     import sqlite3
 
     if not path.exists():
         return []
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
     try:
-        return list(db.execute(query))
+        return list(db.execute(query, params))
     finally:
         db.close()
 
@@ -495,8 +496,7 @@ def _wait_for_run(ctx: Context, proc: subprocess.Popen[bytes], env: dict[str, st
             for row in json.loads(shown.stdout):
                 if row["status"] == "done" and row["counts"]["ok"] >= 1:
                     verdict = _sql(Path(env["LINKCHECK_VAR_DIR"]) / "linkcheck.sqlite3",
-                                   f"SELECT verdict FROM checks WHERE run_id = {int(row['id'])} "
-                                   f"AND url = '{url}'")
+                                   "SELECT verdict FROM checks WHERE run_id = ? AND url = ?", row["id"], url)
                     if verdict == [("ok",)]:
                         return row
         time.sleep(1.0)
@@ -542,7 +542,8 @@ def main() -> int:
             dist = project_name(root)
             ctx = Context(root, Path(tmp), dist, discover(root))
         except Exception as exc:
-            print(f"plain-install: cannot discover the project's modules: {exc}", flush=True)
+            print(f"plain-install: cannot discover the project's modules: {type(exc).__name__}: {exc}")
+            print("plain-install: 0 passed, 1 failed", flush=True)
             return 1
         for number, (name, check) in enumerate(CHECKS, 1):
             print(f"[{number}/{len(CHECKS)}] {name} ...", flush=True)
