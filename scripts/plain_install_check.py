@@ -330,6 +330,7 @@ def check_github(ctx: Context) -> str:
           url: https://fast-queue.example.org/
           repo: https://github.com/example-org/fast-queue
           description: A task queue.
+          group: general
         """})
     repo = {"full_name": "example-org/fast-queue", "html_url": "https://github.com/example-org/fast-queue",
             "stargazers_count": 4321, "forks_count": 210, "open_issues_count": 17, "archived": False,
