@@ -74,7 +74,7 @@ fix-redirects: $(BASE_STAMP)
 	$(BIN)/python -m linkcheck fix --redirects
 
 scheduler: $(BASE_STAMP)
-	$(BIN)/python -m linkcheck scheduler
+	$(BIN)/python -m linkcheck scheduler $(ARGS)
 
 # QUEUES=celery on check-only machines; the machine holding the store and the
 # site runs the `state` queue (README "Scheduled operation").
@@ -86,7 +86,7 @@ beat: $(BASE_STAMP)
 	$(BIN)/celery -A linkcheck beat --loglevel=INFO
 
 runs: $(BASE_STAMP)
-	$(BIN)/python -m linkcheck runs
+	$(BIN)/python -m linkcheck runs $(ARGS)
 
 bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/bench_linkcheck.py
