@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import quote
 
 from linkcheck.model import Result
+from linkcheck.report.claims import unverified_claims
 from linkcheck.report.drift import find_drift
 from linkcheck.report.problems import host_stats, is_blocked, location_dicts, suggest_fix
 from linkcheck.store import Store
@@ -118,6 +119,7 @@ def build_report(store: Store, run_id: int | None = None, *, now: float | None =
          "locations": location_dicts(locations.get(d.url, []))}
         for d in find_drift(statuses[u] for u in cur if u in statuses)
     ]
+    claims = unverified_claims(store, cur, locations)
     counts = {v: 0 for v in ("ok", "warn", "error")}
     counts.update(store.run_counts(run["id"]))
     reasons: dict[str, int] = {}
@@ -141,11 +143,13 @@ def build_report(store: Store, run_id: int | None = None, *, now: float | None =
             "recovered": len(recovered),
             "newly_moved": len(newly_moved),
             "content_drift": len(drift),
+            "unverified_claims": len(claims),
             "hosts": len({p["host"] for p in host_stats({u: r.verdict for u, r in cur.items()})}),
         },
         "changes": {"newly_broken": newly_broken, "recovered": recovered, "newly_moved": newly_moved},
         "problems": problems,
         "content_drift": drift,
+        "unverified_claims": claims,
         "reasons": dict(sorted(reasons.items())),
         "hosts": host_stats({u: r.verdict for u, r in cur.items()}),
         "metadata_warnings": metadata_warnings(store),
@@ -248,6 +252,17 @@ def render_markdown(data: dict[str, Any]) -> str:
         out.append("")
     else:
         out += ["_none_", ""]
+    out += ["## Unverified claims", ""]
+    if data.get("unverified_claims"):
+        out += ["Catalog facts whose source link broke or lost its #anchor: confirm the fact on the "
+                "project's docs, then fix its `source` or drop the fact.", ""]
+        for c in data["unverified_claims"]:
+            out.append(f"- entry {md_text(c['entry'])}, fact {md_text(c['fact'])}: claim unverified since "
+                       f"{md_text(c['since'])} — {md_url(c['source'])} ({md_text(c['message'])})")
+            out.append(f"  - where: `{md_text(c['where'])}`")
+        out.append("")
+    else:
+        out += ["_none: every fact's source is up, anchors included_", ""]
     if data.get("metadata_warnings"):
         out += ["## Project metadata", ""]
         out += [f"- **warn** {md_text(w['message'])}: check the entry's `repo` and `pypi`"
@@ -322,6 +337,14 @@ def render_html(data: dict[str, Any]) -> str:
     meta = "".join(f"<li>{_e(w['message'])}: check the entry's repo and pypi</li>"
                    for w in data.get("metadata_warnings") or [])
     meta = f"<h2>Project metadata</h2><ul>{meta}</ul>" if meta else ""
+    claim_rows = "".join(
+        f"<tr><td>{_e(c['entry'])}</td><td>{_e(c['fact'])}</td><td>{_h_link(c['source'])}</td>"
+        f"<td>{_e(c['since'])}</td><td>{_e(c['message'])}</td><td><code>{_e(c['where'])}</code></td></tr>"
+        for c in data.get("unverified_claims") or []
+    )
+    claims = (f"<table><thead><tr><th>entry</th><th>fact</th><th>source</th><th>unverified since</th>"
+              f"<th>what happened</th><th>where</th></tr></thead><tbody>{claim_rows}</tbody></table>"
+              if claim_rows else "<p><em>none: every fact's source is up, anchors included</em></p>")
     hosts = "".join(
         f"<tr><td>{_e(h['host'])}</td><td>{h['total']}</td><td>{h['ok']}</td><td>{h['warn']}</td>"
         f"<td>{h['error']}</td></tr>" for h in data["hosts"]
@@ -343,6 +366,7 @@ text-align:left;vertical-align:top;overflow-wrap:anywhere}}</style></head>
 <h3>Newly moved</h3>{_h_table(ch['newly_moved'], 'none')}
 <h2>All problems</h2>{_h_table(data['problems'], 'no problems: every link is ok')}
 <h2>Content drift</h2>{drift}
+<h2>Unverified claims</h2>{claims}
 {meta}
 <h2>Statistics</h2>
 <table><thead><tr><th>verdict</th><th>links</th></tr></thead><tbody>{counts}</tbody></table>
