@@ -63,8 +63,9 @@ def test_pypi_release_shown_escaped_with_yanked_and_python(tmp_path, fake, make_
     assert "yanked: <img src=x" in hostile.select_one(".pypi-yanked").get_text()
     assert hostile.select_one("time")["datetime"] == "2026-10-01T12:00:00Z"
     assert hostile.select_one(".pypi-python").get_text() == "Python >=3.9,<4 & more"
-    assert hostile.select_one("a")["href"] == "https://pypi.org/project/hostile/"
-    assert page.select_one("#entry-fresh .pypi").get_text() == "PyPI: not fetched yet"
+    assert hostile.get_text().startswith("latest PyPI release 1.0<script>")
+    assert page.select_one("#entry-hostile .entry-pypi a")["href"] == "https://pypi.org/project/hostile/"
+    assert page.select_one("#entry-fresh .pypi").get_text() == "PyPI release: not fetched yet"
     assert page.select_one("#entry-plain .pypi") is None
 
 
