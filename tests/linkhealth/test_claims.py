@@ -132,7 +132,7 @@ def test_missing_anchor_and_broken_source_are_unverified_since_their_first_failu
 
 def test_claims_in_every_report_format_escaped(runs: Runs):
     with Store.from_settings(runs.settings) as store:
-        paths = write_report(runs.settings, store)
+        paths = write_report(runs.settings, store).paths
         data = build_report(store)
     md = render_markdown(data)
     section = md.split("## Unverified claims", 1)[1].split("\n## ", 1)[0]
