@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from linkcheck.model import Result
+from linkcheck.report.claims import unverified_claims
 from linkcheck.report.drift import find_drift
 from linkcheck.report.problems import host_stats, is_blocked, suggest_fix
 from linkcheck.report.render import render_html, render_markdown, summary_line
@@ -136,6 +137,7 @@ def build_report(store: Store, run_id: int | None = None, *, now: float | None =
          "locations": [loc.to_json() for loc in locations.get(d.url, [])]}
         for d in find_drift(statuses[u] for u in cur if u in statuses)
     ]
+    claims = unverified_claims(store, cur, locations)
     counts = {v: 0 for v in ("ok", "warn", "error")}
     counts.update(store.run_counts(run["id"]))
     reasons: dict[str, int] = {}
@@ -159,11 +161,13 @@ def build_report(store: Store, run_id: int | None = None, *, now: float | None =
             "recovered": len(recovered),
             "newly_moved": len(newly_moved),
             "content_drift": len(drift),
+            "unverified_claims": len(claims),
             "hosts": len({p["host"] for p in host_stats({u: r.verdict for u, r in cur.items()})}),
         },
         "changes": {"newly_broken": newly_broken, "recovered": recovered, "newly_moved": newly_moved},
         "problems": problems,
         "content_drift": drift,
+        "unverified_claims": claims,
         "reasons": dict(sorted(reasons.items())),
         "hosts": host_stats({u: r.verdict for u, r in cur.items()}),
         "metadata_warnings": metadata_warnings(store),
