@@ -52,7 +52,7 @@ MARKDOWN = {
 }
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["catalog", "linkhealth", "github_data"]
+PLUGINS = ["sitecontext", "catalog", "linkhealth", "github_data"]
 CATALOG = {
     "sitemap": None,
     "feed": None,

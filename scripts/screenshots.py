@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -51,7 +52,7 @@ def build(state: str, work: Path) -> Path:
     return out
 
 
-def shoot(site: Path, dest: Path, pages: list[str] | None) -> list[Path]:
+def shoot(site: Path, dest: Path, pages: list[str] | None, tiles: bool = False) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     server = StaticServer(site)
@@ -76,6 +77,13 @@ def shoot(site: Path, dest: Path, pages: list[str] | None) -> list[Path]:
                             target = dest / f"{stem}-{width}-{scheme}.png"
                             page.screenshot(path=str(target), full_page=True)
                             written.append(target)
+                            if tiles:  # viewport-sized slices, easier to look at than one tall image
+                                full = page.evaluate("document.documentElement.scrollHeight")
+                                step = 2 * height
+                                for n, top in enumerate(range(0, full, step), 1):
+                                    clip = {"x": 0, "y": top, "width": width, "height": min(step, full - top)}
+                                    tile = target.with_name(f"{target.stem}.{n}.png")
+                                    page.screenshot(path=str(tile), full_page=True, clip=clip)
                             page.close()
                         context.close()
                         problems = watch.outside + watch.page_errors + watch.failed
@@ -93,6 +101,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--state", action="append", choices=list(STATES), help="only these states")
     parser.add_argument("--page", action="append", help="only these pages, e.g. projects.html")
+    parser.add_argument("--tiles", action="store_true", help="also write slices two viewports tall")
     parser.add_argument("--out", type=Path, default=ARTIFACTS / "screenshots")
     args = parser.parse_args()
     if not CHROMIUM.is_file():
@@ -104,7 +113,10 @@ def main() -> int:
             for old in dest.glob("*.png"):
                 old.unlink()
             site = build(state, Path(tmp))
-            shots = shoot(site, dest, args.page)
+            kept = dest / "site"  # the built pages next to their pictures, to read the HTML
+            shutil.rmtree(kept, ignore_errors=True)
+            shutil.copytree(site, kept)
+            shots = shoot(site, dest, args.page, args.tiles)
             print(f"{state}: {len(shots)} screenshots in {dest}")
     return 0
 

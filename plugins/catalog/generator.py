@@ -102,7 +102,7 @@ class CatalogGenerator(Generator):
                                    "use one of " + ", ".join(f"[catalog:{s}]" for s in SECTIONS),
                                    display_path=self._display(page.source_path))
             sections.append(name)
-            return self._render_list(name)
+            return self._render_list(name, page)
 
         content = MARKER_RE.sub(render, content)
         stray = re.search(r"\[catalog:[^\]]*\]", content)
@@ -124,7 +124,7 @@ class CatalogGenerator(Generator):
         page.toc_items = self._toc(content) if page.show_toc else []
         page.meta_description = str(getattr(page, "meta", "") or "").strip()
 
-    def _render_list(self, section: str) -> str:
+    def _render_list(self, section: str, page: Any = None) -> str:
         assert self.catalog is not None
         template = self.env.get_template(self.options["list_template"])
         return template.render(
@@ -132,6 +132,8 @@ class CatalogGenerator(Generator):
             section=section,
             section_title=SECTIONS[section],
             entries=self.catalog.section(section),
+            # the page being rendered: the theme shows the projects page as a comparison
+            page=page,
         )
 
     @staticmethod

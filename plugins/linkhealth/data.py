@@ -158,5 +158,14 @@ class HealthData:
         return host_stats({u: i.verdict for u, i in self.links.items()})
 
     @property
+    def working_count(self) -> tuple[int, int]:
+        """(links that work: ok or moved, links checked)."""
+        return (sum(i.state in {"ok", "moved"} for i in self.links.values()), len(self.links))
+
+    @property
+    def last_checked_ts(self) -> float | None:
+        return max((i.last_checked for i in self.links.values()), default=None)
+
+    @property
     def last_checked(self) -> str | None:
         return human_time(max((i.last_checked for i in self.links.values()), default=None))
