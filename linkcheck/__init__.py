@@ -6,6 +6,8 @@ linkcheck``) and the Celery tasks (``celery -A linkcheck``) are thin wrappers.
 """
 
 __version__ = "0.1.0"
+# Every request we make says who we are (LINKCHECK_USER_AGENT overrides it).
+USER_AGENT = f"taskqueue-catalog-linkcheck/{__version__} (+https://github.com/taskqueue-catalog/linkcheck)"
 
 
 def __getattr__(name: str):

@@ -17,10 +17,14 @@ class Location:
     line: int | None = None
     page: str | None = None  # URL path of the built page, e.g. "task-queues.html"
     entry: str | None = None  # catalog entry id, e.g. "celery"
+    # the entry's fact this URL is the source of, e.g. "brokers" ("status" for status_source)
+    fact: str | None = None
 
     def describe(self) -> str:
         where = f"{self.source}:{self.line}" if self.line else self.source
-        if self.entry:
+        if self.entry and self.fact:
+            where += f" (entry {self.entry}, fact {self.fact})"
+        elif self.entry:
             where += f" (entry {self.entry})"
         return where
 

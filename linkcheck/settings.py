@@ -7,11 +7,46 @@ reach logs or reports by accident.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(ValueError):
+    """A setting out of its range: says which variable and what it takes."""
+
+
+# setting -> (environment variable, lowest, highest). NaN, infinities and values outside
+# these would not fail loudly: they turn every link into an error or exhaust the machine.
+BOUNDS: dict[str, tuple[str, float, float]] = {
+    "concurrency": ("LINKCHECK_CONCURRENCY", 1, 10_000),
+    "host_concurrency": ("LINKCHECK_HOST_CONCURRENCY", 1, 1_000),
+    "host_interval": ("LINKCHECK_HOST_INTERVAL", 0, 3_600),
+    "connect_timeout": ("LINKCHECK_CONNECT_TIMEOUT", 0.1, 3_600),
+    "timeout": ("LINKCHECK_TIMEOUT", 0.1, 3_600),
+    "retries": ("LINKCHECK_RETRIES", 0, 20),
+    "retry_after_cap": ("LINKCHECK_RETRY_AFTER_CAP", 0, 86_400),
+    "max_redirects": ("LINKCHECK_MAX_REDIRECTS", 0, 100),
+    "max_body_bytes": ("LINKCHECK_MAX_BODY_BYTES", 1_024, 1 << 30),
+    "processes": ("LINKCHECK_PROCESSES", 0, 64),
+    "broken_after_runs": ("LINKCHECK_BROKEN_AFTER_RUNS", 1, 1_000),
+    "broken_after_hours": ("LINKCHECK_BROKEN_AFTER_HOURS", 0, 24 * 365),
+    "check_interval_hours": ("LINKCHECK_CHECK_INTERVAL_HOURS", 0, 24 * 365),
+    "github_interval_hours": ("LINKCHECK_GITHUB_INTERVAL_HOURS", 0, 24 * 365),
+    "chunk_size": ("LINKCHECK_CHUNK_SIZE", 1, 100_000),
+    "task_time_limit": ("LINKCHECK_TASK_TIME_LIMIT", 1, 7 * 86_400),
+    "visibility_timeout": ("LINKCHECK_VISIBILITY_TIMEOUT", 0, 7 * 86_400),
+}
+
+
+def check_bounds(name: str, value: float) -> None:
+    """Raise SettingsError when ``value`` is not a finite number within BOUNDS[name]."""
+    env, low, high = BOUNDS[name]
+    if not math.isfinite(value) or not low <= value <= high:
+        raise SettingsError(f"{env} ({name}) must be a number from {low:g} to {high:g}, got {value!r}")
 
 
 def _env(name: str, default: str) -> str:
@@ -73,6 +108,10 @@ class Settings:
     # --- GitHub
     github_api_url: str = "https://api.github.com"
     github_token: str = field(default="", repr=False)
+    github_release_interval_hours: float = 24.0  # REST: ask for the latest release at least this often
+    github_backoff: float = 2.0  # seconds before retrying a GraphQL query that timed out
+    # --- PyPI JSON API
+    pypi_api_url: str = "https://pypi.org"
     # --- Internet Archive availability API
     wayback_api_url: str = "https://archive.org/wayback/available"
     # --- Celery / Redis
@@ -120,6 +159,11 @@ class Settings:
             "broken_after_hours": _env_float("LINKCHECK_BROKEN_AFTER_HOURS", cls.broken_after_hours),
             "github_api_url": _env("GITHUB_API_URL", cls.github_api_url).rstrip("/"),
             "github_token": os.environ.get("GITHUB_TOKEN", ""),
+            "github_release_interval_hours": _env_float(
+                "LINKCHECK_GITHUB_RELEASE_INTERVAL_HOURS", cls.github_release_interval_hours
+            ),
+            "github_backoff": _env_float("LINKCHECK_GITHUB_BACKOFF", cls.github_backoff),
+            "pypi_api_url": _env("PYPI_API_URL", cls.pypi_api_url).rstrip("/"),
             "wayback_api_url": _env("WAYBACK_API_URL", cls.wayback_api_url),
             "broker_url": _env("LINKCHECK_BROKER_URL", os.environ.get("REDIS_URL", "")),
             "check_interval_hours": _env_float("LINKCHECK_CHECK_INTERVAL_HOURS", cls.check_interval_hours),
@@ -149,6 +193,24 @@ class Settings:
             values[key] = value
         return cls(**values)  # type: ignore[arg-type]
 
+    @property
+    def agent(self) -> str:
+        """The User-Agent of every request: LINKCHECK_USER_AGENT, else the project's."""
+        from linkcheck import USER_AGENT
+
+        return self.user_agent or USER_AGENT
+
+    def __post_init__(self) -> None:
+        for name in BOUNDS:
+            if hasattr(self, name):
+                check_bounds(name, getattr(self, name))
+
     def secrets(self) -> list[str]:
         """Values that must never appear in logs, reports or the site."""
-        return [s for s in (self.github_token, self.smtp_password, self.webhook_url) if s]
+        return [s for s in (self.github_token, self.smtp_password, self.webhook_url, self.broker_url) if s]
+
+    def secret_parts(self) -> list[str]:
+        """``secrets()`` and every piece of them (userinfo, query tokens, base64 echoes)."""
+        from linkcheck.redact import secret_parts
+
+        return secret_parts(self.smtp_user, self.secrets())

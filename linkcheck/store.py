@@ -11,19 +11,25 @@ chunk redelivered after a crash records each link once.
 from __future__ import annotations
 
 import json
+import logging
+import os
+import re
+import socket
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from linkcheck.model import Location, Result
 
-SCHEMA_VERSION = 1
+log = logging.getLogger(__name__)
 
-SCHEMA = """
+# Version 1, verbatim: every store written before numbered migrations has it
+# (and ``meta.schema_version = 1`` but ``PRAGMA user_version = 0``).
+SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
     kind TEXT NOT NULL,                -- 'check' | 'github' | ...
@@ -91,6 +97,198 @@ CREATE TABLE IF NOT EXISTS archive (
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
+# Version 2: what the ``meta`` key-value drawer held gets tables of its own.
+SCHEMA_V2 = """
+CREATE TABLE run_plans (               -- a check run split into chunks (scheduled runs)
+    run_id INTEGER PRIMARY KEY REFERENCES runs(id),
+    urls_total INTEGER NOT NULL,
+    chunks_total INTEGER NOT NULL,
+    followups_at REAL                  -- report and rebuild sent: the run is closed for good
+);
+CREATE TABLE run_chunks (
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    idx INTEGER NOT NULL,
+    urls TEXT NOT NULL,                -- JSON list, host-disjoint from the other chunks
+    sent_at REAL,                      -- last time its job was dispatched
+    attempts INTEGER NOT NULL DEFAULT 0,
+    done_at REAL,
+    results INTEGER,
+    held INTEGER,
+    unchecked TEXT NOT NULL DEFAULT '[]',  -- JSON: URLs the chunk ran out of time for
+    PRIMARY KEY (run_id, idx)
+);
+CREATE TABLE held_results (            -- network-level errors waiting for the offline verdict
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    idx INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    result TEXT NOT NULL,              -- JSON (Result.to_json)
+    PRIMARY KEY (run_id, url)
+);
+CREATE TABLE locks (                   -- which run a job-lock token opened
+    token TEXT PRIMARY KEY,
+    job TEXT NOT NULL,
+    run_id INTEGER REFERENCES runs(id),
+    taken_at REAL NOT NULL
+);
+CREATE TABLE github_resume (           -- rate-limit pause per API mode
+    mode TEXT PRIMARY KEY,             -- rest | graphql
+    paused_until REAL NOT NULL
+);
+CREATE TABLE github_pending (repo TEXT PRIMARY KEY);  -- left over by a stopped refresh
+"""
+
+
+# Version 4: metadata refreshers keep what failed apart from what was left over, and PyPI data.
+SCHEMA_V4 = """
+CREATE TABLE github_failures (         -- asked, no usable answer: retried with the regular order
+    repo TEXT PRIMARY KEY,
+    error TEXT NOT NULL,
+    failed_at REAL NOT NULL
+);
+CREATE TABLE pypi_projects (
+    name TEXT PRIMARY KEY,             -- normalised PyPI name, as in the catalog
+    state TEXT NOT NULL,               -- ok | missing
+    data TEXT NOT NULL DEFAULT '{}',   -- JSON: version, released, requires_python, yanked, urls
+    etag TEXT,
+    fetched_at REAL NOT NULL,
+    error TEXT,                        -- last failure (the data above stays the last good one)
+    failed_at REAL
+);
+CREATE TABLE api_pauses (              -- rate-limit pause of an API other than GitHub's modes
+    api TEXT PRIMARY KEY,              -- pypi
+    paused_until REAL NOT NULL
+);
+"""
+
+
+def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
+    def apply(db: sqlite3.Connection) -> None:
+        for statement in sql.split(";"):
+            if statement.strip():
+                db.execute(statement)
+    return apply
+
+
+def _meta_to_tables(db: sqlite3.Connection) -> None:
+    """Move what version 1 kept in ``meta`` into the version 2 tables."""
+    _script(SCHEMA_V2)(db)
+    rows = {r[0]: r[1] for r in db.execute("SELECT key, value FROM meta")}
+    for key, value in rows.items():
+        parts = key.split(":")
+        if parts[0] == "run" and len(parts) >= 3:
+            run_id = int(parts[1])
+            if parts[2] == "plan":
+                plan = json.loads(value)
+                db.execute("INSERT OR IGNORE INTO run_plans(run_id, urls_total, chunks_total)"
+                           " VALUES (?, ?, ?)", (run_id, plan["urls"], plan["chunks"]))
+                for idx, urls in enumerate(plan.get("lists", [])):
+                    db.execute("INSERT OR IGNORE INTO run_chunks(run_id, idx, urls, attempts)"
+                               " VALUES (?, ?, ?, 1)", (run_id, idx, json.dumps(urls)))
+                if plan.get("token"):
+                    db.execute("INSERT OR IGNORE INTO locks(token, job, run_id, taken_at)"
+                               " VALUES (?, 'check-run', ?, 0)", (plan["token"], run_id))
+            elif parts[2] == "chunk":
+                info = json.loads(value)
+                db.execute("UPDATE run_chunks SET done_at = 0, results = ?, held = ?, unchecked = ?"
+                           " WHERE run_id = ? AND idx = ?",
+                           (info.get("results"), info.get("held"), json.dumps(info.get("unchecked", [])),
+                            run_id, int(parts[3])))
+            elif parts[2] == "held":
+                for item in json.loads(value):
+                    db.execute("INSERT OR IGNORE INTO held_results(run_id, idx, url, result)"
+                               " VALUES (?, ?, ?, ?)", (run_id, int(parts[3]), item["url"], json.dumps(item)))
+            elif parts[2] == "finished":
+                db.execute("UPDATE run_plans SET followups_at = 0 WHERE run_id = ?", (run_id,))
+        elif parts[0] == "lock" and len(parts) > 1:
+            token = key[len("lock:"):]
+            db.execute("INSERT OR IGNORE INTO locks(token, job, run_id, taken_at) VALUES (?, ?, ?, 0)",
+                       (token, token.split(":", 1)[0], int(value)))
+        elif key.startswith("github_resume_after:"):
+            db.execute("INSERT OR REPLACE INTO github_resume(mode, paused_until) VALUES (?, ?)",
+                       (key.rsplit(":", 1)[1], float(value or 0)))
+        elif key == "github_pending":
+            for repo in json.loads(value or "[]"):
+                db.execute("INSERT OR IGNORE INTO github_pending(repo) VALUES (?)", (repo,))
+    db.execute("DROP TABLE meta")
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    what: str
+    apply: Callable[[sqlite3.Connection], None]
+
+
+# Append-only: a released step never changes; a new one takes the next number.
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "runs, links, checks, locations, github_repos, archive, meta", _script(SCHEMA_V1)),
+    Migration(2, "run plans, run chunks, held results, locks, GitHub resume state (out of meta)",
+              _meta_to_tables),
+    # the catalog fact (e.g. "brokers") a URL is the source of; '' for other links
+    Migration(3, "locations.fact", _script("ALTER TABLE locations ADD COLUMN fact TEXT NOT NULL DEFAULT ''")),
+    Migration(4, "GitHub failures; PyPI projects and pause", _script(SCHEMA_V4)),
+    Migration(5, "runs.pid and runs.host: an in-process run whose process died is reaped",
+              _script("ALTER TABLE runs ADD COLUMN pid INTEGER; ALTER TABLE runs ADD COLUMN host TEXT")),
+)
+SCHEMA_VERSION = MIGRATIONS[-1].version
+
+
+class StoreVersionError(RuntimeError):
+    """The store file was written by a newer linkcheck than this one."""
+
+
+class StoreFileError(RuntimeError):
+    """The store file cannot be opened as a store: says which file and the way out."""
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _text(value: str | None) -> str | None:
+    """Text SQLite can take: lone surrogates (decoded from a hostile page) become U+FFFD."""
+    return value if value is None or value.isascii() else _SURROGATES.sub("\ufffd", value)
+
+
+def storable(result: Result) -> Result:
+    return replace(
+        result, url=_text(result.url) or "", final_url=_text(result.final_url),
+        message=_text(result.message) or "", title=_text(result.title),
+        redirects=[(s, _text(u) or "") for s, u in result.redirects],
+    )
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    return True
+
+
+def schema_version(db: sqlite3.Connection) -> int:
+    """The file's schema version; files from before numbered migrations say 1 in ``meta``."""
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    if version == 0 and db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runs'"
+    ).fetchone():
+        return 1
+    return version
+
+
+def migrate(db: sqlite3.Connection, path: Path | str = "store") -> int:
+    """Bring the open database up to ``SCHEMA_VERSION`` (call inside a transaction)."""
+    current = schema_version(db)
+    if current > SCHEMA_VERSION:
+        raise StoreVersionError(f"{path}: schema version {current} is newer than this linkcheck "
+                                f"knows ({SCHEMA_VERSION}); upgrade linkcheck")
+    for step in MIGRATIONS:
+        if step.version > current:
+            step.apply(db)
+            db.execute(f"PRAGMA user_version = {step.version:d}")
+    return SCHEMA_VERSION
+
 
 @dataclass(frozen=True)
 class LinkStatus:
@@ -125,22 +323,30 @@ class Store:
         self.broken_after_runs = broken_after_runs
         self.broken_after_hours = broken_after_hours
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.path.is_file() and self.path.stat().st_size == 0:
+            # SQLite takes an empty file as a new database: say so, the history is gone
+            log.warning("%s is empty (0 bytes): starting a new link history there; restore a backup "
+                        "of the file if the old history matters", self.path)
         # isolation_level=None: we issue BEGIN IMMEDIATE ourselves so writers
         # queue on the lock instead of failing with "database is locked".
         self.db = sqlite3.connect(self.path, timeout=60.0, isolation_level=None)
         self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA busy_timeout=60000")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        with self.transaction():
-            for statement in SCHEMA.split(";"):
-                if statement.strip():
-                    self.db.execute(statement)
-            self.db.execute(
-                "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
-                (str(SCHEMA_VERSION),),
-            )
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA busy_timeout=60000")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            if schema_version(self.db) != SCHEMA_VERSION:
+                with self.transaction():  # BEGIN IMMEDIATE: one process migrates, the others wait
+                    migrate(self.db, self.path)
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                raise
+            raise StoreFileError(
+                f"{self.path}: not a usable link store ({exc}). Move it aside "
+                f"(mv {self.path} {self.path}.broken) and the next run starts a new history, "
+                "or restore a backup; set LINKCHECK_STORE to use another file") from None
 
     @classmethod
     def from_settings(cls, settings: Any) -> Store:
@@ -171,11 +377,27 @@ class Store:
             self.db.execute("COMMIT")
 
     # ------------------------------------------------------------------ runs
-    def start_run(self, kind: str = "check", *, started_at: float | None = None) -> int:
+    def start_run(self, kind: str = "check", *, started_at: float | None = None,
+                  in_process: bool = False) -> int:
+        """A new run. ``in_process``: this process runs it to the end (CLI), so its pid is
+        kept, and runs left 'running' by dead processes of this host are marked
+        'interrupted' first (a SIGKILLed run would otherwise stay 'running' forever)."""
+        host = socket.gethostname()
         with self.transaction() as db:
+            if in_process:
+                stale = [r["id"] for r in db.execute(
+                    "SELECT id, pid FROM runs WHERE status = 'running' AND pid IS NOT NULL AND host = ?",
+                    (host,)) if not _alive(r["pid"])]
+                for run_id in stale:
+                    db.execute("UPDATE runs SET status = 'interrupted', finished_at = ? WHERE id = ?",
+                               (time.time(), run_id))
+                if stale:
+                    log.warning("marked %d earlier run(s) as interrupted (their process is gone): %s",
+                                len(stale), ", ".join(map(str, stale)))
             cur = db.execute(
-                "INSERT INTO runs(kind, started_at) VALUES (?, ?)",
-                (kind, started_at if started_at is not None else time.time()),
+                "INSERT INTO runs(kind, started_at, pid, host) VALUES (?, ?, ?, ?)",
+                (kind, started_at if started_at is not None else time.time(),
+                 os.getpid() if in_process else None, host if in_process else None),
             )
             return int(cur.lastrowid or 0)
 
@@ -219,7 +441,22 @@ class Store:
     # --------------------------------------------------------------- results
     def record_result(self, run_id: int, result: Result) -> bool:
         """Record one check. Returns False (and changes nothing) when this run
-        already recorded this URL, so redelivered work is harmless."""
+        already recorded this URL, so redelivered work is harmless. A result the
+        database refuses is recorded as that link's ``check_failed``: one link's data
+        never fails a run."""
+        result = storable(result)
+        try:
+            return self._record(run_id, result)
+        except (sqlite3.InterfaceError, sqlite3.DataError, sqlite3.IntegrityError, ValueError,
+                OverflowError, TypeError) as exc:
+            log.warning("could not store the result of %s (%s): recorded as check_failed",
+                        result.url, type(exc).__name__)
+            return self._record(run_id, Result(
+                url=result.url, verdict="error", reason="check_failed",
+                message=f"the checker could not store this result ({type(exc).__name__})",
+                checked_at=result.checked_at, elapsed=result.elapsed))
+
+    def _record(self, run_id: int, result: Result) -> bool:
         checked_at = result.checked_at or time.time()
         with self.transaction() as db:
             cur = db.execute(
@@ -337,10 +574,10 @@ class Store:
                 )
                 for loc in locations:
                     db.execute(
-                        "INSERT INTO locations(url, source, line, page, entry, last_seen)"
-                        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET last_seen = ?",
+                        "INSERT INTO locations(url, source, line, page, entry, fact, last_seen)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET last_seen = ?, fact = ?",
                         (url, loc.source, loc.line or 0, loc.page or "", loc.entry or "",
-                         now, now),
+                         loc.fact or "", now, now, loc.fact or ""),
                     )
 
     def locations(self, url: str | None = None) -> dict[str, list[Location]]:
@@ -352,7 +589,8 @@ class Store:
         out: dict[str, list[Location]] = {}
         for r in self.db.execute(sql + " ORDER BY source, line", args):
             out.setdefault(r["url"], []).append(
-                Location(r["source"], r["line"] or None, r["page"] or None, r["entry"] or None)
+                Location(r["source"], r["line"] or None, r["page"] or None, r["entry"] or None,
+                         r["fact"] or None)
             )
         return out
 
@@ -412,18 +650,181 @@ class Store:
                 (url, snapshot_url, snapshot_time, time.time()),
             )
 
-    # ------------------------------------------------------------------ meta
-    def get_meta(self, key: str) -> str | None:
-        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row["value"] if row else None
+    # ------------------------------------------------------ chunked check runs
+    def plan_chunks(self, run_id: int, chunks: list[list[str]]) -> bool:
+        """Remember a run's chunks (once: a redelivered start plans nothing twice)."""
+        with self.transaction() as db:
+            cur = db.execute(
+                "INSERT OR IGNORE INTO run_plans(run_id, urls_total, chunks_total) VALUES (?, ?, ?)",
+                (run_id, sum(map(len, chunks)), len(chunks)),
+            )
+            if cur.rowcount == 0:
+                return False
+            db.executemany(
+                "INSERT INTO run_chunks(run_id, idx, urls) VALUES (?, ?, ?)",
+                [(run_id, i, json.dumps(urls)) for i, urls in enumerate(chunks)],
+            )
+            return True
 
-    def set_meta(self, key: str, value: str) -> None:
+    def run_plan(self, run_id: int) -> dict[str, Any] | None:
+        """{'urls_total', 'chunks_total', 'followups_at', 'token'}; None for unchunked runs."""
+        row = self.db.execute(
+            "SELECT p.*, (SELECT token FROM locks WHERE run_id = p.run_id LIMIT 1) AS token"
+            " FROM run_plans p WHERE run_id = ?", (run_id,)).fetchone()
+        return dict(row) if row else None
+
+    def run_chunks(self, run_id: int) -> list[dict[str, Any]]:
+        """Every chunk of a run in order, with its URLs and state."""
+        out = []
+        for r in self.db.execute("SELECT * FROM run_chunks WHERE run_id = ? ORDER BY idx", (run_id,)):
+            row = dict(r)
+            row["urls"] = json.loads(row["urls"])
+            row["unchecked"] = json.loads(row["unchecked"] or "[]")
+            out.append(row)
+        return out
+
+    def mark_chunk_sent(self, run_id: int, idx: int, *, attempts_seen: int | None = None,
+                        at: float | None = None) -> bool:
+        """Count one dispatch of a chunk. With ``attempts_seen``, only if nobody
+        dispatched it since (two watchers never send a chunk twice)."""
+        sql = ("UPDATE run_chunks SET sent_at = ?, attempts = attempts + 1"
+               " WHERE run_id = ? AND idx = ? AND done_at IS NULL")
+        args: list[Any] = [at if at is not None else time.time(), run_id, idx]
+        if attempts_seen is not None:
+            sql += " AND attempts = ?"
+            args.append(attempts_seen)
+        with self.transaction() as db:
+            return db.execute(sql, args).rowcount == 1
+
+    def mark_chunk_done(self, run_id: int, idx: int, *, results: int, held: list[Result],
+                        unchecked: list[str]) -> bool:
+        """Record a chunk as reported and keep its held results; True the first time."""
+        with self.transaction() as db:
+            cur = db.execute(
+                "UPDATE run_chunks SET done_at = ?, results = ?, held = ?, unchecked = ?"
+                " WHERE run_id = ? AND idx = ? AND done_at IS NULL",
+                (time.time(), results, len(held), json.dumps(unchecked), run_id, idx),
+            )
+            if cur.rowcount == 0:
+                return False
+            db.executemany(
+                "INSERT OR IGNORE INTO held_results(run_id, idx, url, result) VALUES (?, ?, ?, ?)",
+                [(run_id, idx, r.url, json.dumps(r.to_json())) for r in held],
+            )
+            return True
+
+    def held_results(self, run_id: int) -> list[Result]:
+        rows = self.db.execute(
+            "SELECT result FROM held_results WHERE run_id = ? ORDER BY idx, url", (run_id,))
+        return [Result.from_json(json.loads(r["result"])) for r in rows]
+
+    def mark_followups_sent(self, run_id: int) -> bool:
+        """True the first time: report and rebuild of the run are on their way."""
+        with self.transaction() as db:
+            return db.execute(
+                "UPDATE run_plans SET followups_at = ? WHERE run_id = ? AND followups_at IS NULL",
+                (time.time(), run_id),
+            ).rowcount == 1
+
+    def recorded_count(self, run_id: int) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM checks WHERE run_id = ?", (run_id,)).fetchone()[0])
+
+    def run_started_at(self, run_id: int) -> float | None:
+        row = self.db.execute("SELECT started_at FROM runs WHERE id = ?", (run_id,)).fetchone()
+        return float(row["started_at"]) if row else None
+
+    def runs_with_results(self, kind: str = "check") -> list[dict[str, Any]]:
+        """Runs of ``kind`` that recorded at least one check, oldest first."""
+        with_checks = {r[0] for r in self.db.execute("SELECT DISTINCT run_id FROM checks")}
+        return [r for r in self.runs(kind) if r["id"] in with_checks]
+
+    # ----------------------------------------------------------------- locks
+    def bind_lock(self, token: str, job: str, run_id: int) -> None:
+        """Remember that the holder of lock ``token`` opened ``run_id``."""
+        with self.transaction() as db:
+            db.execute("INSERT OR IGNORE INTO locks(token, job, run_id, taken_at) VALUES (?, ?, ?, ?)",
+                       (token, job, run_id, time.time()))
+
+    def run_of_lock(self, token: str) -> int | None:
+        row = self.db.execute("SELECT run_id FROM locks WHERE token = ?", (token,)).fetchone()
+        return int(row["run_id"]) if row and row["run_id"] is not None else None
+
+    # --------------------------------------------------- GitHub resume state
+    def github_paused_until(self, mode: str) -> float:
+        row = self.db.execute("SELECT paused_until FROM github_resume WHERE mode = ?", (mode,)).fetchone()
+        return float(row["paused_until"]) if row else 0.0
+
+    def set_github_paused_until(self, mode: str, until: float) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT INTO github_resume(mode, paused_until) VALUES (?, ?)"
+                       " ON CONFLICT(mode) DO UPDATE SET paused_until = excluded.paused_until",
+                       (mode, until))
+
+    def github_pending(self) -> set[str]:
+        return {r["repo"] for r in self.db.execute("SELECT repo FROM github_pending")}
+
+    def set_github_pending(self, repos: Iterable[str]) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM github_pending")
+            db.executemany("INSERT OR IGNORE INTO github_pending(repo) VALUES (?)", [(r,) for r in repos])
+
+    def github_failures(self) -> dict[str, dict[str, Any]]:
+        """Repositories whose last attempt failed: ``{repo: {"error": text, "at": unix time}}``."""
+        return {r["repo"]: {"error": r["error"], "at": r["failed_at"]}
+                for r in self.db.execute("SELECT * FROM github_failures")}
+
+    def record_github_attempts(self, attempted: Iterable[str], failed: dict[str, str], at: float) -> None:
+        """Attempted repositories lose their failure record; ``failed`` ones get a new one."""
+        with self.transaction() as db:
+            db.executemany("DELETE FROM github_failures WHERE repo = ?", [(r,) for r in attempted])
+            db.executemany("INSERT OR REPLACE INTO github_failures(repo, error, failed_at) VALUES (?, ?, ?)",
+                           [(repo, error, at) for repo, error in failed.items()])
+
+    # ------------------------------------------------------------------ pypi
+    def pypi_projects(self) -> dict[str, dict[str, Any]]:
+        return {r["name"]: _repo_row(r) for r in self.db.execute("SELECT * FROM pypi_projects")}
+
+    def pypi_project(self, name: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM pypi_projects WHERE name = ?", (name,)).fetchone()
+        return _repo_row(row) if row else None
+
+    def save_pypi_project(self, name: str, *, state: str, data: dict[str, Any], etag: str | None,
+                          fetched_at: float | None = None) -> None:
+        """A usable answer (200, 404): clears any failure."""
         with self.transaction() as db:
             db.execute(
-                "INSERT INTO meta(key, value) VALUES (?, ?)"
-                " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (key, value),
+                "INSERT INTO pypi_projects(name, state, data, etag, fetched_at, error, failed_at)"
+                " VALUES (?, ?, ?, ?, ?, NULL, NULL) ON CONFLICT(name) DO UPDATE SET"
+                " state = excluded.state, data = excluded.data, etag = excluded.etag,"
+                " fetched_at = excluded.fetched_at, error = NULL, failed_at = NULL",
+                (name, state, json.dumps(data), etag, fetched_at if fetched_at is not None else time.time()),
             )
+
+    def touch_pypi_project(self, name: str, fetched_at: float | None = None) -> None:
+        """A 304: the stored data is confirmed fresh."""
+        with self.transaction() as db:
+            db.execute("UPDATE pypi_projects SET fetched_at = ?, error = NULL, failed_at = NULL"
+                       " WHERE name = ?", (fetched_at if fetched_at is not None else time.time(), name))
+
+    def fail_pypi_project(self, name: str, error: str, at: float | None = None) -> None:
+        """No usable answer: the last good data stays; a never-fetched project gets a 'failed' row."""
+        at = at if at is not None else time.time()
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO pypi_projects(name, state, data, etag, fetched_at, error, failed_at)"
+                " VALUES (?, 'failed', '{}', NULL, 0, ?, ?) ON CONFLICT(name) DO UPDATE SET"
+                " error = excluded.error, failed_at = excluded.failed_at",
+                (name, error, at),
+            )
+
+    def api_paused_until(self, api: str) -> float:
+        row = self.db.execute("SELECT paused_until FROM api_pauses WHERE api = ?", (api,)).fetchone()
+        return float(row["paused_until"]) if row else 0.0
+
+    def set_api_paused_until(self, api: str, until: float) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT INTO api_pauses(api, paused_until) VALUES (?, ?)"
+                       " ON CONFLICT(api) DO UPDATE SET paused_until = excluded.paused_until", (api, until))
 
 
 def _check_row_to_result(r: sqlite3.Row) -> Result:

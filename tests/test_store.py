@@ -113,3 +113,62 @@ def test_killed_writer_loses_nothing_recorded(tmp_path):
     assert checks >= 50
     # every committed check has its link row updated in the same transaction
     assert checks == links
+
+
+def test_one_unstorable_result_becomes_check_failed_and_the_rest_go_on(tmp_path):
+    store = Store(tmp_path / "s.sqlite3")
+    run = store.start_run()
+    results = [_result("https://a.test/1"),
+               _result("https://a.test/2", status=2**70),  # no SQLite integer holds it
+               _result("https://a.test/3", message="caf\ud83d", final_url="https://a.test/\udcff",
+                       title="t\ud800", redirects=[(301, "https://a.test/\ud83d")]),
+               _result("https://a.test/4")]
+    assert store.record_results(run, results) == 4
+    stored = store.run_results(run)
+    refused = stored["https://a.test/2"]
+    assert (refused.verdict, refused.reason) == ("error", "check_failed")
+    assert stored["https://a.test/3"].message == "caf\ufffd"
+    assert stored["https://a.test/3"].final_url == "https://a.test/\ufffd"
+    assert stored["https://a.test/3"].redirects == [(301, "https://a.test/\ufffd")]
+    assert stored["https://a.test/4"].verdict == "ok"
+
+
+def test_corrupt_store_names_the_file_and_the_way_out(tmp_path):
+    import pytest
+
+    from linkcheck.store import StoreFileError
+
+    path = tmp_path / "s.sqlite3"
+    path.write_bytes(b"this is not a database, it is a text file" * 100)
+    with pytest.raises(StoreFileError) as info:
+        Store(path)
+    message = str(info.value)
+    assert str(path) in message and "mv " in message and "LINKCHECK_STORE" in message
+
+
+def test_empty_store_file_is_started_anew_with_a_warning(tmp_path, caplog):
+    path = tmp_path / "s.sqlite3"
+    path.write_bytes(b"")
+    with caplog.at_level("WARNING"):
+        store = Store(path)
+    assert "is empty (0 bytes)" in caplog.text and str(path) in caplog.text
+    assert store.start_run() == 1
+
+
+def test_a_killed_in_process_run_is_marked_interrupted_on_the_next_start(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "s.sqlite3"
+    child = subprocess.run([sys.executable, "-c", (
+        "import os, signal\n"
+        "from linkcheck.store import Store\n"
+        f"Store({str(path)!r}).start_run(in_process=True)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n")], env={**os.environ, "PYTHONPATH": os.getcwd()})
+    assert child.returncode == -signal.SIGKILL
+    store = Store(path)
+    assert [r["status"] for r in store.runs()] == ["running"]  # what a killed run leaves
+    scheduled = store.start_run()  # a scheduled (not in-process) run reaps nothing
+    assert store.start_run(in_process=True)
+    statuses = {r["id"]: r["status"] for r in store.runs()}
+    assert statuses[1] == "interrupted" and statuses[scheduled] == "running"

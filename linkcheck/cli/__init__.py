@@ -12,19 +12,35 @@ import argparse
 import importlib
 import logging
 import os
+import re
 import sys
+
+from linkcheck import redact
+from linkcheck.settings import Settings, SettingsError
+from linkcheck.store import StoreFileError
 
 # Command modules, in the order `--help` lists them.
 COMMAND_MODULES: list[str] = [
     "linkcheck.cli.check_cmd",
     "linkcheck.cli.status_cmd",
     "linkcheck.cli.github_cmd",
+    "linkcheck.cli.pypi_cmd",
     "linkcheck.cli.report_cmd",
     "linkcheck.cli.fix_cmd",
     "linkcheck.cli.archive_cmd",
     "linkcheck.cli.runs_cmd",
     "linkcheck.cli.scheduler_cmd",
 ]
+
+
+# C0 and C1 control characters except tab and newline: from the web they could move the
+# cursor, retitle the terminal or plant escape-sequence links.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """Text from outside, made harmless for a terminal (controls shown as U+FFFD)."""
+    return _CONTROL.sub("\ufffd", text)
 
 
 class UsageError(Exception):
@@ -63,10 +79,13 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    parts: list[str] = []
     try:
+        parts = Settings.from_env().secret_parts()
+        redact.install(parts)  # every log line of every command passes the filter
         return int(args.handler(args) or 0)
-    except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (UsageError, SettingsError, StoreFileError) as exc:
+        print(redact.redact(f"error: {exc}", parts), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted; results recorded so far are kept", file=sys.stderr)
@@ -78,5 +97,5 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except Exception as exc:  # a runtime failure is exit 2, never a traceback-only crash
         logging.getLogger("linkcheck").debug("runtime error", exc_info=True)
-        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(redact.redact(f"error: {type(exc).__name__}: {exc}", parts), file=sys.stderr)
         return 2

@@ -9,34 +9,33 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from linkcheck.cli import UsageError
+from linkcheck.cli import UsageError, terminal_safe
 from linkcheck.inventory.collect import SourceError
 from linkcheck.model import Link, Location, Result
-from linkcheck.settings import Settings
+from linkcheck.settings import BOUNDS, Settings
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
+def _bounded(name: str, kind: type, low: float | None = None) -> Any:
+    """An argparse type for the setting ``name``: a finite number within its BOUNDS
+    (``low`` raises the floor: an option may not ask for the default's special value)."""
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            word = "whole number" if kind is int else "number"
+            raise argparse.ArgumentTypeError(f"expected a {word}, got {text!r}") from None
+        _, floor, high = BOUNDS[name]
+        floor = floor if low is None else low
+        if not math.isfinite(value) or not floor <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be from {floor:g} to {high:g}, got {text}")
+        return value
 
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0, got {value}")
-    return value
+    return parse
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -53,12 +52,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="also write results as JSON to FILE ('-' for standard output)")
     p.add_argument("--allow-private", action="store_true",
                    help="allow private, loopback and link-local targets (off: SSRF guard)")
-    p.add_argument("--concurrency", type=_positive_int, metavar="N", help="requests in flight overall")
-    p.add_argument("--host-concurrency", type=_positive_int, metavar="N",
+    p.add_argument("--concurrency", type=_bounded("concurrency", int), metavar="N",
+                   help="requests in flight overall")
+    p.add_argument("--host-concurrency", type=_bounded("host_concurrency", int), metavar="N",
                    help="requests in flight per host")
-    p.add_argument("--timeout", type=_positive_float, metavar="SECONDS",
+    p.add_argument("--timeout", type=_bounded("timeout", float), metavar="SECONDS",
                    help="total deadline per request")
-    p.add_argument("--processes", type=_positive_int, metavar="N",
+    p.add_argument("--processes", type=_bounded("processes", int, low=1), metavar="N",
                    help="engine processes, each checking its own hosts (default: one per core "
                    "for runs of thousands of links)")
     p.add_argument("--no-store", action="store_true", help="do not record results in the store")
@@ -70,7 +70,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 # ------------------------------------------------------------------ output
 def _location_json(loc: Location) -> dict[str, Any]:
-    return {"source": loc.source, "line": loc.line, "page": loc.page, "entry": loc.entry}
+    return {"source": loc.source, "line": loc.line, "page": loc.page, "entry": loc.entry, "fact": loc.fact}
 
 
 def result_json(result: Result, link: Link | None) -> dict[str, Any]:
@@ -134,12 +134,13 @@ def _problems(results: list[Result]) -> list[Result]:
 def _print_plain(out: TextIO, results: list[Result], links: dict[str, Link]) -> None:
     for r in _problems(results):
         status = r.status if r.status is not None else "-"
-        print(f"{r.verdict:5} {r.reason} {status} {r.url} -- {r.message} [{_where(links.get(r.url))}]",
-              file=out)
+        print(terminal_safe(f"{r.verdict:5} {r.reason} {status} {r.url} -- {r.message} "
+                            f"[{_where(links.get(r.url))}]"), file=out)
 
 
 def _print_table(console: Any, results: list[Result], links: dict[str, Link]) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     problems = _problems(results)
     if not problems:
@@ -152,9 +153,11 @@ def _print_table(console: Any, results: list[Result], links: dict[str, Link]) ->
     table.add_column("where", overflow="fold", ratio=2)
     styles = {"error": "bold red", "warn": "yellow"}
     for r in problems:
-        table.add_row(f"[{styles[r.verdict]}]{r.verdict}[/]", r.reason,
+        # Text, never markup: URLs and messages come from the web ("[/]" broke the table,
+        # "[link=...]" planted a clickable terminal link); Text also drops control codes.
+        table.add_row(Text(r.verdict, style=styles[r.verdict]), Text(r.reason),
                       str(r.status) if r.status is not None else "-",
-                      f"{r.url}\n[dim]{r.message}[/]", _where(links.get(r.url)))
+                      Text.assemble(r.url, "\n", (r.message, "dim")), Text(_where(links.get(r.url))))
     console.print(table)
 
 
@@ -162,6 +165,10 @@ def _summary_line(counts: dict[str, int], total: int, elapsed: float, offline: b
     if offline:
         return (f"tried {total} links in {elapsed:.1f}s: no network (nearly every host unreachable at "
                 "connection level), nothing judged broken; check the connection and run again")
+    if total == 0:
+        return ("checked 0 links: no external link found in the sources (links are collected from "
+                "HTML, Markdown and catalog YAML files; relative links, #anchors, mailto: and code "
+                "are skipped); nothing to do")
     return (f"checked {total} links in {elapsed:.1f}s: {counts['ok']} ok, {counts['warn']} warn, "
             f"{counts['error']} error")
 
@@ -279,5 +286,6 @@ def _check(settings: Settings, args: argparse.Namespace, options: Any, store: An
                             on_result=on_result, on_links=on_links)
     if not summary.offline:
         _print_table(console, summary.results, summary.links)
-    console.print(_summary_line(summary.counts, len(summary.results), summary.elapsed, summary.offline))
+    console.print(_summary_line(summary.counts, len(summary.results), summary.elapsed, summary.offline),
+                  markup=False, highlight=False)
     return summary

@@ -8,7 +8,7 @@ import sys
 from linkcheck.cli import UsageError
 from linkcheck.settings import Settings
 from linkcheck.store import Store
-from linkcheck.upkeep.fix import fix_redirects
+from linkcheck.upkeep.fix import FixError, fix_redirects
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -31,7 +31,11 @@ def run(args: argparse.Namespace) -> int:
     if not settings.content_dir.is_dir():
         raise UsageError(f"content folder not found: {settings.content_dir}")
     with Store.from_settings(settings) as store:
-        diff = fix_redirects(settings, store, dry_run=args.dry_run)
+        try:
+            diff = fix_redirects(settings, store, dry_run=args.dry_run)
+        except FixError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
     if not diff:
         print("nothing to fix: no permanently moved link in the content", file=sys.stderr)
         return 0

@@ -1,7 +1,8 @@
 """``python -m linkcheck github [--json FILE|-]``: refresh GitHub figures of catalog projects.
 
 Exit codes: 0 all fetched (or paused by a rate limit, resumed next run), 1 the
-catalog needs an edit (renamed or missing repositories), 2 runtime error.
+catalog needs an edit (renamed, missing or blocked repositories), 2 runtime error
+(including repositories that failed this run; they are retried next run).
 """
 
 from __future__ import annotations
@@ -40,6 +41,12 @@ def describe(summary: GithubSummary) -> list[str]:
         lines.append(f"renamed: {old} -> update the catalog to {new}")
     for repo in sorted(summary.missing):
         lines.append(f"missing: {repo} is deleted or private on GitHub (404): fix or remove the entry")
+    for repo, reason in sorted(summary.blocked.items()):
+        lines.append(f"unavailable: {repo} blocked by GitHub ({reason}); shown as unavailable")
+    lines.extend(f"rejected: {r}" for r in summary.rejected)
+    if summary.failed:
+        lines.append(f"{len(summary.failed)} repositories failed this run and are retried with the next: "
+                     + ", ".join(summary.failed[:10]) + (" ..." if len(summary.failed) > 10 else ""))
     if summary.rate_limited:
         lines.append(f"paused: {summary.rate_limit_reason}; {len(summary.pending)} repositories resume "
                      f"after {_when(summary.resume_after)}")

@@ -16,8 +16,9 @@ import sys
 import time
 from types import FrameType
 
+from linkcheck.redact import redact_url
 from linkcheck.scheduler.app import CHUNK_QUEUE, STATE_QUEUE
-from linkcheck.scheduler.broker import EmbeddedRedis, embedded_dir, redact_url
+from linkcheck.scheduler.broker import EmbeddedRedis, embedded_dir
 from linkcheck.settings import PROJECT_ROOT, Settings
 
 log = logging.getLogger(__name__)

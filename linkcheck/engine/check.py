@@ -17,6 +17,7 @@ import heapq
 import itertools
 import logging
 import random
+import socket
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -38,7 +39,7 @@ from linkcheck.engine.client import (
     request_url,
 )
 from linkcheck.engine.hosts import HostLimiter
-from linkcheck.engine.retry import TRANSIENT_STATUSES, retry_delay
+from linkcheck.engine.retry import TRANSIENT_STATUSES, parse_retry_after, retry_delay
 from linkcheck.engine.softnotfound import Probe, page_says_not_found, probe_url, same_as_probe
 from linkcheck.engine.ssrf import blocked_host
 from linkcheck.engine.verdict import (
@@ -57,6 +58,12 @@ PERMANENT = frozenset({301, 308})
 # HEAD failures for which GET would fail the same way (no connection at all): skip the GET.
 _NO_GET_AFTER = frozenset({"dns_error", "private_address", "connect_timeout", "invalid_url"})
 _HOLLOW_FRAGMENTS = ("", "top")  # browsers scroll to the top for these, no element needed
+_SILENT = frozenset({"timeout", "connect_timeout"})  # no answer in time: one more attempt at most
+SILENT_REQUESTS = 4  # requests a host left unanswered (and answered none) before we stop waiting on it
+_MIN_ATTEMPT = 0.05  # seconds: less budget than this is not worth another request
+# Pages bigger than this are parsed in a worker thread: lxml builds big trees with the GIL
+# released, and the event loop keeps serving the other requests meanwhile.
+PARSE_OFF_LOOP_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -111,6 +118,14 @@ class _Trail:
     detail: str = ""
     attempts: int = 0
     challenge: bool = False  # a recognisable bot wall answered
+    spent: float = 0.0  # seconds of this link's budget used: requests and retry waits
+    silences: int = 0  # requests that got no answer in time (a silent host gets one more at most)
+    come_back_later: str = ""  # a Retry-After beyond the cap: "rate_limited" at once, detail here
+
+    def budget_left(self, options: CheckOptions) -> float:
+        """No link holds a run longer than twice the timeout (time queued for a host's
+        politeness slot is not the link's doing and is not counted)."""
+        return 2 * options.timeout - self.spent
 
 
 @dataclass
@@ -144,6 +159,9 @@ class _Engine:
         self.run_habits = _Habits()  # the whole run's, for hosts not seen yet
         self.in_flight = asyncio.Semaphore(max(1, options.concurrency))  # the global limit
         self.rng = random.Random()
+        self.resolver: asyncio.Future[bool] | None = None  # does our resolver answer at all?
+        self.answered: set[str] = set()  # hosts that sent at least one HTTP answer this run
+        self.silent: dict[str, int] = {}  # host -> requests that got no answer in time
 
     def _get_first(self, host: str) -> bool:
         habits = self.habits.get(host)
@@ -159,44 +177,78 @@ class _Engine:
         return habits
 
     # --- one request, retried while the failure looks transient
-    async def _send(self, url: URL, method: str, browser: bool, max_bytes: int) -> tuple[Reply, int]:
+    async def _send(self, url: URL, method: str, browser: bool, max_bytes: int, trail: _Trail
+                    ) -> tuple[Reply, int]:
         host = url.host or ""
         headers = headers_for(self.o.user_agent, browser)
         attempt = 0
         while True:
+            left = trail.budget_left(self.o)
+            if left <= _MIN_ATTEMPT:
+                return Reply(error="timeout", method="GET" if method == "auto" else method,
+                             detail=f"no verdict within this link's {2 * self.o.timeout:g} s"), attempt
             async with self.hosts.slot(host), self.in_flight:
                 if method == "auto":  # decided at the last moment: earlier answers may have taught us
                     method = "GET" if self._get_first(host) else "HEAD"
-                reply = await fetch(self.session, method, url, headers, timeout=self.o.timeout,
+                if self.silent.get(host, 0) >= SILENT_REQUESTS and host not in self.answered:
+                    # asked while we queued: the host left every request unanswered, do not wait again
+                    return Reply(error="timeout", method=method,
+                                 detail="the host answered none of this run's requests"), attempt
+                started = time.monotonic()
+                reply = await fetch(self.session, method, url, headers, timeout=min(self.o.timeout, left),
                                     max_bytes=0 if method == "HEAD" else max_bytes)
+                trail.spent += time.monotonic() - started
+            if reply.status is not None:
+                self.answered.add(host)
+            if reply.error in _SILENT and left < self.o.timeout:  # cut short by the budget, not the host
+                reply.detail = f"no verdict within this link's {2 * self.o.timeout:g} s"
+                return reply, attempt + 1
+            if reply.error in _SILENT:
+                trail.silences += 1
+                self.silent[host] = self.silent.get(host, 0) + 1
+                if trail.silences >= 2 or (method == "HEAD" and reply.error == "timeout"):
+                    return reply, attempt + 1  # a HEAD that hangs gets its one more try as a GET
             transient = reply.retryable or (
                 reply.status in TRANSIENT_STATUSES
                 and not is_challenge(reply.status, reply.headers, reply.body)
             )
             if not transient or attempt >= self.o.retries:
                 return reply, attempt + 1
+            asked = parse_retry_after(reply.headers.get("retry-after"))
+            if asked is not None and asked > self.o.retry_after_cap:
+                # the next scheduled run tries again; waiting here would hold the whole run
+                cap = self.o.retry_after_cap
+                trail.come_back_later = f"Retry-After {asked:.0f} s is beyond the {cap:g} s cap"
+                return reply, attempt + 1
             delay = retry_delay(attempt, reply.headers.get("retry-after"), base=self.o.backoff_base,
                                 cap=self.o.backoff_cap, retry_after_cap=self.o.retry_after_cap, rng=self.rng)
+            if delay >= trail.budget_left(self.o) - _MIN_ATTEMPT:
+                if asked is not None:
+                    trail.come_back_later = f"Retry-After {asked:.0f} s is more than this link's time left"
+                return reply, attempt + 1
             if reply.status in (429, 503):
                 self.hosts.pause(host, delay)  # the whole host asked for a break, not just this URL
             await asyncio.sleep(delay)
+            trail.spent += delay
             attempt += 1
 
     # --- one hop: HEAD, GET fallback, browser-like retry behind bot walls
-    async def _hop(self, url: URL, method: str, browser: bool, max_bytes: int
+    async def _hop(self, url: URL, method: str, browser: bool, max_bytes: int, trail: _Trail
                    ) -> tuple[Reply, int, bool, bool]:
-        reply, attempts = await self._send(url, method, browser, max_bytes)
+        reply, attempts = await self._send(url, method, browser, max_bytes, trail)
+        if trail.come_back_later or trail.silences >= 2 or trail.budget_left(self.o) <= _MIN_ATTEMPT:
+            return reply, attempts, browser, False
         if reply.method == "HEAD" and (
             (reply.error and reply.error not in _NO_GET_AFTER
              and not (reply.error == "connection_error" and not reply.retryable))
             or (reply.status is not None and reply.status >= 400)
         ):
-            reply, more = await self._send(url, "GET", browser, max_bytes)
+            reply, more = await self._send(url, "GET", browser, max_bytes, trail)
             attempts += more
         challenge = False
         if not browser and reply.status is not None and looks_bot_walled(reply.status, reply.headers):
             first = reply
-            second, more = await self._send(url, "GET", True, max_bytes)
+            second, more = await self._send(url, "GET", True, max_bytes, trail)
             attempts += more
             if second.status is not None and second.status < 400 and not is_challenge(
                 second.status, second.headers, second.body
@@ -233,11 +285,13 @@ class _Engine:
                 return trail
             habits = self._habits(current.host or "")
             method = "GET" if anchors or probing or self.o.method == "get" else "auto"
-            reply, attempts, browser, trail.challenge = await self._hop(current, method, browser, cap)
+            reply, attempts, browser, trail.challenge = await self._hop(current, method, browser, cap, trail)
             trail.attempts += attempts
             trail.reply = reply
             if reply.error:
                 trail.error, trail.detail = reply.error, reply.detail
+                if reply.error == "dns_error" and not await self._resolver_answers(current.host or ""):
+                    trail.error = "dns_unreachable"
                 return trail
             status = reply.status or 0
             if 300 <= status < 400 and status != 304:
@@ -256,7 +310,7 @@ class _Engine:
                 if await self._wants_body(current, reply, trail):
                     habits.get_needed += 1
                     self.run_habits.get_needed += 1
-                    got, attempts = await self._send(current, "GET", browser, cap)
+                    got, attempts = await self._send(current, "GET", browser, cap, trail)
                     trail.attempts += attempts
                     if got.error or not 200 <= (got.status or 0) < 300:
                         # HEAD said 200 but GET disagrees: the GET is what a reader gets.
@@ -269,7 +323,11 @@ class _Engine:
                     habits.head_enough += 1
                     self.run_habits.head_enough += 1
             if reply.body and html.is_html(reply.headers.get("content-type"), reply.body):
-                trail.page = html.parse(reply.body, reply.charset, anchors=anchors)
+                if len(reply.body) > PARSE_OFF_LOOP_BYTES:  # a big tree: let other requests go on
+                    trail.page = await asyncio.to_thread(html.parse, reply.body, reply.charset,
+                                                         anchors=anchors)
+                else:
+                    trail.page = html.parse(reply.body, reply.charset, anchors=anchors)
             refresh = trail.page.refresh if trail.page else None
             refresh = refresh or _refresh_header(reply.headers.get("refresh"))
             if refresh:
@@ -308,17 +366,29 @@ class _Engine:
         length = reply.headers.get("content-length")
         if length is None or not length.isdigit() or int(length) <= self.o.small_page_bytes:
             return True
-        return (await self.probe(url)).soft
+        return (await self.probe(url, trail)).soft
+
+    async def _resolver_answers(self, host: str) -> bool:
+        """A name that did not resolve: did the resolver say "no such name" (an answer about
+        the link) or not answer at all (our network)? libcurl does not tell the two apart;
+        one lookup of our own per run does."""
+        if self.resolver is None:
+            self.resolver = asyncio.ensure_future(resolver_answers(host))
+        return await asyncio.shield(self.resolver)
 
     # --- soft-404 probe, once per origin
-    async def probe(self, url: URL) -> Probe:
+    async def probe(self, url: URL, trail: _Trail) -> Probe:
         if not self.o.soft404_probe:
             return Probe(status=None)
         origin = f"{url.scheme}://{url.host}:{url.port}"
         future = self.probes.get(origin)
         if future is None:
             future = self.probes[origin] = asyncio.ensure_future(self._run_probe(url))
-        return await asyncio.shield(future)
+        # waiting for the host's probe counts against this link's budget too
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), max(0.0, trail.budget_left(self.o)))
+        except TimeoutError:
+            return Probe(status=None)
 
     async def _run_probe(self, url: URL) -> Probe:
         try:
@@ -355,6 +425,8 @@ class _Engine:
         assert trail.reply is not None
         status = trail.reply.status or 0
         if not 200 <= status < 300:
+            if trail.come_back_later and status in (429, 503):
+                return "rate_limited", trail.come_back_later
             if trail.challenge or status == 999:
                 return "bot_blocked", f"HTTP {status}"
             return reason_for_status(status), hops.strip()
@@ -363,7 +435,7 @@ class _Engine:
             return "soft_404", f"title {title!r}"
         ctype = trail.reply.headers.get("content-type")
         if html.is_html(ctype, trail.reply.body):
-            probe = await self.probe(trail.final_url)
+            probe = await self.probe(trail.final_url, trail)
             if same_as_probe(probe, requested=wire, final_url=str(trail.final_url),
                              redirected=bool(trail.redirects), page=trail.page):
                 return "soft_404", "the site answers a nonexistent path with the same page"
@@ -402,6 +474,23 @@ class _Engine:
             elapsed=round(elapsed, 4),
             attempts=max(1, trail.attempts),
         )
+
+
+_NO_SUCH_NAME = frozenset(
+    getattr(socket, name) for name in ("EAI_NONAME", "EAI_NODATA", "EAI_ADDRFAMILY") if hasattr(socket, name)
+)
+
+
+async def resolver_answers(host: str) -> bool:
+    """False when looking ``host`` up fails for want of a resolver (EAI_AGAIN, EAI_FAIL, ...),
+    True when the resolver answers, even with "no such name"."""
+    try:
+        await asyncio.get_running_loop().getaddrinfo(host, None)
+    except socket.gaierror as exc:
+        return exc.errno in _NO_SUCH_NAME
+    except (OSError, UnicodeError):
+        return False
+    return True
 
 
 def _fragment(url: str) -> str | None:
@@ -552,23 +641,22 @@ async def _run_window(engine: _Engine, feed: _Feed, emit: Callable[[Result], Non
 
 
 OFFLINE_MIN_HOSTS = 3
-OFFLINE_SHARE = 0.9
 
 
 def is_offline(results: list[Result]) -> bool:
     """The checker itself seems to have no network: at least ``OFFLINE_MIN_HOSTS`` distinct
-    hosts were tried and at least 90% of them failed every URL at DNS/connect level with
-    no HTTP answer at all. Refused URLs (invalid, SSRF) do not count either way."""
-    failed_by_host: dict[str, bool] = {}
+    hosts were tried and not one answered at the network level (nothing connected, or the
+    resolver itself did not answer). One host that answered anything -- an HTTP status, a
+    TLS handshake, a connection that then hung, a DNS "no such name" -- shows the network
+    works, and the failures are the links' own. Refused URLs (invalid, SSRF) do not count."""
+    hosts: set[str] = set()
     for result in results:
         if result.reason in ("invalid_url", "unsupported_scheme", "private_address", "check_failed"):
             continue
+        if result.reason not in NETWORK_REASONS or result.status is not None:
+            return False  # something answered
         try:
-            host = urlsplit(result.url).hostname or ""
+            hosts.add(urlsplit(result.url).hostname or "")
         except ValueError:
             continue
-        failed = result.reason in NETWORK_REASONS and result.status is None
-        failed_by_host[host] = failed_by_host.get(host, True) and failed
-    if len(failed_by_host) < OFFLINE_MIN_HOSTS:
-        return False
-    return sum(failed_by_host.values()) >= OFFLINE_SHARE * len(failed_by_host)
+    return len(hosts) >= OFFLINE_MIN_HOSTS

@@ -26,11 +26,12 @@ from urllib.parse import quote, urlsplit
 import pycurl
 from yarl import URL
 
+from linkcheck import USER_AGENT
 from linkcheck.engine.ssrf import is_blocked_ip, parse_ip
 
 log = logging.getLogger(__name__)
 
-DEFAULT_USER_AGENT = "taskqueue-catalog-linkcheck/0.1 (+https://github.com/taskqueue-catalog/linkcheck)"
+DEFAULT_USER_AGENT = USER_AGENT
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 BROWSER_HEADERS = {
     "User-Agent": (
@@ -411,8 +412,12 @@ class _Transfer:
             return "tls_error", message, False
         if code == pycurl.E_URL_MALFORMAT:
             return "invalid_url", message, False
+        if self.status is not None and 100 <= self.status < 200:
+            # "100 Continue" and then nothing: the server is there, so this is no refusal
+            return "bad_response", f"the server sent only an interim HTTP {self.status} and closed", True
         # resets, empty replies, malformed or oversized responses: may pass
-        return "connection_error", message or f"libcurl error {code}", True
+        reason = "bad_response" if self.connected else "connection_error"
+        return reason, message or f"libcurl error {code}", True
 
 
 # libcurl results after which what arrived is still an answer (we cut the body, or it broke off)

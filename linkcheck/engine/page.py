@@ -14,6 +14,18 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _REFRESH = re.compile(r"^\s*\d*(?:\.\d*)?\s*[;,]?\s*(?:url\s*=\s*)?(.*)$", re.IGNORECASE | re.DOTALL)
 _SPACES = re.compile(r"\s+")
 TEXT_CAP = 300  # titles are untrusted text headed for the store and reports
+# ASCII-only lowercasing keeps every index of the lowered copy valid in the original
+# (str.lower can change a string's length: "İ" -> "i̇").
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """Text as SQLite and every report can take it: lone surrogates (a UTF-7 page can
+    decode to them) become U+FFFD instead of failing the write later."""
+    return text if text.isascii() else _SURROGATES.sub("\ufffd", text)
 
 
 @dataclass
@@ -50,20 +62,42 @@ def _text(el: etree._Element | None) -> str | None:
     if el is None:
         return None
     text = _SPACES.sub(" ", el.text_content()).strip()
-    return text[:TEXT_CAP] or None
+    return storable(text[:TEXT_CAP]) or None
 
 
-_TITLE_RE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
-_H1_RE = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.IGNORECASE | re.DOTALL)
 _TAG_RE = re.compile(r"<[^>]*>")
 _NEEDS_TREE = re.compile(r"http-equiv|<!--", re.IGNORECASE)
+# A title or heading longer than this is not a message anyone reads; the cap also keeps
+# _clean linear on hostile pages ("<" floods).
+_FRAGMENT_CAP = 4096
+_NAME_ENDS = frozenset(" \t\n\r\f/>")
+
+
+def _element_text(text: str, low: str, tag: str) -> str | None:
+    """The raw content of the first ``<tag ...>`` element, in linear time.
+
+    str.find instead of a lazy regex: on a page of thousands of unclosed ``<title>``
+    tags a regex retries from every one of them (quadratic: seconds of CPU for 128 KB).
+    An unclosed element runs to the end of what we read, as browsers show it."""
+    opener, closer = f"<{tag}", f"</{tag}"
+    start = low.find(opener)
+    while start != -1 and low[start + len(opener):start + len(opener) + 1] not in _NAME_ENDS:
+        start = low.find(opener, start + 1)  # <h1x>, <titles>: another tag
+    if start == -1:
+        return None
+    content = low.find(">", start)
+    if content == -1:
+        return None
+    content += 1
+    end = low.find(closer, content, content + _FRAGMENT_CAP)
+    return text[content:end if end != -1 else content + _FRAGMENT_CAP]
 
 
 def _clean(fragment: str | None) -> str | None:
     if fragment is None:
         return None
-    text = _SPACES.sub(" ", unescape(_TAG_RE.sub("", fragment))).strip()
-    return text[:TEXT_CAP] or None
+    text = _SPACES.sub(" ", unescape(_TAG_RE.sub("", fragment[:_FRAGMENT_CAP]))).strip()
+    return storable(text[:TEXT_CAP]) or None
 
 
 def parse(body: bytes, charset: str | None, *, anchors: bool) -> Page:
@@ -74,9 +108,9 @@ def parse(body: bytes, charset: str | None, *, anchors: bool) -> Page:
     a title from a regex)."""
     text = decode(body, charset)
     if not anchors and not _NEEDS_TREE.search(text):
-        title, heading = _TITLE_RE.search(text), _H1_RE.search(text)
-        return Page(title=_clean(title.group(1)) if title else None,
-                    heading=_clean(heading.group(1)) if heading else None)
+        low = text.translate(_ASCII_LOWER)
+        return Page(title=_clean(_element_text(text, low, "title")),
+                    heading=_clean(_element_text(text, low, "h1")))
     return _parse_tree(text, anchors)
 
 

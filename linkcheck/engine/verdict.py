@@ -1,8 +1,8 @@
 """Reason codes and the rules that turn what a server did into a verdict.
 
-Every ``Result.reason`` is a key of ``REASONS``; the verdict of a reason never
-varies, so reports and the store can rely on the pair. The README section
-"Link checker: verdicts" lists the same table for readers.
+Every ``Result.reason`` is a key of ``REASONS`` (the one table lives in
+``reasons.py``); the verdict of a reason never varies, so reports and the store
+can rely on the pair.
 """
 
 from __future__ import annotations
@@ -10,40 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from linkcheck.engine.reasons import NETWORK_REASONS, REASONS, TABLE  # noqa: F401  (re-exported)
 from linkcheck.model import Verdict
-
-# code -> (verdict, what it means)
-REASONS: dict[str, tuple[Verdict, str]] = {
-    "ok": ("ok", "the page answered 2xx"),
-    "redirect_temporary": ("ok", "a temporary redirect (302/303/307) that ends on a live page"),
-    "moved_permanently": ("warn", "a permanent redirect (301/308) that ends on a live page: update the link"),
-    "anchor_missing": ("warn", "the page is live but has no element with the #fragment's id/name"),
-    "bot_blocked": ("warn", "a bot wall (Cloudflare, captcha, 999), for browser-like headers too"),
-    "rate_limited": ("warn", "the server kept answering 429 Too Many Requests: alive but not checked"),
-    "auth_required": ("warn", "the server asks for a login (401): alive but not checked"),
-    "not_found": ("error", "the server answered 404 Not Found or 410 Gone"),
-    "forbidden": ("error", "the server answered 403 Forbidden, to a browser-like client too"),
-    "http_error": ("error", "another 4xx client error status"),
-    "server_error": ("error", "a 5xx status, still there after retries"),
-    "soft_404": ("error", "a 200 page that is really 'not found' (its title says so, or the site serves "
-                 "the same page for a random nonexistent path)"),
-    "redirect_loop": ("error", "the redirects go round in a circle"),
-    "too_many_redirects": ("error", "more redirect hops than allowed (default 20)"),
-    "bad_redirect": ("error", "a redirect without a usable Location"),
-    "timeout": ("error", "no complete answer within the per-request deadline, after retries"),
-    "connect_timeout": ("error", "the connection could not be opened in time, after retries"),
-    "connection_error": ("error", "the connection was refused or reset, after retries"),
-    "dns_error": ("error", "the host name does not resolve"),
-    "tls_error": ("error", "the TLS handshake or certificate failed"),
-    "private_address": ("error", "the target (or a redirect, or its DNS answer) is a private, loopback or "
-                        "link-local address: refused by the SSRF guard"),
-    "invalid_url": ("error", "the URL cannot be parsed or has no host"),
-    "unsupported_scheme": ("error", "not an http(s) URL"),
-    "check_failed": ("error", "the checker itself failed on this URL (a bug: please report it)"),
-}
-
-# Failures that say more about our own network than about the link (offline rule).
-NETWORK_REASONS = frozenset({"dns_error", "connect_timeout", "connection_error"})
 
 
 def verdict_of(reason: str) -> Verdict:
@@ -66,38 +34,15 @@ def reason_for_status(status: int) -> str:
         return "bot_blocked"
     if status >= 500:
         return "server_error"
-    return "http_error"
+    if 400 <= status < 500:
+        return "http_error"
+    return "unexpected_status"  # 304 to a plain GET, a 1xx as final answer, a 3xx without a redirect
 
 
 def sentence(reason: str, *, status: int | None = None, final_url: str | None = None,
              detail: str = "") -> str:
-    """One human sentence for a result."""
-    text = {
-        "ok": "OK",
-        "redirect_temporary": f"OK after a temporary redirect to {final_url}",
-        "moved_permanently": f"moved permanently, update to {final_url}",
-        "anchor_missing": "page is live but the #anchor is missing",
-        "bot_blocked": "blocked for robots, not checked",
-        "rate_limited": "rate limited (429) after retries, not checked",
-        "auth_required": "needs a login (401), not checked",
-        "not_found": f"not found (HTTP {status})",
-        "forbidden": "forbidden (HTTP 403), to a browser too",
-        "http_error": f"client error (HTTP {status})",
-        "server_error": f"server error (HTTP {status}) after retries",
-        "soft_404": "the page says 'not found' although it answers 200",
-        "redirect_loop": "redirect loop",
-        "too_many_redirects": "too many redirects",
-        "bad_redirect": "redirect without a usable Location",
-        "timeout": "timed out after retries",
-        "connect_timeout": "could not connect in time, after retries",
-        "connection_error": "connection refused or reset",
-        "dns_error": "host name does not resolve",
-        "tls_error": "TLS/certificate failure",
-        "private_address": "refused: private, loopback or link-local address",
-        "invalid_url": "invalid URL",
-        "unsupported_scheme": "not an http(s) URL",
-        "check_failed": "the checker failed on this URL",
-    }[reason]
+    """One human sentence for a result (the table's sentence, filled in)."""
+    text = TABLE[reason].sentence.format(status=status, final_url=final_url)
     return f"{text}: {detail}" if detail else text
 
 

@@ -70,16 +70,10 @@ class _Inventory:
     def add_entries(self, entries: Iterable[Entry]) -> None:
         for entry in entries:
             source = self.rel(Path(entry.path))
-            for field_name, value in (("url", entry.url), ("repo", entry.repo)):
-                url = external_url(value)
+            for item in entry.link_items():
+                url = external_url(item.url)
                 if url:
-                    line = entry.field_lines.get(field_name, entry.line)
-                    self.add(url, Location(source, line, None, entry.id))
-            desc_line = entry.field_lines.get("description", entry.line)
-            for raw in entry.description_links():
-                url = external_url(raw)
-                if url:
-                    self.add(url, Location(source, desc_line, None, entry.id))
+                    self.add(url, Location(source, item.line, None, entry.id, item.fact))
 
     def add_catalog(self, content_dir: Path, only: Path | None = None) -> None:
         # imported here: the catalog pulls in YAML and Markdown, which plain HTML runs never need

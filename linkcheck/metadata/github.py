@@ -4,34 +4,51 @@ Two ways to ask, chosen by whether ``GITHUB_TOKEN`` is set:
 
 * with a token, GraphQL: up to 100 repositories per query (one alias each), so
   500 projects cost 5 requests;
-* without one, REST ``/repos/{owner}/{name}`` (+ ``/releases/latest``) with
-  ``If-None-Match`` and the stored ETags, so an unchanged repository costs one 304.
+* without one, REST ``/repos/{owner}/{name}`` with ``If-None-Match`` and the
+  stored ETags, so an unchanged repository costs one 304; the latest release is
+  asked for (conditionally too) when the repository changed or on its own
+  cadence (``LINKCHECK_GITHUB_RELEASE_INTERVAL_HOURS``), so a new release is
+  seen even while the repository answers 304.
 
-Rate limits (``x-ratelimit-remaining``/``x-ratelimit-reset``, secondary limits
-as 403/429 with ``Retry-After``) stop the run cleanly: everything gathered so
-far is already in the store, the repositories still due are remembered and go
-first next time, and no request is made before the limit resets.
+Failure discipline: one repository never holds up the others. A repository
+GitHub blocks (403/451 "Repository access blocked", GraphQL ``FORBIDDEN``) is a
+state of its own (``blocked``); one that fails for another reason is recorded as
+failed and retried with the regular order next run, never instead of it. A
+GraphQL query that times out (502/504, or ``data: null`` with a timeout message)
+is retried once after a backoff, then split in halves; later batches go on.
+
+Rate limits (every documented shape: 403/429 with ``x-ratelimit-remaining: 0``,
+``Retry-After``, the secondary-limit message, GraphQL ``RATE_LIMITED`` /
+``RATE_LIMIT`` errors) stop the run cleanly: everything received so far is kept
+(the last answer of a window included), the repositories not reached go first
+next time, and the pause is stored so no request is made before it ends.
 
 The token only ever travels in the ``Authorization`` header; every message that
-leaves this module goes through ``_scrub`` as a second line of defence.
+leaves this module is scrubbed of secrets as a second line of defence.
 """
 
 from __future__ import annotations
 
-import contextlib
-import email.utils
-import json
 import logging
+import re
 import time
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
 
+from linkcheck.metadata.http import (
+    DEFAULT_WAIT,
+    ApiClient,
+    OffOrigin,
+    RateLimited,
+    reset_from,
+)
+from linkcheck.redact import redact
 from linkcheck.settings import Settings
 from linkcheck.store import Store
 
@@ -40,28 +57,23 @@ log = logging.getLogger(__name__)
 API_VERSION = "2022-11-28"
 BATCH_SIZE = 100  # GitHub's limit on first-level nodes per GraphQL query
 MAX_REDIRECTS = 3
-MAX_CONSECUTIVE_ERRORS = 3  # then the API is considered down for this run
-DEFAULT_SECONDARY_WAIT = 60.0  # GitHub: wait at least a minute when no Retry-After is given
-PENDING_KEY = "github_pending"
-
-
-def resume_key(mode: str) -> str:
-    return f"github_resume_after:{mode}"
+MAX_CONSECUTIVE_ERRORS = 3  # REST: then the API is considered down for this run
+# GraphQL: failed queries (after their retry) one run tolerates; halving one
+# stubborn repository out of 100 takes 8, so this leaves room for one more.
+MAX_FAILED_QUERIES = 16
+DEFAULT_SECONDARY_WAIT = DEFAULT_WAIT
+# Oldest and newest dates believed at refresh time (GitHub was founded in 2008).
+EARLIEST_YEAR = 2000
+FUTURE_SLACK = 2 * 86400.0
+MAX_COUNT = 10**9
 
 
 class GithubError(Exception):
     """The API refused us for good (bad token, unexpected answer); the message is token-free."""
 
 
-class RateLimited(Exception):
-    def __init__(self, resume_after: float, why: str) -> None:
-        super().__init__(why)
-        self.resume_after = resume_after
-        self.why = why
-
-
 class _RepoError(Exception):
-    """One repository could not be fetched this time (5xx, odd answer); it stays due."""
+    """One repository could not be fetched this time (5xx, odd answer); retried next run."""
 
 
 @dataclass
@@ -70,11 +82,14 @@ class GithubSummary:
     requested: int = 0  # repositories in scope
     requests: int = 0  # HTTP requests sent
     updated: int = 0  # repositories whose figures were written (200)
-    changed: int = 0  # of those, how many differ from what the store had (a rebuild is worth it)
+    changed: int = 0  # stored figures or states that differ from before (a rebuild is worth it)
     not_modified: int = 0  # repositories confirmed unchanged (304)
     renamed: dict[str, str] = field(default_factory=dict)  # catalog name -> current name
     missing: list[str] = field(default_factory=list)
-    pending: list[str] = field(default_factory=list)  # still due, first in line next run
+    blocked: dict[str, str] = field(default_factory=dict)  # repo -> GitHub's reason (unavailable)
+    failed: list[str] = field(default_factory=list)  # asked this run, no usable answer; retried next run
+    rejected: list[str] = field(default_factory=list)  # out-of-range values not stored, naming the repository
+    pending: list[str] = field(default_factory=list)  # not reached this run, first in line next run
     errors: list[str] = field(default_factory=list)
     rate_limited: bool = False
     rate_limit_reason: str = ""
@@ -84,7 +99,7 @@ class GithubSummary:
     @property
     def problems(self) -> bool:
         """Something in the catalog needs a maintainer (exit code 1)."""
-        return bool(self.renamed or self.missing)
+        return bool(self.renamed or self.missing or self.blocked)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -101,12 +116,6 @@ def _str(value: Any) -> str | None:
 
 def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
-
-
-def _scrub(text: str, settings: Settings) -> str:
-    for secret in settings.secrets():
-        text = text.replace(secret, "***")
-    return text
 
 
 def graphql_url(api_url: str) -> str:
@@ -203,91 +212,148 @@ def build_graphql_query(repos: list[str]) -> tuple[str, dict[str, str]]:
     return query, variables
 
 
-def _retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date)."""
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        return max(0.0, email.utils.parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError):
-        return None
-
-
 def _iso_to_epoch(value: Any) -> float | None:
     if not isinstance(value, str):
         return None
     try:
         return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def _date_in_range(value: str, now: float) -> bool:
+    """A timestamp GitHub could really have written: parses, has a zone, 2000 <= it <= now (+2 days)."""
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        ts = parsed.astimezone(UTC).timestamp()  # overflows for year 9999 with a negative offset
+    except (ValueError, OverflowError, OSError):
+        return False
+    return datetime(EARLIEST_YEAR, 1, 1, tzinfo=UTC).timestamp() <= ts <= now + FUTURE_SLACK
+
+
+def check_ranges(repo: str, data: dict[str, Any], now: float) -> list[str]:
+    """Drop (set to None) values no real repository has; one message per value, naming ``repo``."""
+    rejected = []
+    for key in ("pushed_at", "release_published_at"):
+        value = data.get(key)
+        if value is not None and not _date_in_range(value, now):
+            rejected.append(f"{repo}: {key} {value[:40]!r} is not a plausible date; not stored")
+            data[key] = None
+    for key in ("stars", "forks", "open_issues"):
+        value = data.get(key)
+        if value is not None and not 0 <= value < MAX_COUNT:
+            rejected.append(f"{repo}: {key} {value!r} is out of range; not stored")
+            data[key] = None
+    return rejected
+
+
+# ---------------------------------------------------------------------- client
+def _client(settings: Settings, summary: GithubSummary) -> ApiClient:
+    headers = {
+        "Accept": "application/vnd.github+json",
+        "X-GitHub-Api-Version": API_VERSION,
+        "User-Agent": settings.agent,
+    }
+    if settings.github_token:
+        headers["Authorization"] = f"bearer {settings.github_token}"
+
+    def count() -> None:
+        summary.requests += 1
+
+    return ApiClient(settings.github_api_url, headers=headers, timeout=settings.timeout,
+                     connect_timeout=settings.connect_timeout, count=count)
+
+
+def _json(resp: requests.Response) -> Any:
+    try:
+        return resp.json()
     except ValueError:
         return None
 
 
-# ---------------------------------------------------------------------- client
-class _Client:
-    """A requests session that counts requests and obeys GitHub's rate-limit headers."""
+def _block_reason(resp: requests.Response) -> str | None:
+    """GitHub's reason when ``resp`` says the repository is blocked (403 tos, 451 dmca), else None."""
+    if resp.status_code not in (403, 451):
+        return None
+    body = _dict(_json(resp))
+    block = _dict(body.get("block"))
+    if block or "access blocked" in (_str(body.get("message")) or "").lower():
+        reason = _str(block.get("reason")) or ("legal" if resp.status_code == 451 else "blocked")
+        return reason[:40]
+    return "legal" if resp.status_code == 451 else None
 
-    def __init__(self, settings: Settings, summary: GithubSummary) -> None:
+
+class _Run:
+    """What one refresh knows while it runs: the store, the rows before, the summary."""
+
+    def __init__(self, settings: Settings, store: Store, summary: GithubSummary, now: float) -> None:
         self.settings = settings
+        self.store = store
         self.summary = summary
-        self.origin = urlsplit(settings.github_api_url)[:2]
-        self.session = requests.Session()
-        self.session.headers.update({
-            "Accept": "application/vnd.github+json",
-            "X-GitHub-Api-Version": API_VERSION,
-            "User-Agent": settings.user_agent or "taskqueue-catalog-linkcheck",
-        })
-        if settings.github_token:
-            self.session.headers["Authorization"] = f"bearer {settings.github_token}"
-        self.remaining: int | None = None
-        self.reset_at: float | None = None
+        self.now = now
+        self.stored = store.github_repos()
+        self.attempted: set[str] = set()
+        self.failures: dict[str, str] = {}
 
-    def close(self) -> None:
-        self.session.close()
+    def secrets(self) -> list[str]:
+        return self.settings.secret_parts()
 
-    def request(self, method: str, url: str, *, etag: str | None = None, **kw: Any) -> requests.Response:
-        if self.remaining == 0:  # the last answer said the quota is spent: don't even ask
-            raise RateLimited(self.reset_at or time.time() + DEFAULT_SECONDARY_WAIT, "rate limit exhausted")
-        if urlsplit(url)[:2] != self.origin:  # never send the token to another host
-            raise _RepoError(f"refusing to follow a redirect off the API host to {urlsplit(url).netloc}")
-        headers = {"If-None-Match": etag} if etag else {}
-        self.summary.requests += 1
-        resp = self.session.request(
-            method, url, headers=headers, allow_redirects=False,
-            timeout=(self.settings.connect_timeout, self.settings.timeout), **kw,
-        )
-        log.debug("%s %s -> %s", method, url, resp.status_code)
-        self._note_limits(resp)
-        return resp
+    def error(self, repo: str, message: str) -> None:
+        """``repo`` was asked for and gave no usable answer: recorded, retried next run."""
+        self.attempted.add(repo)
+        message = redact(message, self.secrets())
+        self.failures[repo] = message
+        self.summary.failed.append(repo)
+        self.summary.errors.append(message)
 
-    def _note_limits(self, resp: requests.Response) -> None:
-        remaining = resp.headers.get("x-ratelimit-remaining")
-        reset = resp.headers.get("x-ratelimit-reset")
-        if remaining is not None and remaining.strip().isdigit():
-            self.remaining = int(remaining)
-        if reset is not None:
-            with contextlib.suppress(ValueError):
-                self.reset_at = float(reset)
-        if resp.status_code not in (403, 429):
-            return
-        wait = _retry_after(resp.headers.get("retry-after"))
-        if wait is not None:
-            raise RateLimited(time.time() + wait, f"secondary rate limit (HTTP {resp.status_code})")
-        if self.remaining == 0:
-            raise RateLimited(self.reset_at or time.time() + DEFAULT_SECONDARY_WAIT, "rate limit exhausted")
-        if resp.status_code == 429 or "rate limit" in resp.text[:2000].lower():
-            raise RateLimited(time.time() + DEFAULT_SECONDARY_WAIT,
-                              f"secondary rate limit (HTTP {resp.status_code})")
+    def found(self, repo: str, data: dict[str, Any], *, etag: str | None) -> bool:
+        """Store figures for ``repo``; True when they differ from what was stored."""
+        self.attempted.add(repo)
+        self.summary.rejected.extend(check_ranges(repo, data, self.now))
+        current = data.get("name_with_owner") or repo
+        # GitHub names are case-insensitive: only a different name is a rename
+        renamed = current.lower() != repo.lower()
+        state = "renamed" if renamed else "ok"
+        previous = self.stored.get(repo)
+        self.summary.updated += 1
+        changed = (previous is None or previous["state"] != state
+                   or _figures_only(previous["data"]) != _figures_only(data))
+        self.store.save_github_repo(repo, state=state, data=data, etag=etag,
+                                    renamed_to=current if renamed else None)
+        self.stored[repo] = self.store.github_repo(repo) or {}
+        return changed
+
+    def missing(self, repo: str) -> None:
+        self.attempted.add(repo)
+        previous = self.stored.get(repo)
+        if previous is None or previous["state"] != "missing":
+            self.summary.changed += 1
+        # keep the last known figures for the record; the state tells readers it is gone
+        self.store.save_github_repo(repo, state="missing", data=(previous or {}).get("data") or {}, etag=None)
+
+    def blocked(self, repo: str, reason: str) -> None:
+        self.attempted.add(repo)
+        previous = self.stored.get(repo)
+        data = dict((previous or {}).get("data") or {})
+        if previous is None or previous["state"] != "blocked" or data.get("block_reason") != reason:
+            self.summary.changed += 1
+        data["block_reason"] = reason
+        self.store.save_github_repo(repo, state="blocked", data=data, etag=None)
 
 
 # ------------------------------------------------------------------------ REST
-def _rest_repo(client: _Client, store: Store, repo: str, stored: dict[str, Any] | None,
-               summary: GithubSummary) -> None:
-    api = client.settings.github_api_url
-    usable = stored if stored and stored["state"] != "missing" else None
+def _release_due(run: _Run, previous: dict[str, Any]) -> bool:
+    checked = previous.get("release_checked_at")
+    interval = run.settings.github_release_interval_hours * 3600
+    return not isinstance(checked, (int, float)) or run.now - checked >= interval
+
+
+def _rest_repo(client: ApiClient, run: _Run, repo: str) -> None:
+    api = run.settings.github_api_url
+    stored = run.stored.get(repo)
+    usable = stored if stored and stored["state"] in ("ok", "renamed") else None
     etag = usable["etag"] if usable else None
     resp = client.request("GET", f"{api}/repos/{repo}", etag=etag)
     hops = 0
@@ -296,167 +362,240 @@ def _rest_repo(client: _Client, store: Store, repo: str, stored: dict[str, Any] 
         location = resp.headers.get("location")
         if not location or hops > MAX_REDIRECTS:
             raise _RepoError(f"{repo}: redirect without usable Location (HTTP {resp.status_code})")
-        resp = client.request("GET", location, etag=etag)
-    if resp.status_code == 304:
-        store.touch_github_repo(repo)
-        summary.not_modified += 1
+        try:
+            resp = client.request("GET", location, etag=etag)
+        except OffOrigin as exc:
+            raise _RepoError(f"{repo}: {exc}") from exc
+    previous = dict(usable["data"]) if usable else {}
+    if resp.status_code == 304 and usable:
+        run.attempted.add(repo)
+        run.store.touch_github_repo(repo)
+        run.summary.not_modified += 1
+        if _release_due(run, previous):  # the release has its own cadence: 304 above says nothing of it
+            current = usable["renamed_to"] or repo
+            release = _rest_release(client, run, current, previous)
+            if _release_part(release) != _release_part(previous):
+                run.summary.changed += 1
+            run.store.save_github_repo(repo, state=usable["state"], data={**previous, **release},
+                                       etag=usable["etag"], renamed_to=usable["renamed_to"])
         return
-    if resp.status_code in (404, 410, 451):  # deleted, private, or blocked
-        _save_missing(store, repo, stored, summary)
+    if resp.status_code in (404, 410):  # deleted or private
+        run.missing(repo)
+        return
+    reason = _block_reason(resp)
+    if reason is not None:
+        run.blocked(repo, reason)
         return
     if resp.status_code != 200:
         raise _RepoError(f"{repo}: HTTP {resp.status_code} from the REST API")
+    body = _json(resp)
+    if not isinstance(body, dict):
+        raise _RepoError(f"{repo}: the REST API answered with invalid JSON")
+    data = normalise_rest(body)
+    # keep what is known of the release until it is asked again: a stop in between loses nothing
+    data.update({k: previous.get(k) for k in RELEASE_KEYS if k in previous})
+    changed = run.found(repo, data, etag=resp.headers.get("etag"))
     try:
-        body = resp.json()
-    except ValueError as exc:
-        raise _RepoError(f"{repo}: the REST API answered with invalid JSON") from exc
-    data = normalise_rest(_dict(body))
-    current = data["name_with_owner"] or repo
-    previous = usable["data"] if usable else {}
-    data.update(_rest_release(client, current, previous))
-    _save_found(store, repo, data, etag=resp.headers.get("etag"), previous=stored, summary=summary)
+        release = _rest_release(client, run, data["name_with_owner"] or repo, previous)
+    except BaseException:  # a limit reached right here: the figures above are kept and counted
+        run.summary.changed += changed
+        raise
+    if _release_part(release) != _release_part(data):
+        changed = True
+    data.update(release)
+    run.summary.rejected.extend(check_ranges(repo, data, run.now))
+    row = run.stored[repo]
+    run.store.save_github_repo(repo, state=row["state"], data=data, etag=row["etag"],
+                               renamed_to=row["renamed_to"])
+    run.summary.changed += changed
 
 
-def _rest_release(client: _Client, repo: str, previous: dict[str, Any]) -> dict[str, Any]:
+RELEASE_KEYS = ("release_tag", "release_published_at", "release_etag", "release_checked_at")
+
+
+def _release_part(data: dict[str, Any]) -> tuple[Any, Any]:
+    return data.get("release_tag"), data.get("release_published_at")
+
+
+def _rest_release(client: ApiClient, run: _Run, repo: str, previous: dict[str, Any]) -> dict[str, Any]:
     """Latest release of ``repo`` (conditional too: its own ETag lives in the figures)."""
-    url = f"{client.settings.github_api_url}/repos/{repo}/releases/latest"
+    url = f"{run.settings.github_api_url}/repos/{repo}/releases/latest"
     resp = client.request("GET", url, etag=_str(previous.get("release_etag")))
+    checked = {"release_checked_at": run.now}
     if resp.status_code == 304:
-        return {k: previous.get(k) for k in ("release_tag", "release_published_at", "release_etag")}
+        return {**{k: previous.get(k) for k in ("release_tag", "release_published_at", "release_etag")},
+                **checked}
     if resp.status_code == 404:  # no release published: a fact, not an error
-        return {"release_tag": None, "release_published_at": None, "release_etag": resp.headers.get("etag")}
-    if resp.status_code != 200:
-        raise _RepoError(f"{repo}: HTTP {resp.status_code} for the latest release")
-    try:
-        body = _dict(resp.json())
-    except ValueError as exc:
-        raise _RepoError(f"{repo}: the REST API answered with invalid JSON") from exc
+        return {"release_tag": None, "release_published_at": None,
+                "release_etag": resp.headers.get("etag"), **checked}
+    body = _json(resp) if resp.status_code == 200 else None
+    if not isinstance(body, dict):  # the figures are stored already; the release is asked again next run
+        log.info("%s: latest release not usable (HTTP %s)", repo, resp.status_code)
+        return {k: previous.get(k) for k in RELEASE_KEYS}
     return {
         "release_tag": _str(body.get("tag_name")),
         "release_published_at": _str(body.get("published_at")),
         "release_etag": resp.headers.get("etag"),
+        **checked,
     }
 
 
-def _refresh_rest(client: _Client, store: Store, due: list[str], done: set[str],
-                  summary: GithubSummary) -> None:
-    stored = store.github_repos()
+def _refresh_rest(client: ApiClient, run: _Run, due: list[str]) -> None:
     consecutive = 0
     for repo in due:
         try:
-            _rest_repo(client, store, repo, stored.get(repo), summary)
-        except _RepoError as exc:
-            summary.errors.append(_scrub(str(exc), client.settings))
+            _rest_repo(client, run, repo)
+        except (_RepoError, requests.ReadTimeout) as exc:  # unreachable API: stops the run (caller)
+            text = str(exc) if isinstance(exc, _RepoError) else f"{repo}: {type(exc).__name__}"
+            run.error(repo, text)
             consecutive += 1
             if consecutive >= MAX_CONSECUTIVE_ERRORS:
-                summary.errors.append("stopped after repeated errors; the rest stays due")
+                run.summary.errors.append("stopped after repeated errors; the rest stays due")
                 return
             continue
         consecutive = 0
-        done.add(repo)
 
 
 # --------------------------------------------------------------------- GraphQL
-def _refresh_graphql(client: _Client, store: Store, due: list[str], done: set[str],
-                     summary: GithubSummary) -> None:
-    url = graphql_url(client.settings.github_api_url)
-    stored = store.github_repos()
-    for start in range(0, len(due), BATCH_SIZE):
-        batch = due[start:start + BATCH_SIZE]
-        query, variables = build_graphql_query(batch)
-        resp = client.request("POST", url, json={"query": query, "variables": variables})
+_ALIAS = re.compile(r"r\d+")
+_TIMEOUT = object()  # the query timed out (or GitHub answered 5xx): worth a retry, then halves
+
+
+def _is_rate_limit(err: dict[str, Any]) -> bool:
+    kind = str(err.get("type") or "").upper()
+    code = str(err.get("code") or "").lower()
+    return kind in ("RATE_LIMITED", "RATE_LIMIT") or "rate_limit" in code
+
+
+def _timed_out(errors: list[dict[str, Any]]) -> bool:
+    text = " ".join(str(e.get("message") or "") for e in errors).lower()
+    return "timeout" in text or "timed out" in text or not errors
+
+
+def _query(client: ApiClient, run: _Run, url: str, batch: list[str]) -> Any:
+    """The payload of one GraphQL query for ``batch``; ``_TIMEOUT`` after one retry with backoff."""
+    query, variables = build_graphql_query(batch)
+    for attempt in range(2):
+        if attempt:
+            time.sleep(run.settings.github_backoff)
+        try:
+            resp = client.request("POST", url, json={"query": query, "variables": variables})
+        except requests.Timeout:
+            continue
         if resp.status_code == 401:
             raise GithubError("GitHub rejected GITHUB_TOKEN (HTTP 401): check the token and its scopes")
+        if resp.status_code >= 500:
+            continue
         if resp.status_code != 200:
             raise GithubError(f"the GraphQL API answered HTTP {resp.status_code}")
-        try:
-            payload = _dict(resp.json())
-        except ValueError as exc:
-            raise GithubError("the GraphQL API answered with invalid JSON") from exc
+        payload = _json(resp)
+        if not isinstance(payload, dict):
+            continue  # a cut-off body: as good as a timeout
+        errors = [e for e in payload.get("errors") or [] if isinstance(e, dict)]
+        if any(_is_rate_limit(e) for e in errors):
+            raise RateLimited(reset_from(resp), "GraphQL rate limit exhausted")
+        if isinstance(payload.get("data"), dict):
+            return payload
+        if any(_alias_of(e) for e in errors):
+            return payload  # no data, but the errors name the repositories to take out
+        if not _timed_out(errors):
+            first = _str(errors[0].get("message")) if errors else None
+            raise GithubError(f"the GraphQL API returned no data: {(first or 'no message')[:200]}")
+    return _TIMEOUT
+
+
+def _alias_of(err: dict[str, Any]) -> str | None:
+    path = err.get("path")
+    if isinstance(path, list) and path and isinstance(path[0], str) and _ALIAS.fullmatch(path[0]):
+        return path[0]
+    return None
+
+
+def _refresh_graphql(client: ApiClient, run: _Run, due: list[str]) -> None:
+    url = graphql_url(run.settings.github_api_url)
+    queue = deque(due[i:i + BATCH_SIZE] for i in range(0, len(due), BATCH_SIZE))
+    failed_queries = 0
+    while queue:
+        batch = queue.popleft()
+        payload = _query(client, run, url, batch)
+        if payload is _TIMEOUT:
+            failed_queries += 1
+            if failed_queries > MAX_FAILED_QUERIES:
+                run.summary.errors.append("the GraphQL API keeps timing out; the rest stays due")
+                return
+            if len(batch) == 1:
+                run.error(batch[0], f"{batch[0]}: the GraphQL query timed out, even alone")
+            else:  # smaller queries are cheaper for GitHub: halve, and go on with the rest
+                half = (len(batch) + 1) // 2
+                queue.extendleft([batch[half:], batch[:half]])
+            continue
         errors = [e for e in payload.get("errors") or [] if isinstance(e, dict)]
         data = payload.get("data")
-        if any(e.get("type") == "RATE_LIMITED" for e in errors):
-            reset = client.reset_at or time.time() + DEFAULT_SECONDARY_WAIT
-            raise RateLimited(reset, "GraphQL rate limit exhausted")
-        if not isinstance(data, dict):
-            first = _str(errors[0].get("message")) if errors else None
-            raise GithubError(f"the GraphQL API returned no data: {first or 'no message'}")
-        by_alias = {}
-        for err in errors:
-            path = err.get("path")
-            if isinstance(path, list) and path and isinstance(path[0], str):
-                by_alias[path[0]] = err
+        by_alias = {alias: e for e in errors if (alias := _alias_of(e))}
+        retry: list[str] = []
         for i, repo in enumerate(batch):
-            node = data.get(f"r{i}")
+            node = data.get(f"r{i}") if isinstance(data, dict) else None
+            err = by_alias.get(f"r{i}", {})
+            kind = str(err.get("type") or "").upper()
             if isinstance(node, dict):
-                figures = normalise_graphql(node)
-                _save_found(store, repo, figures, etag=None, previous=stored.get(repo), summary=summary)
-                done.add(repo)
-            elif by_alias.get(f"r{i}", {}).get("type") == "NOT_FOUND":
-                _save_missing(store, repo, stored.get(repo), summary)
-                done.add(repo)
+                run.summary.changed += run.found(repo, normalise_graphql(node), etag=None)
+            elif kind == "NOT_FOUND":
+                run.missing(repo)
+            elif kind == "FORBIDDEN":
+                run.blocked(repo, "")  # GraphQL names no reason (REST says tos, dmca, ...)
+            elif err:
+                run.error(repo, f"{repo}: {(_str(err.get('message')) or kind or 'error')[:200]}")
+            elif isinstance(data, dict):
+                run.error(repo, f"{repo}: no data returned")
             else:
-                message = _str(by_alias.get(f"r{i}", {}).get("message")) or "no data returned"
-                summary.errors.append(_scrub(f"{repo}: {message}", client.settings))
-        limit = _dict(data.get("rateLimit"))
-        if _int(limit.get("remaining")) == 0 and start + BATCH_SIZE < len(due):
+                retry.append(repo)  # the query was dropped because of another alias: ask again
+        if retry and len(retry) < len(batch):
+            queue.appendleft(retry)
+        elif retry:
+            for repo in retry:
+                run.error(repo, f"{repo}: the GraphQL API returned no data")
+        limit = _dict(data.get("rateLimit")) if isinstance(data, dict) else {}
+        if _int(limit.get("remaining")) == 0 and queue:
             reset = _iso_to_epoch(limit.get("resetAt")) or client.reset_at
-            raise RateLimited(reset or time.time() + DEFAULT_SECONDARY_WAIT, "GraphQL rate limit exhausted")
+            raise RateLimited(reset or time.time() + DEFAULT_WAIT, "GraphQL rate limit exhausted")
 
 
 # ----------------------------------------------------------------------- store
 def _figures_only(data: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in data.items() if k != "release_etag"}
-
-
-def _save_found(store: Store, repo: str, data: dict[str, Any], *, etag: str | None,
-                previous: dict[str, Any] | None, summary: GithubSummary) -> None:
-    current = data.get("name_with_owner") or repo
-    # GitHub names are case-insensitive: only a different name is a rename
-    renamed = current.lower() != repo.lower()
-    summary.updated += 1
-    if (previous is None or previous["state"] != ("renamed" if renamed else "ok")
-            or _figures_only(previous["data"]) != _figures_only(data)):
-        summary.changed += 1
-    store.save_github_repo(
-        repo, state="renamed" if renamed else "ok", data=data, etag=etag,
-        renamed_to=current if renamed else None,
-    )
-
-
-def _save_missing(store: Store, repo: str, stored: dict[str, Any] | None, summary: GithubSummary) -> None:
-    if stored is None or stored["state"] != "missing":
-        summary.changed += 1
-    # keep the last known figures for the record; the state tells readers it is gone
-    store.save_github_repo(repo, state="missing", data=(stored or {}).get("data") or {}, etag=None)
+    return {k: v for k, v in data.items() if k not in ("release_etag", "release_checked_at")}
 
 
 def _left_over(store: Store) -> set[str]:
     """Repositories a stopped run did not get to."""
-    try:
-        return set(json.loads(store.get_meta(PENDING_KEY) or "[]"))
-    except ValueError:
-        return set()
+    return store.github_pending()
+
+
+def failures(store: Store) -> dict[str, dict[str, Any]]:
+    """Repositories whose last attempt failed: ``{repo: {"error": text, "at": unix time}}``."""
+    return store.github_failures()
 
 
 def _due_order(store: Store, repos: list[str]) -> list[str]:
     """What this run asks for, in order.
 
     A pass over the catalog may span several runs: while a stopped run left
-    repositories over, the next run finishes that pass (the left-overs plus any
-    project never fetched) instead of starting again, so a catalog larger than
-    one rate-limit window still gets through. Otherwise a new pass covers every
-    repository, least recently fetched first.
+    repositories it never reached, the next run finishes that pass (those, any
+    project never fetched, and the ones that failed) instead of starting again,
+    so a catalog larger than one rate-limit window still gets through. Otherwise
+    a new pass covers every repository, least recently tried first. A repository
+    that failed is never "left over": it is retried alongside, never instead.
     """
     left_over = _left_over(store)
     stored = store.github_repos()
+    failed = failures(store)
     if left_over & set(repos):
-        repos = [r for r in repos if r in left_over or r not in stored]
+        repos = [r for r in repos if r in left_over or r not in stored or r in failed]
 
     def key(item: tuple[int, str]) -> tuple[float, int]:
         index, repo = item
         row = stored.get(repo)
-        return (row["fetched_at"] if row else 0.0, index)
+        tried = max(row["fetched_at"] if row else 0.0, float(failed.get(repo, {}).get("at") or 0.0))
+        return (tried, index)
 
     return [repo for _, repo in sorted(enumerate(repos), key=key)]
 
@@ -482,55 +621,57 @@ def refresh(
 
     Never raises for API trouble: rate limits, unreachable API and refusals end
     up in the summary (``rate_limited``, ``errors``) with all progress kept.
-    ``now`` only stands in for the clock when deciding whether a rate-limit
-    pause is over (tests).
+    ``summary.changed`` counts stored figures or states that changed: the
+    scheduler rebuilds the site only then. ``now`` stands in for the clock
+    (rate-limit pauses, release cadence, date ranges) in tests.
     """
     wanted = _unique(catalog_repos(settings.content_dir) if repos is None else repos)
     mode = "graphql" if settings.github_token else "rest"
     summary = GithubSummary(mode=mode, requested=len(wanted))
+    clock = time.time() if now is None else now
     due = _due_order(store, wanted)
-    done: set[str] = set()
+    run = _Run(settings, store, summary, clock)
     summary.run_id = store.start_run("github")
-    status = "done"
-    paused_until = float(store.get_meta(resume_key(mode)) or 0)
-    if (now if now is not None else time.time()) < paused_until:
+    paused = store.github_paused_until(mode)
+    if clock < paused:
         summary.rate_limited = True
         summary.rate_limit_reason = "still waiting for the rate limit to reset"
-        summary.resume_after = paused_until
+        summary.resume_after = paused
         # nothing asked: what was done before the pause stays done
-        stored = store.github_repos()
         left_over = _left_over(store)
-        done = {r for r in due if r in stored and r not in left_over}
+        run.attempted = {r for r in due if r not in left_over}
     elif due:
-        client = _Client(settings, summary)
+        client = _client(settings, summary)
         try:
             if mode == "graphql":
-                _refresh_graphql(client, store, due, done, summary)
+                _refresh_graphql(client, run, due)
             else:
-                _refresh_rest(client, store, due, done, summary)
+                _refresh_rest(client, run, due)
         except RateLimited as stop:
             summary.rate_limited = True
             summary.rate_limit_reason = stop.why
             summary.resume_after = stop.resume_after
-            store.set_meta(resume_key(mode), repr(stop.resume_after))
+            store.set_github_paused_until(mode, stop.resume_after)
         except GithubError as exc:
-            summary.errors.append(_scrub(str(exc), settings))
+            summary.errors.append(redact(str(exc), settings.secret_parts()))
         except requests.RequestException as exc:
             # the exception text can carry URLs but never headers; scrub anyway
-            summary.errors.append(_scrub(
-                f"cannot reach the GitHub API at {settings.github_api_url}: {type(exc).__name__}", settings
-            ))
+            summary.errors.append(redact(
+                f"cannot reach the GitHub API at {settings.github_api_url}: {type(exc).__name__}",
+                settings.secret_parts()))
         else:
             if summary.requests:  # GitHub answered again: any earlier pause is over
-                store.set_meta(resume_key(mode), "0")
+                store.set_github_paused_until(mode, 0.0)
         finally:
             client.close()
-    summary.pending = [r for r in due if r not in done]
+    summary.pending = [r for r in due if r not in run.attempted]
     if not summary.rate_limited or summary.requests:  # a skipped run leaves the queue as it was
-        store.set_meta(PENDING_KEY, json.dumps(summary.pending))
+        store.set_github_pending(summary.pending)
+        store.record_github_attempts(run.attempted, run.failures, run.now)
     _collect_problems(store, wanted, summary)
+    status = "done"
     if summary.errors:
-        status = "failed"
+        status = "failed" if not summary.updated and not summary.not_modified else "partial"
     elif summary.rate_limited:
         status = "partial"
     store.finish_run(summary.run_id, status=status, stats=summary.to_json())
@@ -548,3 +689,5 @@ def _collect_problems(store: Store, repos: list[str], summary: GithubSummary) ->
             summary.renamed[repo] = row["renamed_to"]
         elif row["state"] == "missing":
             summary.missing.append(repo)
+        elif row["state"] == "blocked":
+            summary.blocked[repo] = str(row["data"].get("block_reason") or "no reason given")

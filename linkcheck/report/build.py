@@ -53,8 +53,7 @@ _iso = utc_iso
 def _checked_runs(store: Store) -> list[dict[str, Any]]:
     """Check runs that judged links, oldest first. Offline runs are left out: they
     hold back every error, so comparing with one would invent recoveries."""
-    with_checks = {r[0] for r in store.db.execute("SELECT DISTINCT run_id FROM checks")}
-    return [r for r in store.runs("check") if r["id"] in with_checks and r["status"] != "offline"]
+    return [r for r in store.runs_with_results("check") if r["status"] != "offline"]
 
 
 def _is_move(r: Result) -> bool:
@@ -149,7 +148,21 @@ def build_report(store: Store, run_id: int | None = None, *, now: float | None =
         "content_drift": drift,
         "reasons": dict(sorted(reasons.items())),
         "hosts": host_stats({u: r.verdict for u, r in cur.items()}),
+        "metadata_warnings": metadata_warnings(store),
     }
+
+
+def metadata_warnings(store: Store) -> list[dict[str, Any]]:
+    """PyPI projects whose declared source repository is not the catalog's ``repo``: a renamed
+    project, or a PyPI name taken over by someone else (as the last PyPI refresh stored it)."""
+    from linkcheck.metadata.pypi import mismatches
+
+    return [
+        {"kind": "pypi_source_mismatch", "pypi": name, "catalog_repo": ours, "pypi_source_repo": theirs,
+         "message": f"PyPI project {name} declares its source at github.com/{theirs}, "
+                    f"but the catalog's repo is github.com/{ours}"}
+        for name, (ours, theirs) in sorted(mismatches(store).items())
+    ]
 
 
 def summary_line(data: dict[str, Any]) -> str:
@@ -235,6 +248,11 @@ def render_markdown(data: dict[str, Any]) -> str:
         out.append("")
     else:
         out += ["_none_", ""]
+    if data.get("metadata_warnings"):
+        out += ["## Project metadata", ""]
+        out += [f"- **warn** {md_text(w['message'])}: check the entry's `repo` and `pypi`"
+                for w in data["metadata_warnings"]]
+        out.append("")
     out += ["## Statistics", "", "| verdict | links |", "|---|---|"]
     out += [f"| {v} | {n} |" for v, n in data["counts"].items()]
     out += ["", "| reason | links |", "|---|---|"]
@@ -301,6 +319,9 @@ def render_html(data: dict[str, Any]) -> str:
     drift = (f"<table><thead><tr><th>link</th><th>change</th><th>where</th></tr></thead>"
              f"<tbody>{drift_rows}</tbody></table>" if drift_rows else "<p><em>none</em></p>")
     counts = "".join(f"<tr><td>{_e(v)}</td><td>{n}</td></tr>" for v, n in data["counts"].items())
+    meta = "".join(f"<li>{_e(w['message'])}: check the entry's repo and pypi</li>"
+                   for w in data.get("metadata_warnings") or [])
+    meta = f"<h2>Project metadata</h2><ul>{meta}</ul>" if meta else ""
     hosts = "".join(
         f"<tr><td>{_e(h['host'])}</td><td>{h['total']}</td><td>{h['ok']}</td><td>{h['warn']}</td>"
         f"<td>{h['error']}</td></tr>" for h in data["hosts"]
@@ -322,6 +343,7 @@ text-align:left;vertical-align:top;overflow-wrap:anywhere}}</style></head>
 <h3>Newly moved</h3>{_h_table(ch['newly_moved'], 'none')}
 <h2>All problems</h2>{_h_table(data['problems'], 'no problems: every link is ok')}
 <h2>Content drift</h2>{drift}
+{meta}
 <h2>Statistics</h2>
 <table><thead><tr><th>verdict</th><th>links</th></tr></thead><tbody>{counts}</tbody></table>
 <table><thead><tr><th>host</th><th>links</th><th>ok</th><th>warn</th><th>error</th></tr></thead>

@@ -8,6 +8,7 @@ SMTP password or the webhook URL (which usually embeds a token).
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import smtplib
@@ -21,7 +22,9 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit, urlunsplit
 
+from linkcheck.redact import redact
 from linkcheck.report.build import ReportPaths
 
 log = logging.getLogger(__name__)
@@ -36,13 +39,6 @@ class DeliveryOutcome:
     ok: bool
     attempts: int
     error: str | None = None  # redacted
-
-
-def redact(text: str, secrets: list[str]) -> str:
-    for secret in sorted(secrets, key=len, reverse=True):
-        if secret:
-            text = text.replace(secret, "***")
-    return text
 
 
 def _retry(
@@ -106,15 +102,25 @@ def webhook_payload(paths: ReportPaths) -> dict[str, Any]:
     return {"text": summary_line(data), "report_file": Path(paths.json).name, "report": data}
 
 
+def _split_userinfo(url: str) -> tuple[str, dict[str, str]]:
+    """``https://user:pass@host/x`` -> (``https://host/x``, HTTP basic auth header): urllib
+    neither sends userinfo nor parses it (it reads "pass@host" as a port)."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, {}
+    userinfo, host = parts.netloc.rsplit("@", 1)
+    user, _, password = userinfo.partition(":")
+    token = base64.b64encode(f"{unquote(user)}:{unquote(password)}".encode()).decode("ascii")
+    return urlunsplit(parts._replace(netloc=host)), {"Authorization": f"Basic {token}"}
+
+
 def send_webhook(settings: Any, payload: dict[str, Any]) -> None:
     # urllib, not requests: urllib3's debug log prints the request path, which for
     # chat webhooks is the secret. Exception texts are built here for the same reason.
-    request = urllib.request.Request(
-        settings.webhook_url,
-        data=json.dumps(payload).encode("utf-8"),
-        headers={"Content-Type": "application/json", "User-Agent": "taskqueue-catalog-linkcheck"},
-        method="POST",
-    )
+    url, headers = _split_userinfo(settings.webhook_url)
+    headers.update({"Content-Type": "application/json", "User-Agent": settings.agent})
+    request = urllib.request.Request(url, data=json.dumps(payload).encode("utf-8"), headers=headers,
+                                     method="POST")
     try:
         with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as resp:  # noqa: S310 (http(s) only)
             status = resp.status
@@ -130,7 +136,7 @@ def deliver(
     settings: Any, paths: ReportPaths, *, attempts: int = 4, backoff: float = 2.0
 ) -> list[DeliveryOutcome]:
     """Send by every configured channel; an empty list when none is configured."""
-    secrets = list(settings.secrets())
+    secrets = settings.secret_parts()
     outcomes: list[DeliveryOutcome] = []
     if settings.smtp_host and _recipients(settings):
         msg = build_email(settings, paths)

@@ -109,11 +109,8 @@ def record_chunk(store: Store, run_id: int, index: int, outcome: ChunkOutcome) -
     (a redelivered last chunk may say so twice; finishing is idempotent)."""
     held = [r for r in outcome.results if _network_failure(r)]
     written = store.record_results(run_id, (r for r in outcome.results if not _network_failure(r)))
-    if held:
-        progress.hold(store, run_id, index, held)
-    first = progress.mark_chunk_done(store, run_id, index, {
-        "results": len(outcome.results), "held": len(held), "unchecked": outcome.unchecked,
-    })
+    first = progress.mark_chunk_done(store, run_id, index, results=len(outcome.results), held=held,
+                                     unchecked=outcome.unchecked)
     log.info("run %d chunk %d: %d written, %d held%s", run_id, index, written, len(held),
              "" if first else " (redelivered)")
     state = progress.progress(store, run_id)
@@ -127,8 +124,7 @@ def finish_check_run(store: Store, run_id: int) -> str:
     offline = bool(held) and is_offline(recorded + held)
     if not offline:
         store.record_results(run_id, held)
-    infos = progress.chunk_infos(store, run_id)
-    unchecked = [u for info in infos for u in info.get("unchecked", [])]
+    unchecked = progress.unchecked(store, run_id)
     counts = Counter(store.run_counts(run_id))
     state = progress.progress(store, run_id)
     stats = {
@@ -140,9 +136,9 @@ def finish_check_run(store: Store, run_id: int) -> str:
         "chunks": state.chunks_total if state else 0,
         "unchecked": len(unchecked),
     }
-    row = store.db.execute("SELECT started_at FROM runs WHERE id = ?", (run_id,)).fetchone()
-    if row is not None:
-        stats["elapsed"] = round(time.time() - row["started_at"], 3)
+    started_at = store.run_started_at(run_id)
+    if started_at is not None:
+        stats["elapsed"] = round(time.time() - started_at, 3)
     status = "offline" if offline else "done"
     store.finish_run(run_id, status=status, stats=stats)
     log.info("check run %d %s: %s", run_id, status, stats)

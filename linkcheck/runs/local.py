@@ -129,7 +129,7 @@ def run_check(
     summary = RunSummary(links=links, started_at=started)
     run_id: int | None = None
     if store is not None:
-        run_id = store.start_run("check", started_at=started)
+        run_id = store.start_run("check", started_at=started, in_process=True)
         store.record_locations((url, link.locations) for url, link in links.items())
     summary.run_id = run_id
     recorder = _Recorder(store, run_id)

@@ -1,23 +1,17 @@
-"""Progress of a fanned-out check run, kept in the store's ``meta`` table.
+"""Progress of a chunked check run, read from the store's run tables.
 
 Kept in SQLite, not Redis, so ``python -m linkcheck runs`` works without the
-broker and progress survives a Redis restart. Every mark is an
-``INSERT OR IGNORE`` keyed by (run, chunk): a redelivered chunk marks nothing
-twice.
+broker and progress survives a Redis restart. Every mark is idempotent per
+(run, chunk): a redelivered chunk marks nothing twice.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from linkcheck.model import Result
 from linkcheck.store import Store
-
-
-def _key(run_id: int, *parts: object) -> str:
-    return ":".join(["run", str(run_id), *(str(p) for p in parts)])
 
 
 @dataclass(frozen=True)
@@ -27,76 +21,57 @@ class RunProgress:
     chunks_done: int
     urls_total: int
     recorded: int  # results written for this run so far
-    finished: bool
+    finished: bool  # report and rebuild sent
 
     @property
     def complete(self) -> bool:
         return self.chunks_total > 0 and self.chunks_done >= self.chunks_total
 
 
-def _insert(store: Store, key: str, value: Any) -> bool:
-    with store.transaction() as db:
-        cur = db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)", (key, json.dumps(value)))
-        return cur.rowcount == 1
-
-
-def plan(store: Store, run_id: int, chunks: list[list[str]], **extra: Any) -> None:
+def plan(store: Store, run_id: int, chunks: list[list[str]], *, token: str | None = None) -> None:
     """Remember the run's chunks (once): a redelivered start re-sends them."""
-    _insert(store, _key(run_id, "plan"), {
-        "chunks": len(chunks), "urls": sum(map(len, chunks)), "lists": chunks, **extra,
-    })
+    store.plan_chunks(run_id, chunks)
+    if token:
+        store.bind_lock(token, "check-run", run_id)
 
 
 def planned(store: Store, run_id: int) -> dict[str, Any] | None:
-    row = store.db.execute("SELECT value FROM meta WHERE key = ?", (_key(run_id, "plan"),)).fetchone()
-    return json.loads(row["value"]) if row else None
+    """{'chunks', 'urls', 'lists', 'token'} of a chunked run; None otherwise."""
+    p = store.run_plan(run_id)
+    if p is None:
+        return None
+    return {"chunks": p["chunks_total"], "urls": p["urls_total"], "token": p["token"],
+            "lists": [c["urls"] for c in store.run_chunks(run_id)]}
 
 
 def done_chunks(store: Store, run_id: int) -> set[int]:
-    rows = store.db.execute("SELECT key FROM meta WHERE key LIKE ?", (_key(run_id, "chunk", "%"),))
-    return {int(r["key"].rsplit(":", 1)[1]) for r in rows}
+    return {c["idx"] for c in store.run_chunks(run_id) if c["done_at"] is not None}
 
 
-def hold(store: Store, run_id: int, index: int, results: list[Result]) -> None:
-    """Keep a chunk's network-level errors aside until the run knows whether
-    the checker was online (the offline rule, judged over the whole run)."""
-    _insert(store, _key(run_id, "held", f"{index:06d}"), [r.to_json() for r in results])
+def mark_chunk_done(store: Store, run_id: int, index: int, *, results: int, held: list[Result],
+                    unchecked: list[str]) -> bool:
+    """True the first time chunk ``index`` of the run is marked done."""
+    return store.mark_chunk_done(run_id, index, results=results, held=held, unchecked=unchecked)
 
 
 def held(store: Store, run_id: int) -> list[Result]:
-    rows = store.db.execute(
-        "SELECT value FROM meta WHERE key LIKE ? ORDER BY key", (_key(run_id, "held", "%"),)
-    )
-    return [Result.from_json(item) for row in rows for item in json.loads(row["value"])]
-
-
-def mark_chunk_done(store: Store, run_id: int, index: int, info: dict[str, Any]) -> bool:
-    """True the first time chunk ``index`` of the run is marked done."""
-    return _insert(store, _key(run_id, "chunk", f"{index:06d}"), info)
+    return store.held_results(run_id)
 
 
 def mark_finished(store: Store, run_id: int) -> bool:
     """True the first time: report and rebuild have been sent on their way."""
-    return _insert(store, _key(run_id, "finished"), True)
+    return store.mark_followups_sent(run_id)
 
 
-def chunk_infos(store: Store, run_id: int) -> list[dict[str, Any]]:
-    rows = store.db.execute(
-        "SELECT value FROM meta WHERE key LIKE ? ORDER BY key", (_key(run_id, "chunk", "%"),)
-    )
-    return [json.loads(r["value"]) for r in rows]
+def unchecked(store: Store, run_id: int) -> list[str]:
+    return [u for c in store.run_chunks(run_id) for u in c["unchecked"]]
 
 
 def progress(store: Store, run_id: int) -> RunProgress | None:
-    """None for runs that were not fanned out (e.g. a CLI ``check``)."""
-    plan_ = planned(store, run_id)
-    if plan_ is None:
+    """None for runs that were not chunked (e.g. a CLI ``check``)."""
+    p = store.run_plan(run_id)
+    if p is None:
         return None
-    done = store.db.execute(
-        "SELECT COUNT(*) FROM meta WHERE key LIKE ?", (_key(run_id, "chunk", "%"),)
-    ).fetchone()[0]
-    recorded = store.db.execute("SELECT COUNT(*) FROM checks WHERE run_id = ?", (run_id,)).fetchone()[0]
-    finished = store.db.execute(
-        "SELECT 1 FROM meta WHERE key = ?", (_key(run_id, "finished"),)
-    ).fetchone() is not None
-    return RunProgress(run_id, plan_["chunks"], done, plan_["urls"], recorded, finished)
+    done = len(done_chunks(store, run_id))
+    return RunProgress(run_id, p["chunks_total"], done, p["urls_total"], store.recorded_count(run_id),
+                       p["followups_at"] is not None)

@@ -12,12 +12,14 @@ Two queues:
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import Any
 
-from celery import Celery
+from celery import Celery, signals
 from kombu import Queue
 
+from linkcheck import redact
 from linkcheck.scheduler.broker import embedded_url
 from linkcheck.settings import Settings
 
@@ -108,7 +110,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
 
 
 def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
-    """Check every link every ``check_interval_hours``, refresh GitHub every
+    """Check every link every ``check_interval_hours``, refresh GitHub and PyPI every
     ``github_interval_hours``. Reports and rebuilds follow the data, not the clock."""
     schedule: dict[str, dict[str, Any]] = {}
     if settings.check_interval_hours > 0:
@@ -121,6 +123,11 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
             "task": "linkcheck.refresh_github",
             "schedule": timedelta(hours=settings.github_interval_hours),
         }
+        # PyPI on the same clock: a project's vital signs come in together
+        schedule["refresh-pypi"] = {
+            "task": "linkcheck.refresh_pypi",
+            "schedule": timedelta(hours=settings.github_interval_hours),
+        }
     return schedule
 
 
@@ -128,6 +135,13 @@ def make_app(settings: Settings | None = None) -> Celery:
     settings = settings or Settings.from_env()
     celery_app = Celery("linkcheck", include=["linkcheck.scheduler.tasks"])
     celery_app.conf.update(celery_config(settings))
+    parts = settings.secret_parts()
+
+    def _redact_logs(logger: logging.Logger, **_: Any) -> None:
+        redact.install(parts, logger)  # worker and beat logs, task logs too
+
+    signals.after_setup_logger.connect(_redact_logs, weak=False)
+    signals.after_setup_task_logger.connect(_redact_logs, weak=False)
     return celery_app
 
 

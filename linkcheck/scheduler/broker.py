@@ -16,7 +16,6 @@ import signal
 import subprocess
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import redis
 
@@ -53,18 +52,6 @@ def embedded_socket(var_dir: Path) -> Path:
 def embedded_url(var_dir: Path) -> str:
     """The broker URL of the embedded Redis of this var folder."""
     return f"redis+socket://{embedded_socket(var_dir)}"
-
-
-def redact_url(url: str) -> str:
-    """``url`` without its password, for logs."""
-    parts = urlsplit(url)
-    if not parts.password:
-        return url
-    netloc = parts.hostname or ""
-    netloc = f"{parts.username or ''}:***@{netloc}"
-    if parts.port:
-        netloc += f":{parts.port}"
-    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def redis_client(url: str, **kwargs: object) -> redis.Redis:

@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from linkcheck.redact import redact
 from linkcheck.settings import PROJECT_ROOT
 
 log = logging.getLogger(__name__)
@@ -23,12 +24,6 @@ log = logging.getLogger(__name__)
 
 class BuildError(RuntimeError):
     """Pelican failed; the message carries Pelican's own words."""
-
-
-def _redact(text: str, secrets: list[str]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, "***")
-    return text
 
 
 def _pelican_message(output: str) -> str:
@@ -64,7 +59,7 @@ def build_site(
         raise BuildError(f"pelican did not finish within {timeout:g}s") from exc
     if proc.returncode != 0:
         shutil.rmtree(staging, ignore_errors=True)
-        message = _redact(_pelican_message(proc.stderr + "\n" + proc.stdout), list(settings.secrets()))
+        message = redact(_pelican_message(proc.stderr + "\n" + proc.stdout), settings.secret_parts())
         raise BuildError(f"pelican failed (exit {proc.returncode}) with {conf_path.name}:\n{message}")
     _swap_in(staging, target)
     return target

@@ -80,11 +80,10 @@ def start_check_run(self: Any, sources: list[str] | None = None) -> int | None:
         log.info("a check run is already in progress (%s); this one is skipped", lock.holder())
         return None
     with Store.from_settings(settings) as store:
-        run_id = _run_of_token(store, token)
+        run_id = store.run_of_lock(token)
         if run_id is None:
             fanout.abandon_stale_runs(store)  # we hold the lock: no other scheduled run is alive
             plan = fanout.plan_check_run(settings, store, sources, token=token)
-            store.set_meta(f"lock:{token}", str(plan.run_id))
             run_id, chunks, done = plan.run_id, plan.chunks, set()
         else:  # redelivered after planning: send what is not recorded yet
             chunks = (progress.planned(store, run_id) or {}).get("lists", [])
@@ -95,11 +94,6 @@ def start_check_run(self: Any, sources: list[str] | None = None) -> int | None:
     sent = _dispatch_chunks(run_id, chunks, done)
     log.info("check run %d: %d chunks sent", run_id, sent)
     return run_id
-
-
-def _run_of_token(store: Store, token: str) -> int | None:
-    value = store.get_meta(f"lock:{token}")
-    return int(value) if value else None
 
 
 @app.task(name="linkcheck.check_chunk", bind=True, **RETRY)
@@ -190,7 +184,30 @@ def refresh_github(self: Any) -> dict[str, Any] | None:
             summary = refresh(settings, store)
     finally:
         lock.release(token)
-    if summary.updated or summary.renamed or summary.missing:
+    # Rebuild only when stored figures changed: an unchanged or paused run leaves the site alone.
+    if summary.changed:
         rebuild_site.delay()
-    return {"updated": summary.updated, "not_modified": summary.not_modified,
+    return {"updated": summary.updated, "changed": summary.changed, "not_modified": summary.not_modified,
+            "rate_limited": summary.rate_limited, "errors": len(summary.errors)}
+
+
+# --------------------------------------------------------------------- PyPI
+@app.task(name="linkcheck.refresh_pypi", bind=True, **RETRY)
+def refresh_pypi(self: Any) -> dict[str, Any] | None:
+    from linkcheck.metadata.pypi import refresh
+
+    settings = _settings()
+    token = f"pypi:{self.request.id}"
+    lock = _lock(settings, "pypi", ttl=time_limits(settings)[1] + 60)
+    if not lock.acquire(token):
+        log.info("a PyPI refresh is already in progress; this one is skipped")
+        return None
+    try:
+        with Store.from_settings(settings) as store:
+            summary = refresh(settings, store)
+    finally:
+        lock.release(token)
+    if summary.changed:  # as for GitHub: an unchanged or paused run leaves the site alone
+        rebuild_site.delay()
+    return {"updated": summary.updated, "changed": summary.changed, "not_modified": summary.not_modified,
             "rate_limited": summary.rate_limited, "errors": len(summary.errors)}

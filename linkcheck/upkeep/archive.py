@@ -29,7 +29,7 @@ REQUEST_INTERVAL = 0.2  # be gentle with archive.org: look-ups run one at a time
 
 
 def _user_agent(settings: Any) -> str:
-    return settings.user_agent or "taskqueue-catalog-linkcheck (+https://github.com/)"
+    return settings.agent
 
 
 def _is_stale(cached: dict[str, Any] | None, now: float) -> bool:

@@ -1,10 +1,42 @@
 """Pelican plugin: the task-queue catalog.
 
-Loads and validates ``content/catalog/*.yaml`` (see ``linkcheck.catalog``), fails
-the build with ``file:line: message (how to fix)`` on bad entries, logs warnings,
-puts the catalog into the template context, renders ``[catalog:SECTION]`` marker
-paragraphs of pages as entry lists, and writes ``sitemap.xml`` and an Atom feed
-of the pages when configured. Settings: one ``CATALOG`` dict, see ``settings.py``.
+Loads and validates ``content/catalog/*.yaml`` (``linkcheck.catalog``; fields in
+docs/catalog.md), fails the build with ``file:line: message (how to fix)`` on bad
+entries, logs warnings, puts the catalog into the template context, renders the
+marker paragraphs of pages, and writes ``sitemap.xml`` and an Atom feed of the
+pages when configured. Settings: one ``CATALOG`` dict, see ``settings.py``.
+
+Markers (each alone in its paragraph):
+
+- ``[catalog:SECTION]``: the section's entries, through ``list_template``
+  (``partials/catalog_list.html``);
+- ``[catalog-more:SECTION]``: one line for the guide, "N more projects, compared
+  on the projects page", through ``more_template`` (``partials/catalog_more.html``).
+
+Context of every template (after the ``catalog_loaded`` signal, so GitHub data is in):
+
+- ``catalog``: the ``Catalog`` (``catalog.section(name)``, ``catalog.get(id)``);
+  each ``Entry`` has ``id name url repo description_html summary group status
+  status_source pypi pypi_url added from_seed archived year type topic
+  facts`` (``dict[str, Fact]``, schema order), ``fact_rows()`` ((key, label,
+  Fact or None) for every fact key of its section: "—" where None), ``health``
+  and ``github`` (None until data exists). A ``Fact`` has ``key label value
+  values value_labels() source note``.
+- ``catalog_sections``: section -> heading; ``catalog_pages``: section -> URL of
+  the page showing its full list.
+- ``catalog_project_groups``: list of ``Group(key, title, entries)``, projects by
+  kind in schema order, "Archived / unmaintained" (key ``archived``) last.
+- ``catalog_resource_topics``: the reading list as ``Group``s by topic, newest first.
+- ``catalog_groups``: group key -> title; ``catalog_section_facts``: section ->
+  its fact keys in order; ``catalog_fact_labels``: fact key -> label;
+  ``catalog_vocabulary``: the enums (brokers, frameworks, protocols, groups,
+  types, topics) for filters.
+
+``list_template`` also gets ``section``, ``section_title``, ``entries`` (file
+order), ``groups`` (the groups above; hosted and examples: one untitled group),
+``fact_keys`` and ``heading_level`` (one below the heading above the marker).
+``more_template`` gets ``section``, ``more`` (entries with ``added``), ``total``,
+``target_url`` and ``target_title``.
 """
 
 from pelican import signals as pelican_signals

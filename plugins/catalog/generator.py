@@ -10,7 +10,27 @@ from typing import Any
 
 from pelican.generators import Generator
 
-from linkcheck.catalog import SECTIONS, Catalog, CatalogError, load_catalog
+from linkcheck.catalog import (
+    SECTIONS,
+    Catalog,
+    CatalogError,
+    Group,
+    load_catalog,
+    project_groups,
+    resource_topics,
+)
+from linkcheck.catalog.schema import (
+    ARCHIVED_GROUP,
+    ARCHIVED_GROUP_TITLE,
+    BROKERS,
+    FACT_LABELS,
+    FRAMEWORKS,
+    GROUPS,
+    PROTOCOLS,
+    RESOURCE_TOPICS,
+    RESOURCE_TYPES,
+    SECTION_FACTS,
+)
 
 from .outputs import page_dates, write_feed, write_sitemap
 from .settings import catalog_settings
@@ -20,6 +40,9 @@ logger = logging.getLogger(__name__)
 
 # Markdown renders a marker line "[catalog:projects]" as its own paragraph.
 MARKER_RE = re.compile(r"<p>\s*\[catalog:([^\]\s]*)\]\s*</p>")
+# "[catalog-more:projects]": one line pointing from the guide to the section's own page.
+MORE_RE = re.compile(r"<p>\s*\[catalog-more:([^\]\s]*)\]\s*</p>")
+STRAY_RE = re.compile(r"\[catalog(?:-more)?:[^\]]*\]")
 HEADING_RE = re.compile(r"<h([1-6])\b([^>]*)>(.*?)</h\1>", re.S)
 ID_RE = re.compile(r'\bid="([^"]+)"')
 TAG_RE = re.compile(r"<[^>]+>")
@@ -63,14 +86,41 @@ class CatalogGenerator(Generator):
             logger.warning("catalog: %s", warning)
         self.catalog = catalog
         catalog_loaded.send(catalog, settings=self.settings)
-        self.context["catalog"] = catalog
-        self.context["catalog_sections"] = SECTIONS
+        # after the signal: GitHub's archived flag (attached by github_data) moves projects
+        self.context.update(self._catalog_context(catalog))
 
         pages = list(self.context.get("pages", []))
         hidden = list(self.context.get("hidden_pages", []))
+        self.section_pages = self._section_pages(pages + hidden)
+        self.context["catalog_pages"] = {s: p.url for s, p in self.section_pages.items()}
         for page in pages + hidden:
             self._annotate(page)
         self.context["nav_pages"] = sorted(pages, key=self._nav_key)
+
+    @staticmethod
+    def _catalog_context(catalog: Catalog) -> dict[str, Any]:
+        """The names every template sees (documented in plugins/catalog/__init__.py)."""
+        return {
+            "catalog": catalog,
+            "catalog_sections": SECTIONS,
+            "catalog_groups": {**GROUPS, ARCHIVED_GROUP: ARCHIVED_GROUP_TITLE},
+            "catalog_project_groups": project_groups(catalog.section("projects")),
+            "catalog_resource_topics": resource_topics(catalog.section("resources")),
+            "catalog_section_facts": SECTION_FACTS,
+            "catalog_fact_labels": FACT_LABELS,
+            "catalog_vocabulary": {"brokers": BROKERS, "frameworks": FRAMEWORKS, "protocols": PROTOCOLS,
+                                   "groups": tuple(GROUPS), "types": RESOURCE_TYPES,
+                                   "topics": tuple(RESOURCE_TOPICS)},
+        }
+
+    @staticmethod
+    def _section_pages(pages: list[Any]) -> dict[str, Any]:
+        """Section -> the first page showing its full list (a [catalog:SECTION] marker)."""
+        found: dict[str, Any] = {}
+        for page in pages:
+            for name in MARKER_RE.findall(page._content):
+                found.setdefault(name, page)
+        return found
 
     def _nav_key(self, page: Any) -> tuple[float, str]:
         raw = getattr(page, "sortorder", None)
@@ -102,10 +152,24 @@ class CatalogGenerator(Generator):
                                    "use one of " + ", ".join(f"[catalog:{s}]" for s in SECTIONS),
                                    display_path=self._display(page.source_path))
             sections.append(name)
-            return self._render_list(name, page)
+            # group headings sit one level below the heading the list is under
+            above = HEADING_RE.findall(content, 0, match.start())
+            level = min(int(above[-1][0]) + 1, 6) if above else 2
+            return self._render_list(name, level, page)
+
+        def render_more(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in SECTIONS:
+                line = _source_line(page.source_path, f"[catalog-more:{name}]")
+                raise CatalogError(Path(page.source_path), line,
+                                   f"unknown catalog marker [catalog-more:{name}]",
+                                   "use one of " + ", ".join(f"[catalog-more:{s}]" for s in SECTIONS),
+                                   display_path=self._display(page.source_path))
+            return self._render_more(name, page)
 
         content = MARKER_RE.sub(render, content)
-        stray = re.search(r"\[catalog:[^\]]*\]", content)
+        content = MORE_RE.sub(render_more, content)
+        stray = STRAY_RE.search(content)
         if stray:
             line = _source_line(page.source_path, stray.group(0))
             raise CatalogError(Path(page.source_path), line,
@@ -124,16 +188,42 @@ class CatalogGenerator(Generator):
         page.toc_items = self._toc(content) if page.show_toc else []
         page.meta_description = str(getattr(page, "meta", "") or "").strip()
 
-    def _render_list(self, section: str, page: Any = None) -> str:
+    def _render_list(self, section: str, heading_level: int = 2, page: Any = None) -> str:
         assert self.catalog is not None
+        entries = self.catalog.section(section)
+        groups: list[Group]
+        if section == "projects":
+            groups = self.context["catalog_project_groups"]
+        elif section == "resources":
+            groups = self.context["catalog_resource_topics"]
+        else:
+            groups = [Group(section, SECTIONS[section], entries)] if entries else []
         template = self.env.get_template(self.options["list_template"])
         return template.render(
             **self.context,
             section=section,
             section_title=SECTIONS[section],
-            entries=self.catalog.section(section),
+            entries=entries,
+            groups=groups,
+            fact_keys=SECTION_FACTS[section],
+            heading_level=heading_level,
             # the page being rendered: the theme shows the projects page as a comparison
             page=page,
+        )
+
+    def _render_more(self, section: str, page: Any) -> str:
+        """The guide's pointer under a seed list: how many more entries the section's page has."""
+        assert self.catalog is not None
+        target = self.section_pages.get(section)
+        template = self.env.get_template(self.options["more_template"])
+        return template.render(
+            **self.context,
+            section=section,
+            # entries since the original guide: the guide shows the seed's own bullets
+            more=sum(1 for e in self.catalog.section(section) if not e.from_seed),
+            total=len(self.catalog.section(section)),
+            target_url=target.url if target is not None and target is not page else None,
+            target_title=getattr(target, "sidebartitle", None) or getattr(target, "title", ""),
         )
 
     @staticmethod

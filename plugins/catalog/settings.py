@@ -9,6 +9,8 @@ DEFAULTS: dict[str, Any] = {
     "content_dir": None,
     # Template rendered in place of each [catalog:SECTION] marker paragraph.
     "list_template": "partials/catalog_list.html",
+    # Template rendered in place of each [catalog-more:SECTION] marker paragraph (the guide).
+    "more_template": "partials/catalog_more.html",
     # Output path of sitemap.xml, or None; needs an absolute SITEURL (publishconf.py).
     "sitemap": None,
     # Output path of an Atom feed of the site's pages, or None; needs an absolute SITEURL.

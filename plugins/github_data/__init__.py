@@ -1,8 +1,10 @@
-"""Pelican plugin: GitHub figures of catalog projects, read from the store at build time.
+"""Pelican plugin: GitHub figures and PyPI release data of catalog projects, read from the store.
 
 On the catalog plugin's ``catalog_loaded`` signal, every project entry with a
 GitHub repository gets ``entry.github`` (a dict from ``figures.figures``) when
 the store has data for it, else None ("not fetched yet" in the theme). It also
+attaches ``entry.pypi_release`` (``figures.pypi_release``) to entries with a
+``pypi:`` name the store has usable PyPI data for, else None. It also
 registers the Jinja filter ``github_by_stars``, the projects page's default
 order. The build never touches the network: ``python -m linkcheck github``
 fills the store. Settings: one ``GITHUB_DATA`` dict, see ``settings.py``.
@@ -21,7 +23,7 @@ from pelican import signals
 from linkcheck.settings import Settings
 from linkcheck.store import Store
 
-from .figures import by_stars, figures
+from .figures import by_stars, figures, pypi_release
 from .settings import github_data_settings
 
 __all__ = ["register", "load_rows"]
@@ -48,10 +50,19 @@ def load_rows(path: Path) -> dict[str, dict[str, Any]]:
         return {repo.lower(): row for repo, row in store.github_repos().items()}
 
 
+def load_pypi_rows(path: Path) -> dict[str, dict[str, Any]]:
+    """Stored PyPI projects by name; empty when there is no store yet."""
+    if not path.exists():
+        return {}
+    with Store(path) as store:
+        return store.pypi_projects()
+
+
 def attach_github(catalog: Any, settings: dict[str, Any] | None = None, **_: Any) -> None:
     options = github_data_settings(settings or {})
     path = store_path(settings or {"PATH": "content"}, options)
     rows = load_rows(path)
+    pypi_rows = load_pypi_rows(path)
     now = float(options["now"]) if options["now"] is not None else time.time()
     shown = 0
     for entry in getattr(catalog, "entries", []):
@@ -59,7 +70,10 @@ def attach_github(catalog: Any, settings: dict[str, Any] | None = None, **_: Any
         entry.github = figures(row, now, inactive_days=options["inactive_days"],
                                description_chars=options["description_chars"]) if row else None
         shown += row is not None
-    logger.info("github_data: figures for %d projects from %s", shown, path)
+        pypi_row = pypi_rows.get(getattr(entry, "pypi", None) or "") if entry.section == "projects" else None
+        entry.pypi_release = pypi_release(pypi_row, now) if pypi_row else None
+    logger.info("github_data: figures for %d projects, PyPI data for %d, from %s", shown,
+                sum(1 for e in getattr(catalog, "entries", []) if getattr(e, "pypi_release", None)), path)
 
 
 def add_filters(pelican: Any) -> None:

@@ -22,11 +22,13 @@ def parse_time(value: Any) -> float | None:
         return None
     try:
         parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed.timestamp()
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=dt.UTC)
+        ts = parsed.astimezone(dt.UTC).timestamp()
+        dt.datetime.fromtimestamp(ts, dt.UTC)  # must come back too: year 9999 with an offset does not
+    except (ValueError, OverflowError, OSError):
+        return None  # stored data never stops the build
+    return ts
 
 
 def iso(ts: float) -> str:
@@ -77,6 +79,15 @@ def _moment(value: Any, now: float) -> dict[str, str] | None:
     return {"iso": iso(ts), "date": date(ts), "ago": ago(ts, now), "ts": str(int(ts))}
 
 
+def license_label(spdx: str | None) -> str:
+    """How a license reads: GitHub's NOASSERTION means a license it could not identify."""
+    if spdx is None:
+        return "no license detected"
+    if spdx.upper() == "NOASSERTION":
+        return "other license"
+    return f"license {spdx}"
+
+
 def figures(row: dict[str, Any], now: float, *, inactive_days: float = 365,
             description_chars: int = 200) -> dict[str, Any]:
     """What ``partials/github.html`` shows for one stored repository."""
@@ -87,10 +98,13 @@ def figures(row: dict[str, Any], now: float, *, inactive_days: float = 365,
     forks = _int(data.get("forks"))
     issues = _int(data.get("open_issues"))
     pushed_ts = parse_time(data.get("pushed_at"))
+    license_id = _text(data.get("license"), 60)
     return {
         "repo": row.get("repo"),
         "state": row.get("state"),
         "missing": row.get("state") == "missing",
+        "blocked": row.get("state") == "blocked",  # GitHub blocks access: "repository unavailable"
+        "block_reason": _text(data.get("block_reason"), 40),
         "renamed_to": _text(row.get("renamed_to")),
         "stars": stars,
         "stars_text": thousands(stars),
@@ -101,7 +115,8 @@ def figures(row: dict[str, Any], now: float, *, inactive_days: float = 365,
         "pushed": pushed,
         "release_tag": _text(data.get("release_tag"), 60),
         "released": released,
-        "license": _text(data.get("license"), 60),
+        "license": license_id,
+        "license_label": license_label(license_id),
         "language": _text(data.get("language"), 60),
         "description": _text(data.get("description"), description_chars),
         "homepage": _web_url(data.get("homepage")),
@@ -125,3 +140,29 @@ def by_stars(entries: Iterable[Any]) -> list[Any]:
         return (-stars if isinstance(stars, int) else 1, index)
 
     return [entry for _, entry in sorted(ranked, key=key)]
+
+
+def pypi_release(row: dict[str, Any], now: float) -> dict[str, Any] | None:
+    """One stored PyPI project for the theme (the vital signs' latest release); None when PyPI had nothing.
+
+    ``released`` is a timezone-aware datetime (None when unknown); every string
+    came from PyPI and is escaped by the template; URLs are kept only when http(s).
+    """
+    data = row.get("data") or {}
+    version = _text(data.get("version"), 60)
+    if row.get("state") != "ok" or version is None:
+        return None
+    ts = parse_time(data.get("released"))
+    urls = data.get("urls") if isinstance(data.get("urls"), dict) else {}
+    return {
+        "name": row.get("name"),
+        "version": version,
+        "released": dt.datetime.fromtimestamp(ts, dt.UTC) if ts is not None else None,
+        "released_moment": _moment(data.get("released"), now),
+        "requires_python": _text(data.get("requires_python"), 60),
+        "yanked": data.get("yanked") is True,
+        "yanked_reason": _text(data.get("yanked_reason"), 120),
+        "urls": {label: url for label, url in ((_text(k, 60), _web_url(v)) for k, v in urls.items())
+                 if label and url},
+        "fetched": _moment(iso(row["fetched_at"]), now) if row.get("fetched_at") else None,
+    }

@@ -1,7 +1,7 @@
 """Pelican plugin: link health from the checker's store, read at build time.
 
 - ``entry.health`` for every catalog entry (via the catalog plugin's
-  ``catalog_loaded`` signal); the theme's ``partials/link_status.html`` shows it.
+  ``catalog_loaded`` signal); the theme marks broken links (annotate.py) and says when links were checked.
 - Broken external links in written pages get a "broken link" marker with an
   icon and, where the archive has a snapshot, an "archived copy" link.
 - A link-health page (``LINKHEALTH['page']``): totals, broken/moved/blocked

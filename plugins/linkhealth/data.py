@@ -54,7 +54,7 @@ class LinkInfo:
         return host_of(self.url)
 
     def as_health(self) -> dict[str, Any]:
-        """The ``entry.health`` dict the theme's link_status partial renders."""
+        """The ``entry.health`` dict attached to catalog entries."""
         return {
             "url": self.url,
             "state": self.state,

@@ -41,7 +41,8 @@ def test_json_shape_and_exit_1_on_error(tmp_path, web_hosts):
         assert r["verdict"] in ("ok", "warn", "error") and isinstance(r["reason"], str) and r["message"]
     assert (by_url[f"{a}/ok"]["verdict"], by_url[f"{a}/ok"]["status"]) == ("ok", 200)
     assert (by_url[f"{b}/gone"]["verdict"], by_url[f"{b}/gone"]["status"]) == ("error", 404)
-    assert by_url[f"{b}/gone"]["locations"] == [{"source": "doc.md", "line": 4, "page": None, "entry": None}]
+    assert by_url[f"{b}/gone"]["locations"] == [{"source": "doc.md", "line": 4, "page": None, "entry": None,
+                                                 "fact": None}]
     summary = data["summary"]
     assert (summary["ok"], summary["warn"], summary["error"], summary["total"]) == (1, 0, 1, 2)
     assert summary["offline"] is False and summary["run_id"] is not None
@@ -199,3 +200,64 @@ def test_killed_mid_run_keeps_what_was_recorded(tmp_path, web_hosts):
         assert urls == set(fast)
         assert db.execute("SELECT status FROM runs").fetchall() == [("running",)]
         assert db.execute("SELECT COUNT(DISTINCT url) FROM locations").fetchone()[0] == len(fast) + 1
+
+
+def test_markup_and_escapes_from_the_web_are_printed_as_text(tmp_path, web_hosts):
+    import pty
+
+    a, _ = web_hosts
+    hostile = [f"{a}/gone?x=[/]", f"{a}/gone?y=[link=https://evil.example/]click[/link]",
+               f"{a}/gone?z=%1B]0;pwned%07"]
+    _md(tmp_path, "\n".join(f"[l{i}]({u})" for i, u in enumerate(hostile)) + "\n")
+    master, slave = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LINKCHECK_VAR_DIR": str(tmp_path / "var"),
+           "COLUMNS": "250", "TERM": "xterm"}
+    proc = subprocess.Popen([sys.executable, "-m", "linkcheck", "check", "--allow-private", "--no-store",
+                             "doc.md"], cwd=tmp_path, env=env, stdout=slave, stderr=slave)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    assert proc.wait(60) == 1  # a MarkupError used to end the run with exit 2 and no table
+    raw = b"".join(chunks).decode(errors="replace")
+    assert "\x1b]8;" not in raw  # no terminal hyperlink planted
+    screen = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", raw)
+    assert "x=[/]" in screen and "[link=https://evil.example/]click[/link]" in screen
+    assert "checked 3 links" in screen
+
+    plain = _run(tmp_path, "--allow-private", "--no-store", "doc.md")  # not a terminal
+    assert plain.returncode == 1 and "[link=https://evil.example/]" in plain.stdout
+
+
+def test_out_of_range_numbers_are_usage_errors(tmp_path, capsys, monkeypatch):
+    from linkcheck.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LINKCHECK_VAR_DIR", str(tmp_path / "var"))
+    (tmp_path / "doc.md").write_text("[x](https://x.test/)\n")
+    for args in (["--timeout", "nan"], ["--timeout", "inf"], ["--timeout", "0"],
+                 ["--concurrency", "100000000000000000000"], ["--processes", "-1"]):
+        assert main(["check", "--no-store", *args, "doc.md"]) == 2, args
+        assert "must be from" in capsys.readouterr().err
+    for env, value in (("LINKCHECK_TIMEOUT", "-1"), ("LINKCHECK_TIMEOUT", "nan"),
+                       ("LINKCHECK_CONCURRENCY", "100000000000000000000")):
+        monkeypatch.setenv(env, value)
+        assert main(["check", "--no-store", "doc.md"]) == 2
+        err = capsys.readouterr().err
+        assert f"error: {env}" in err and "must be a number from" in err and "Traceback" not in err
+        monkeypatch.delenv(env)
+
+
+def test_no_links_found_says_why(tmp_path):
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text("<p><a href='#top'>top</a> <a href='/about.html'>a</a></p>")
+    proc = _run(tmp_path, "--no-store", "site")
+    assert proc.returncode == 0
+    assert "checked 0 links: no external link found" in proc.stdout

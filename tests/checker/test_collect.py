@@ -13,9 +13,11 @@ PROJECTS = """- name: Celery
   url: https://docs.celeryq.test/
   repo: https://github.com/celery/celery
   description: Distributed task queue, see [the FAQ](https://faq.celery.test/).
+  group: general
 - name: RQ
   url: https://python-rq.test/
   description: Simple jobs.
+  group: general
 """
 
 
@@ -61,7 +63,7 @@ def test_directories_and_catalog_merge_locations(tmp_path):
     assert links["https://img.test/logo.png"].kind == "image"
     rq = links["https://python-rq.test/"]
     assert [loc.describe() for loc in rq.locations] == [
-        "output/pages/guide.html:1", "content/catalog/projects.yaml:6 (entry rq)",
+        "output/pages/guide.html:1", "content/catalog/projects.yaml:7 (entry rq)",
         "content/pages/guide.md:3",
     ]
 

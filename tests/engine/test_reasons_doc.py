@@ -1,22 +1,27 @@
-"""The README's verdict table lists exactly the engine's reason codes, with their verdicts."""
+"""One reason table: the docs are generated from it, and every code is complete."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from linkcheck.engine.verdict import REASONS, sentence
+from linkcheck.engine.reasons import REASONS, TABLE, markdown_table
+from linkcheck.engine.verdict import sentence
 
-README = Path(__file__).resolve().parents[2] / "README.md"
-
-
-def test_readme_table_matches_reasons():
-    text = README.read_text(encoding="utf-8")
-    section = text.split("## Link checker: verdicts", 1)[1]
-    rows = dict(re.findall(r"^\| `([a-z0-9_]+)` \| (ok|warn|error) \|", section, re.MULTILINE))
-    assert rows == {code: verdict for code, (verdict, _) in REASONS.items()}
+DOC = Path(__file__).resolve().parents[2] / "docs" / "verdicts.md"
 
 
-def test_every_reason_has_a_sentence():
-    for code in REASONS:
+def test_docs_table_is_generated_from_the_reason_table():
+    assert DOC.read_text(encoding="utf-8") == markdown_table(), (
+        "docs/verdicts.md is stale: run `python -m linkcheck.engine.reasons > docs/verdicts.md`")
+
+
+def test_every_reason_has_a_sentence_and_errors_a_fix():
+    for code in TABLE:
         assert sentence(code, status=500, final_url="https://x.test/").strip()
+        if TABLE[code].verdict == "error":
+            assert TABLE[code].fix, code
+
+
+def test_engine_codes_exclude_report_only_codes():
+    assert "content_drift" in TABLE and "content_drift" not in REASONS
+    assert {code for code, r in TABLE.items() if r.engine} == set(REASONS)

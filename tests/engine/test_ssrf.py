@@ -53,3 +53,27 @@ def test_name_resolving_to_private_address_refused(run):
 def test_public_addresses_allowed():
     for ip in ("8.8.8.8", "2606:4700:4700::1111", "151.101.1.69"):
         assert not is_blocked_ip(ipaddress.ip_address(ip))
+
+
+@pytest.mark.parametrize("ip", [
+    "64:ff9b::a9fe:a9fe",  # NAT64 of 169.254.169.254 (cloud metadata)
+    "64:ff9b::7f00:1",  # NAT64 of 127.0.0.1
+    "64:ff9b:1::808:808",  # local-use NAT64 prefix: refused whatever it embeds
+    "::127.0.0.1", "::10.0.0.1", "::8.8.8.8",  # deprecated IPv4-compatible form
+    "fec0::1", "feff::1",  # site-local
+    "2001:0:4136:e378:8000:63bf:3fff:fdd2",  # Teredo
+    "2002:7f00:1::1",  # 6to4 of 127.0.0.1
+])
+def test_ipv6_transition_forms_refused(ip):
+    assert is_blocked_ip(ipaddress.ip_address(ip))
+
+
+def test_nat64_of_a_public_address_allowed():
+    assert not is_blocked_ip(ipaddress.ip_address("64:ff9b::808:808"))  # 8.8.8.8 via NAT64
+
+
+@pytest.mark.parametrize("url", ["http://[64:ff9b::a9fe:a9fe]/latest/meta-data/", "http://[::127.0.0.1]/",
+                                 "http://[fec0::1]/", "http://[64:ff9b:1::a00:1]/"])
+def test_ipv6_transition_literals_refused_without_a_request(run_one, url):
+    r = run_one(url, allow_private=False)
+    assert (r.verdict, r.reason, r.status) == ("error", "private_address", None)

@@ -17,17 +17,21 @@ CATALOG = """\
   url: https://alpha.example/
   repo: https://github.com/org/alpha
   description: A queue.
+  group: general
 - name: Beta
   url: https://beta.example/
   repo: https://github.com/old/beta
   description: Another queue.
+  group: general
 - name: Gamma
   url: https://gamma.example/
   repo: https://github.com/org/gamma
   description: Deleted upstream.
+  group: general
 - name: Delta
   url: https://delta.example/
   description: No repository.
+  group: general
 """
 
 
@@ -91,3 +95,19 @@ def test_rest_without_token_and_runtime_errors_exit_2(env, fake, capsys, caplog,
     assert "error: GitHub rejected GITHUB_TOKEN (HTTP 401)" in out
     assert TOKEN not in out + caplog.text
     assert fake.seen[-1].authorization == f"bearer {TOKEN}-revoked"  # it was really sent, only there
+
+
+def test_blocked_is_exit_1_and_a_failing_repository_exit_2(env, fake, capsys, monkeypatch):
+    monkeypatch.delenv("GITHUB_TOKEN")
+    for name in ("org/alpha", "old/beta", "org/gamma"):
+        fake.add_repo(name)
+    fake.blocked.add("org/gamma")
+    assert main(["github"]) == 1
+    out = capsys.readouterr().out
+    assert "unavailable: org/gamma blocked by GitHub (tos)" in out
+    fake.broken.add("old/beta")
+    assert main(["github", "--json", str(env / "s.json")]) == 2
+    out = capsys.readouterr().out
+    assert "1 repositories failed this run and are retried with the next: old/beta" in out
+    report = json.loads((env / "s.json").read_text())
+    assert report["failed"] == ["old/beta"] and report["pending"] == []

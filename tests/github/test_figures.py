@@ -43,3 +43,23 @@ def test_default_order_most_stars_first_unknown_last_in_catalog_order():
         ("thousand", {"stars": 1000}), ("none2", None),
     ]]
     assert [e.name for e in by_stars(entries)] == ["thousand", "ten", "none1", "nostars", "none2"]
+
+
+def test_noassertion_license_reads_other_license():
+    row = {"repo": "a/b", "state": "ok", "data": {"license": "NOASSERTION"}}
+    assert figures(row, NOW)["license_label"] == "other license"
+    assert figures({**row, "data": {"license": "MIT"}}, NOW)["license_label"] == "license MIT"
+    assert figures({**row, "data": {}}, NOW)["license_label"] == "no license detected"
+
+
+def test_stored_dates_out_of_range_never_stop_the_build():
+    for bad in ("9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00", "2020-13-01T00:00:00Z", "x"):
+        row = {"repo": "a/b", "state": "ok", "data": {"pushed_at": bad, "release_published_at": bad}}
+        f = figures(row, NOW)
+        assert f["pushed"] is None and f["released"] is None and f["inactive"] is False
+
+
+def test_blocked_repository_state():
+    row = {"repo": "a/b", "state": "blocked", "data": {"block_reason": "tos", "stars": 5}}
+    f = figures(row, NOW)
+    assert f["blocked"] and not f["missing"] and f["block_reason"] == "tos"

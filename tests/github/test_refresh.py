@@ -50,7 +50,7 @@ def test_rest_and_graphql_agree_on_figures(fake, make_settings, tmp_path):
         refresh(make_settings(token=TOKEN), gql, repos=["a/one", "a/two"])
         for repo in ("a/one", "a/two"):
             r, g = rest.github_repo(repo)["data"], gql.github_repo(repo)["data"]
-            assert {k: v for k, v in r.items() if k != "release_etag"} == g
+            assert {k: v for k, v in r.items() if k not in ("release_etag", "release_checked_at")} == g
     assert g["release_tag"] is None and g["license"] is None
     assert r["release_tag"] is None
 
@@ -89,11 +89,14 @@ def test_primary_rate_limit_stops_keeps_progress_and_resumes(fake, make_settings
     repos = _add(fake, 4)
     settings = make_settings()
     first = refresh(settings, store, repos=repos)
-    # 5 requests allowed: two repositories complete, the third's release is not asked for
+    # 5 requests allowed: two repositories complete; the third's figures came with the
+    # window's last answer (remaining: 0) and are kept; its release is not asked for
     assert first.requests == 5 == len(fake.seen)
+    assert fake.seen[-1].path == "/repos/org/project-2" and fake.seen[-1].status == 200
     assert first.rate_limited and first.resume_after == fake.reset_at
-    assert first.pending == ["org/project-2", "org/project-3"]
-    assert set(store.github_repos()) == {"org/project-0", "org/project-1"}
+    assert first.pending == ["org/project-3"]
+    assert set(store.github_repos()) == {"org/project-0", "org/project-1", "org/project-2"}
+    assert "release_checked_at" not in store.github_repo("org/project-2")["data"]  # still due
 
     early = refresh(settings, store, repos=repos)  # before the reset: not a single request
     assert early.requests == 0 and len(fake.seen) == 5
@@ -106,14 +109,16 @@ def test_primary_rate_limit_stops_keeps_progress_and_resumes(fake, make_settings
     assert not later.rate_limited and later.pending == [] and later.errors == []
     # the resumed run finishes the pass: only what was left over is asked for
     assert [s.path for s in fake.seen] == [
-        "/repos/org/project-2", "/repos/org/project-2/releases/latest",
         "/repos/org/project-3", "/repos/org/project-3/releases/latest",
     ]
     assert set(store.github_repos()) == set(repos)
-    assert later.updated == 2 and later.not_modified == 0
+    assert later.updated == 1 and later.not_modified == 0
     fake.seen.clear()
     fresh_pass = refresh(settings, store, repos=repos)  # the next run starts a new pass over all
-    assert fresh_pass.requests == 4 and fresh_pass.not_modified == 4
+    # four 304s, plus the release project-2 still owed (asked on its own cadence)
+    assert fresh_pass.requests == 5 and fresh_pass.not_modified == 4
+    assert [s.path for s in fake.seen if s.status == 200] == ["/repos/org/project-2/releases/latest"]
+    assert store.github_repo("org/project-2")["data"]["release_tag"] == "v1.0.0"
 
 
 def test_secondary_limit_honours_retry_after(fake, make_settings, store):

@@ -22,18 +22,22 @@ PROJECTS = """\
   url: https://small.example/
   repo: https://github.com/org/small
   description: Few stars.
+  group: general
 - name: Big Queue
   url: https://big.example/
   repo: https://github.com/org/big
   description: Many stars.
+  group: general
 - name: Fresh Queue
   url: https://fresh.example/
   repo: https://github.com/org/fresh
   description: Never fetched.
+  group: general
 - name: Gone Queue
   url: https://gone.example/
   repo: https://github.com/org/gone
   description: Deleted upstream.
+  group: general
 """
 
 
@@ -112,8 +116,11 @@ def test_comparison_table_lists_every_project(built):
 
 def test_default_order_is_by_stars_without_javascript(built):
     out, _ = built
-    assert list(_entries(out)) == ["entry-big-queue", "entry-small-queue", "entry-fresh-queue",
-                                   "entry-gone-queue"]
+    # most stars first within a group; org/small is archived on GitHub: the "Archived" group, last
+    assert list(_entries(out)) == ["entry-big-queue", "entry-fresh-queue", "entry-gone-queue",
+                                   "entry-small-queue"]
+    page = BeautifulSoup((out / "projects.html").read_text(), "html.parser")
+    assert page.select_one("ul.catalog-group-archived > li")["id"] == "entry-small-queue"
     html = (out / "projects.html").read_text()
     assert "js/projects.js" in html
     assert (out / "theme" / "js" / "projects.js").exists()
@@ -139,3 +146,26 @@ def test_token_never_reaches_the_site_or_store(built):
             assert TOKEN.encode() not in path.read_bytes(), path
     for path in settings.store_path.parent.glob("*.sqlite3*"):
         assert TOKEN.encode() not in path.read_bytes()
+
+
+def test_blocked_noassertion_and_bad_stored_dates_on_the_page(tmp_path, fake, make_settings):
+    fake.add_repo("org/small", license={"key": "other", "name": "Other", "spdx_id": "NOASSERTION",
+                                        "url": None, "node_id": "MDc6TGljZW5zZTA="})
+    fake.add_repo("org/big")
+    fake.blocked.add("org/gone")
+    settings = make_settings()  # REST: GitHub names the reason of a block
+    with Store(settings.store_path) as store:
+        refresh(settings, store, repos=["org/small", "org/big", "org/gone"])
+        # data stored before range checks existed: the build must not die on it
+        row = store.github_repo("org/big")
+        store.save_github_repo("org/big", state="ok",
+                               data={**row["data"], "pushed_at": "9999-12-31T23:59:59-14:00"})
+    out = build(_content(tmp_path), tmp_path / "output",
+                GITHUB_DATA={"store": str(settings.store_path), "now": NOW},
+                LINKHEALTH={"store_path": str(tmp_path / "no-links.sqlite3")})
+    entries = _entries(out)
+    assert "other license" in entries["entry-small-queue"].select_one(".gh-license").get_text()
+    gone = entries["entry-gone-queue"].select_one(".github").get_text()
+    assert "repository unavailable" in gone and "reason: tos" in gone
+    big = entries["entry-big-queue"].select_one(".github")
+    assert big.select_one(".gh-pushed") is None and "stars" in big.get_text()

@@ -146,3 +146,64 @@ def test_failed_delivery_keeps_report_and_hides_secrets(two_runs, report, webhoo
 
 def test_nothing_configured_sends_nothing(two_runs, report):
     assert deliver(make_settings(two_runs.root), report) == []
+
+
+def test_webhook_userinfo_sent_as_basic_auth_and_never_logged(two_runs, report, caplog):
+    seen: list[str] = []
+
+    async def hook(request: web.Request) -> web.Response:
+        seen.append(request.headers.get("Authorization", ""))
+        return web.json_response({"ok": True})
+
+    app = web.Application()
+    app.router.add_post("/hooks/x", hook)
+    with serve_app(app, host="127.0.5.32") as base:
+        url = base.replace("http://", f"http://hookuser:{PASSWORD}@") + "/hooks/x"
+        settings = make_settings(two_runs.root, webhook_url=url)
+        caplog.set_level(logging.DEBUG)
+        outcomes = deliver(settings, report, backoff=0.01)
+    import base64
+
+    assert [(o.channel, o.ok) for o in outcomes] == [("webhook", True)]  # was InvalidURL: nonnumeric port
+    assert seen == ["Basic " + base64.b64encode(f"hookuser:{PASSWORD}".encode()).decode()]
+    assert PASSWORD not in _our_logs(caplog)
+
+
+def test_every_piece_of_a_secret_is_redacted():
+    import base64
+
+    from linkcheck.redact import redact, redact_url, secret_parts
+
+    webhook = f"https://hookuser:{PASSWORD}@hooks.example/services/{TOKEN}ABCDEFGH?token=q-{TOKEN}"
+    parts = secret_parts("reporter", [PASSWORD, webhook])
+    leaks = [
+        f"InvalidURL: nonnumeric port: '{PASSWORD}@hooks.example'",  # urllib's complaint
+        f"GET /services/{TOKEN}ABCDEFGH failed",
+        f"token=q-{TOKEN}",
+        "535 auth failed for " + base64.b64encode(f"\0reporter\0{PASSWORD}".encode()).decode(),
+        "334 " + base64.b64encode(PASSWORD.encode()).decode(),
+    ]
+    for text in leaks:
+        cleaned = redact(text, parts)
+        assert PASSWORD not in cleaned and TOKEN not in cleaned and "***" in cleaned, text
+        assert base64.b64encode(PASSWORD.encode()).decode().rstrip("=") not in cleaned
+    shown = redact_url(webhook)
+    assert PASSWORD not in shown and TOKEN not in shown.split("?")[1] and "hooks.example" in shown
+
+
+def test_cli_error_lines_and_logs_are_redacted(two_runs, tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root), "LINKCHECK_ROOT": str(two_runs.root),
+           "LINKCHECK_STORE": str(two_runs.settings.store_path),
+           "LINKCHECK_VAR_DIR": str(tmp_path / "var"),
+           "LINKCHECK_WEBHOOK_URL": f"http://hookuser:{PASSWORD}@127.0.0.1:1/hooks/{TOKEN}"}
+    proc = subprocess.run([sys.executable, "-m", "linkcheck", "-v", "report", "--deliver"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    out = proc.stdout + proc.stderr
+    assert "webhook" in out  # it tried and said so
+    assert PASSWORD not in out and TOKEN not in out

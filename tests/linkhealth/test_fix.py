@@ -30,10 +30,12 @@ PROJECTS = """# Projects for the fix test. Comments and quoting must survive.
   url: "{B}/old"
   description: >-
     Moved; see also [the later page]({B}/later).
+  group: general
 
 - name: Fine
   url: {B}/ok
   description: Stays as it is.
+  group: general
 """
 
 # {SP}: the single space difflib writes for an unchanged blank line
@@ -47,9 +49,9 @@ EXPECTED_DIFF = """--- a/content/catalog/projects.yaml
    description: >-
 -    Moved; see also [the later page]({B}/later).
 +    Moved; see also [the later page]({B}/new).
+   group: general
 {SP}
  - name: Fine
-   url: {B}/ok
 --- a/content/pages/guide.md
 +++ b/content/pages/guide.md
 @@ -1,6 +1,6 @@
@@ -116,3 +118,43 @@ def test_command_rewrites_only_url_text(checked_content):
                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert again.returncode == 0 and again.stdout == ""
     assert "nothing to fix" in again.stderr
+
+
+def _catalog(tmp_path: Path, projects: str) -> Path:
+    content = tmp_path / "content"
+    (content / "catalog").mkdir(parents=True)
+    (content / "pages").mkdir()
+    (content / "catalog" / "examples.yaml").write_text(projects, encoding="utf-8")
+    return content
+
+
+def test_targets_are_quoted_for_where_they_stand(tmp_path):
+    import yaml
+
+    from linkcheck.upkeep.fix import content_files, rewrite_files
+
+    content = _catalog(tmp_path, "- name: A\n  url: 'https://a.test/old'\n"
+                                 "  description: See [docs](https://a.test/d) and 'https://a.test/q'.\n")
+    (content / "pages" / "p.md").write_text("Read [docs](https://a.test/d).\n", encoding="utf-8")
+    mapping = {"https://a.test/old": "https://a.test/it's new", "https://a.test/d": "https://a.test/x_(y)",
+               "https://a.test/q": "https://a.test/\"q\""}
+    rewrite_files(content_files(content), mapping, root=tmp_path, dry_run=False,
+                  catalog_dir=content / "catalog")
+    data = yaml.safe_load((content / "catalog" / "examples.yaml").read_text())
+    assert data[0]["url"] == "https://a.test/it''s%20new".replace("''", "'")  # parses back exactly
+    assert "[docs](https://a.test/x_%28y%29)" in data[0]["description"]
+    assert "https://a.test/%22q%22" in data[0]["description"]
+    assert (content / "pages" / "p.md").read_text() == "Read [docs](https://a.test/x_%28y%29).\n"
+
+
+def test_a_rewrite_that_would_break_the_catalog_is_refused(tmp_path):
+    from linkcheck.upkeep.fix import FixError, content_files, rewrite_files
+
+    text = ("- name: A\n  url: https://a.test/old\n  description: One.\n"
+            "- name: B\n  url: https://b.test/\n  description: Two.\n")
+    content = _catalog(tmp_path, text)
+    with pytest.raises(FixError, match="would break the catalog"):
+        # the old page now redirects to B's home: two entries, one page
+        rewrite_files(content_files(content), {"https://a.test/old": "https://b.test/"}, root=tmp_path,
+                      dry_run=False, catalog_dir=content / "catalog")
+    assert (content / "catalog" / "examples.yaml").read_text() == text  # nothing written

@@ -59,7 +59,7 @@ def test_problems_have_locations_fixes_and_broken_rule(two_runs: TwoRuns):
     gone = problems[u("/gone")]
     assert gone["verdict"] == "error" and gone["status"] == 404
     assert gone["locations"] == [{"source": "content/pages/links.md", "line": two_runs.line_of("/gone"),
-                                  "page": gone["locations"][0]["page"], "entry": None}]
+                                  "page": gone["locations"][0]["page"], "entry": None, "fact": None}]
     # two failed runs, 0 h threshold in this test: readers are told; /flaky failed once only
     assert gone["broken_for_readers"] is True and gone["consecutive_failures"] == 2
     assert problems[u("/flaky")]["broken_for_readers"] is False

@@ -25,26 +25,31 @@ PROJECTS = """# Loopback projects for the link-health site test.
   id: fine
   url: {B}/ok
   description: Works.
+  group: general
 
 - name: Gone Queue
   id: gone
   url: {B}/gone
   description: Gone for good.
+  group: general
 
 - name: Moved Queue
   id: moved
   url: {B}/old
   description: Moved for good.
+  group: general
 
 - name: Walled Queue
   id: walled
   url: {B}/blocked
   description: Behind a bot wall.
+  group: general
 
 - name: Flaky Queue
   id: flaky
   url: {B}/flaky
   description: Fails in the second run only.
+  group: general
 """
 
 DEMO = """Title: Health demo
@@ -75,6 +80,10 @@ def site(tmp_path_factory, fake_web, fake_wayback):
     content = root / "content"
     shutil.copytree(ROOT / "content", content)
     (content / "catalog" / "projects.yaml").write_text(PROJECTS.format(B=base), encoding="utf-8")
+    # the real hosted services name real projects in works_with: drop those facts here
+    hosted = content / "catalog" / "hosted.yaml"
+    hosted.write_text(re.sub(r"\n    works_with:\n(?:      .*\n)+", "\n", hosted.read_text(encoding="utf-8")),
+                      encoding="utf-8")
     (content / "pages" / "health-demo.md").write_text(DEMO.format(B=base), encoding="utf-8")
     settings = make_settings(root, wayback_api_url=api)
     snapshot = f"https://web.archive.org/web/20240101000000/{base}/gone"

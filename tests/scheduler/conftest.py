@@ -100,6 +100,7 @@ def write_content(content: Path, urls: list[str], repo: str | None = None) -> No
               url: {urls[1]}
               repo: https://github.com/{repo}
               description: A task queue.
+              group: general
             """))
         (content / "pages" / "projects.md").write_text(
             "Title: Projects\nSlug: projects\n\n[catalog:projects]\n")

@@ -10,10 +10,11 @@ import pytest
 
 from linkcheck.engine.chunking import chunk_urls, host_key
 from linkcheck.model import Result
+from linkcheck.redact import redact_url
 from linkcheck.runs import chunked as fanout
 from linkcheck.runs import progress
 from linkcheck.scheduler.app import celery_config, visibility_timeout
-from linkcheck.scheduler.broker import BrokerError, EmbeddedRedis, redact_url
+from linkcheck.scheduler.broker import BrokerError, EmbeddedRedis
 from linkcheck.scheduler.locks import JobLock
 from linkcheck.scheduler.sitebuild import BuildError, build_site
 from linkcheck.settings import Settings
@@ -98,11 +99,12 @@ def test_abandoned_scheduled_runs_are_closed_but_cli_runs_are_left_alone(tmp_pat
 def test_offline_rule_is_judged_over_the_whole_run(tmp_path: Path) -> None:
     hosts = ["a", "b", "c", "d"]
     with Store(tmp_path / "s.sqlite3") as store:
-        # every host unreachable at connection level, one host per chunk: offline
+        # no host answered (the resolver itself did not), one host per chunk: offline
         run = store.start_run("check")
         progress.plan(store, run, [[f"https://{h}.example/"] for h in hosts])
         for i, h in enumerate(hosts):
-            outcome = fanout.ChunkOutcome([_result(f"https://{h}.example/", "error", "dns_error", None)])
+            url = f"https://{h}.example/"
+            outcome = fanout.ChunkOutcome([_result(url, "error", "dns_unreachable", None)])
             fanout.record_chunk(store, run, i, outcome)
         assert fanout.finish_check_run(store, run) == "offline"
         assert store.run_counts(run) == {}  # nothing recorded as broken
@@ -111,7 +113,7 @@ def test_offline_rule_is_judged_over_the_whole_run(tmp_path: Path) -> None:
         run2 = store.start_run("check")
         progress.plan(store, run2, [[f"https://{h}.example/"] for h in hosts])
         for i, h in enumerate(hosts):
-            r = (_result(f"https://{h}.example/", "error", "dns_error", None) if h == "a"
+            r = (_result(f"https://{h}.example/", "error", "connection_error", None) if h == "a"
                  else _result(f"https://{h}.example/"))
             fanout.record_chunk(store, run2, i, fanout.ChunkOutcome([r]))
         assert store.run_counts(run2) == {"ok": 3}  # the error is held until the end
@@ -181,6 +183,7 @@ def test_celery_config_reliability_and_schedule(tmp_path: Path) -> None:
     assert conf["broker_connection_retry_on_startup"]
     assert conf["beat_schedule"]["check-links"]["schedule"].total_seconds() == 24 * 3600
     assert conf["beat_schedule"]["refresh-github"]["schedule"].total_seconds() == 12 * 3600
+    assert conf["beat_schedule"]["refresh-pypi"]["schedule"].total_seconds() == 12 * 3600
     assert conf["beat_schedule_filename"].startswith(str(tmp_path / "var"))
     assert conf["task_routes"]["linkcheck.check_chunk"]["queue"] == "celery"
     assert conf["task_routes"]["linkcheck.*"]["queue"] == "state"
@@ -198,13 +201,15 @@ def test_routing_sends_chunks_to_any_worker_and_state_work_to_the_state_queue() 
         check_chunk,
         rebuild_site,
         record_chunk,
+        refresh_github,
+        refresh_pypi,
         start_check_run,
         write_report,
     )
 
     router = app.amqp.router
     assert router.route({}, check_chunk.name)["queue"].name == "celery"
-    for task in (start_check_run, record_chunk, write_report, rebuild_site):
+    for task in (start_check_run, record_chunk, write_report, rebuild_site, refresh_github, refresh_pypi):
         assert router.route({}, task.name)["queue"].name == "state"
 
 

@@ -5,7 +5,12 @@ documented response shapes), with the behaviours the client must cope with:
 ETags and 304s, 301 for renamed repositories, 404s, primary rate limits
 (``x-ratelimit-*`` headers, 403 when spent), one-shot secondary limits (403
 with ``Retry-After``), GraphQL ``NOT_FOUND`` and ``RATE_LIMITED`` errors and
-GitHub's 100-node limit per query. Every request is logged so tests can count.
+GitHub's 100-node limit per query. Recorded failure shapes too: blocked
+repositories (403 "Repository access blocked" / GraphQL ``FORBIDDEN``, with or
+without ``data: null`` for the whole query), the newer GraphQL rate-limit shape
+(``RATE_LIMIT`` / ``graphql_rate_limit``), and GraphQL queries that time out
+(502/504 or a 200 with ``data: null``) above a number of aliases or whenever they
+hold a given repository. Every request is logged so tests can count.
 """
 
 from __future__ import annotations
@@ -57,6 +62,13 @@ class FakeGitHub:
         self.retry_after = 30
         self.seen: list[Seen] = []
         self._next_id = 1000
+        self.blocked: set[str] = set()  # lower-case full names GitHub blocks (tos)
+        self.broken: set[str] = set()  # lower-case full names whose REST answer is always a 502
+        self.forbidden_nulls_query = False  # GraphQL FORBIDDEN comes with data: null for the whole query
+        self.graphql_limit_shape = "graphql_rate_limited.json"  # or "graphql_rate_limit_code.json"
+        self.timeout_from: int | None = None  # queries with at least this many aliases time out
+        self.timeout_repos: set[str] = set()  # queries holding one of these always time out
+        self.timeout_style = "data-null"  # or "502" / "504"
 
     # ------------------------------------------------------------ fixtures
     def add_repo(self, full_name: str, *, release: str | None = "v1.0.0", **fields: Any) -> dict[str, Any]:
@@ -127,7 +139,7 @@ class FakeGitHub:
             self.secondary_after -= 1
         if self.remaining[resource] <= 0:
             if resource == "graphql":
-                return web.json_response(fixture("graphql_rate_limited.json"), status=200,
+                return web.json_response(fixture(self.graphql_limit_shape), status=200,
                                          headers=self._headers(resource))
             return web.json_response(fixture("primary_limit.json"), status=403,
                                      headers=self._headers(resource))
@@ -157,6 +169,11 @@ class FakeGitHub:
         if limited:
             return limited
         full = f"{request.match_info['owner']}/{request.match_info['name']}"
+        if full.lower() in self.broken:
+            return web.Response(status=502, text="<html>Bad gateway</html>", content_type="text/html")
+        if full.lower() in self.blocked:
+            self.remaining["core"] -= 1
+            return web.json_response(fixture("blocked.json"), status=403, headers=self._headers("core"))
         if full.lower() in self.renamed and self._resolve(full):
             body = self.repos[self._resolve(full) or ""]
             self.remaining["core"] -= 1
@@ -201,12 +218,24 @@ class FakeGitHub:
             return web.json_response({"errors": [{"type": "MAX_NODE_LIMIT_EXCEEDED",
                                                   "message": "This query requests too many nodes."}]})
         self.remaining["graphql"] -= 1
+        names = [f"{variables[o]}/{variables[n]}".lower() for _, o, n in aliases]
+        if ((self.timeout_from is not None and len(aliases) >= self.timeout_from)
+                or self.timeout_repos & set(names)):
+            if self.timeout_style == "data-null":
+                return web.json_response(fixture("graphql_timeout.json"), headers=self._headers("graphql"))
+            return web.Response(status=int(self.timeout_style), text="<html>Bad gateway</html>",
+                                content_type="text/html")
         data: dict[str, Any] = {}
         errors: list[dict[str, Any]] = []
         for alias, owner_var, name_var in aliases:
             full = f"{variables[owner_var]}/{variables[name_var]}"
             key = self._resolve(full)
-            if key is None:
+            if full.lower() in self.blocked:
+                data[alias] = None
+                err = fixture("graphql_forbidden_error.json")
+                err["path"] = [alias]
+                errors.append(err)
+            elif key is None:
                 data[alias] = None
                 err = fixture("graphql_not_found_error.json")
                 err["path"] = [alias]
@@ -219,7 +248,8 @@ class FakeGitHub:
                 "cost": 1, "remaining": max(self.remaining["graphql"], 0),
                 "resetAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.reset_at)),
             }
-        out: dict[str, Any] = {"data": data}
+        forbidden = any(e["type"] == "FORBIDDEN" for e in errors)
+        out: dict[str, Any] = {"data": None if forbidden and self.forbidden_nulls_query else data}
         if errors:
             out["errors"] = errors
         return web.json_response(out, headers=self._headers("graphql"))

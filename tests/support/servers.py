@@ -12,6 +12,7 @@ import contextlib
 import socket
 import ssl
 import threading
+import time
 from collections.abc import Iterator
 
 from aiohttp import web
@@ -86,3 +87,62 @@ def serve_app(app: web.Application, host: str = "127.0.0.1", port: int = 0,
         yield server.url
     finally:
         server.stop()
+
+
+class RawServer:
+    """Answers every connection with fixed bytes (then, optionally, keeps it open)."""
+
+    def __init__(self, payload: bytes, *, hold: float = 0.0, host: str = "127.0.1.9") -> None:
+        self.payload, self.hold = payload, hold
+        self.sock = socket.socket()
+        self.sock.bind((host, 0))
+        self.sock.listen(16)
+        self.url = f"http://{host}:{self.sock.getsockname()[1]}"
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn: socket.socket) -> None:
+        try:
+            conn.recv(65536)
+            conn.sendall(self.payload)
+            time.sleep(self.hold)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+class SilentServer:
+    """Accepts connections and never says a word."""
+
+    def __init__(self, host: str = "127.0.1.1") -> None:
+        self.sock = socket.socket()
+        self.sock.bind((host, 0))
+        self.sock.listen(64)
+        self.url = f"http://{host}:{self.sock.getsockname()[1]}"
+        self.accepted: list[socket.socket] = []
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.accepted.append(conn)
+
+    def close(self) -> None:
+        self.sock.close()
+        for conn in self.accepted:
+            conn.close()

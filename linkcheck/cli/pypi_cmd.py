@@ -1,0 +1,72 @@
+"""``python -m linkcheck pypi [--json FILE|-]``: refresh PyPI release data of catalog projects.
+
+Same contract as ``github``. Exit codes: 0 all fetched (or paused by a rate
+limit, resumed next run), 1 the catalog needs an edit (a ``pypi:`` name PyPI
+does not know, or PyPI's source URL disagrees with ``repo``), 2 runtime error
+(including projects that failed this run; they are retried next run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from linkcheck.metadata.pypi import PypiSummary, catalog_projects, refresh
+from linkcheck.settings import Settings
+from linkcheck.store import Store
+from linkcheck.timefmt import utc_human
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("pypi", help="refresh PyPI release data of catalog projects into the store")
+    p.add_argument("--json", metavar="FILE", help="also write the summary as JSON to FILE ('-' = stdout)")
+    p.add_argument("--project", action="append", metavar="NAME",
+                   help="only this PyPI project (repeatable; default: every catalog project with pypi:)")
+    p.set_defaults(handler=run)
+
+
+def describe(summary: PypiSummary) -> list[str]:
+    """The human summary, one line each; names come from the catalog or PyPI."""
+    lines = [
+        f"PyPI: {summary.requested} projects; {summary.requests} requests, {summary.updated} fetched "
+        f"({summary.changed} changed), {summary.not_modified} unchanged (304)"
+    ]
+    for name in sorted(summary.missing):
+        lines.append(f"missing: {name} is not on PyPI (404): fix or remove the entry's pypi:")
+    for name, theirs in sorted(summary.source_mismatch.items()):
+        lines.append(f"source differs: PyPI's {name} declares github.com/{theirs}, not the catalog's repo")
+    lines.extend(f"rejected: {r}" for r in summary.rejected)
+    if summary.rate_limited:
+        lines.append(f"paused: {summary.rate_limit_reason}; {len(summary.pending)} projects resume "
+                     f"after {utc_human(summary.resume_after) or '-'}")
+    elif summary.pending:
+        lines.append(f"{len(summary.pending)} projects not refreshed this run; they go first next run")
+    if summary.failed:
+        lines.append(f"{len(summary.failed)} projects failed this run and are retried with the next")
+    lines.extend(f"error: {e}" for e in summary.errors)
+    return lines
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    projects = None
+    if args.project:
+        known = catalog_projects(settings.content_dir)
+        projects = {name: known.get(name) for name in args.project}
+    with Store.from_settings(settings) as store:
+        summary = refresh(settings, store, projects=projects)
+    to_stdout = args.json == "-"
+    human = sys.stderr if to_stdout else sys.stdout  # keep stdout pure JSON when asked for it
+    for line in describe(summary):
+        print(line, file=human)
+    if args.json:
+        text = json.dumps(summary.to_json(), indent=2, sort_keys=True)
+        if to_stdout:
+            print(text)
+        else:
+            Path(args.json).write_text(text + "\n")
+    if summary.errors:
+        return 2
+    return 1 if summary.problems else 0

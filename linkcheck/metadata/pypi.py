@@ -1,0 +1,331 @@
+"""PyPI release data for catalog projects with a ``pypi:`` name, from PyPI's JSON API.
+
+``GET {PYPI_API_URL}/pypi/NAME/json`` gives, for the latest release: its
+version, the upload time of its files, ``requires_python``, whether it is
+yanked, and the project URLs. Requests carry ``If-None-Match`` with the stored
+ETag (PyPI documents ETags on its JSON API), so an unchanged project costs one
+304. The same discipline as the GitHub refresh (shared client:
+``metadata/http.py``): one failing project is recorded and retried next run,
+never stalling the others; a 429 stops the run with its ``Retry-After`` stored
+as a pause; every answer is untrusted and type-checked before it is stored.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import requests
+
+from linkcheck.metadata.http import ApiClient, OffOrigin, RateLimited
+from linkcheck.redact import redact
+from linkcheck.settings import Settings
+from linkcheck.store import Store
+
+log = logging.getLogger(__name__)
+
+API = "pypi"  # the store's pause key
+MAX_REDIRECTS = 3
+MAX_CONSECUTIVE_ERRORS = 5  # then PyPI is considered down for this run
+MAX_URLS = 20  # project URLs kept per project
+EARLIEST_YEAR = 2000
+FUTURE_SLACK = 2 * 86400.0
+NAME_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# project_urls labels that name the source repository (PyPI's own "well-known" labels, lower-cased)
+SOURCE_LABELS = ("source", "source code", "sourcecode", "repository", "code", "github", "git",
+                 "homepage", "home")
+GITHUB_URL_RE = re.compile(r"^https?://(?:www\.)?github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?/?(?:[#?].*)?$",
+                           re.IGNORECASE)
+
+
+class PypiError(Exception):
+    """PyPI refused the whole run (unexpected answer); the message is secret-free."""
+
+
+class _ProjectError(Exception):
+    """One project could not be fetched this time; recorded and retried next run."""
+
+
+@dataclass
+class PypiSummary:
+    requested: int = 0  # projects in scope
+    requests: int = 0  # HTTP requests sent
+    updated: int = 0  # projects whose data was written (200)
+    changed: int = 0  # stored data or states that differ from before (a rebuild is worth it)
+    not_modified: int = 0  # confirmed unchanged (304)
+    missing: list[str] = field(default_factory=list)  # 404 on PyPI: the catalog name is wrong
+    source_mismatch: dict[str, str] = field(default_factory=dict)  # name -> what PyPI declares
+    failed: list[str] = field(default_factory=list)  # no usable answer this run; retried next run
+    rejected: list[str] = field(default_factory=list)  # implausible values not stored, naming the project
+    pending: list[str] = field(default_factory=list)  # not reached (rate limit, PyPI down)
+    errors: list[str] = field(default_factory=list)
+    rate_limited: bool = False
+    rate_limit_reason: str = ""
+    resume_after: float | None = None
+    run_id: int | None = None
+
+    @property
+    def problems(self) -> bool:
+        """Something in the catalog needs a maintainer (exit code 1)."""
+        return bool(self.missing or self.source_mismatch)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# ------------------------------------------------------------------ parsing
+def _str(value: Any, limit: int = 200) -> str | None:
+    return value[:limit] if isinstance(value, str) and value.strip() else None
+
+
+def _web_url(value: Any) -> str | None:
+    if not isinstance(value, str) or len(value) > 2000:
+        return None
+    value = value.strip()
+    return value if urlsplit(value).scheme in ("http", "https") and urlsplit(value).netloc else None
+
+
+def _plausible(value: str, now: float) -> bool:
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)  # PyPI's upload_time is UTC without a zone
+        ts = parsed.astimezone(UTC).timestamp()
+    except (ValueError, OverflowError, OSError):
+        return False
+    return datetime(EARLIEST_YEAR, 1, 1, tzinfo=UTC).timestamp() <= ts <= now + FUTURE_SLACK
+
+
+def github_repo_of(url: str | None) -> str | None:
+    """``owner/name`` (lower case) of a GitHub repository URL, else None."""
+    match = GITHUB_URL_RE.match(url or "")
+    return f"{match.group(1)}/{match.group(2)}".lower() if match else None
+
+
+def normalise(body: dict[str, Any], name: str, now: float) -> tuple[dict[str, Any], list[str]]:
+    """What we keep of a ``/pypi/NAME/json`` body, and messages for values rejected as implausible."""
+    info = body.get("info") if isinstance(body.get("info"), dict) else {}
+    raw_files = body.get("urls") if isinstance(body.get("urls"), list) else []
+    files = [f for f in raw_files if isinstance(f, dict)]
+    rejected: list[str] = []
+    uploads = sorted(t for f in files if isinstance(t := f.get("upload_time_iso_8601"), str))
+    released = uploads[0] if uploads else None  # the release's first file is when it came out
+    if released is not None and not _plausible(released, now):
+        rejected.append(f"{name}: upload time {released[:40]!r} is not a plausible date; not stored")
+        released = None
+    urls: dict[str, str] = {}
+    raw_urls = info.get("project_urls")
+    if isinstance(raw_urls, dict):
+        for label, url in list(raw_urls.items())[:MAX_URLS]:
+            if isinstance(label, str) and (good := _web_url(url)):
+                urls[label[:60]] = good
+    home = _web_url(info.get("home_page"))
+    if home and home not in urls.values():
+        urls.setdefault("Homepage", home)
+    version = _str(info.get("version"), 100)
+    return {
+        "name": _str(info.get("name"), 200),
+        "version": version,
+        "released": released,
+        "requires_python": _str(info.get("requires_python"), 100),
+        # info.yanked describes the release info describes: the latest one
+        "yanked": info.get("yanked") is True,
+        "yanked_reason": _str(info.get("yanked_reason"), 200) if info.get("yanked") is True else None,
+        "urls": urls,
+        "source_repo": _source_repo(urls),
+    }, rejected
+
+
+def _source_repo(urls: dict[str, str]) -> str | None:
+    """The GitHub repository PyPI's project URLs declare as the source, preferring source-like labels."""
+    by_label = {label.strip().lower(): url for label, url in urls.items()}
+    for label in SOURCE_LABELS:
+        repo = github_repo_of(by_label.get(label))
+        if repo:
+            return repo
+    for url in urls.values():
+        repo = github_repo_of(url)
+        if repo:
+            return repo
+    return None
+
+
+def catalog_projects(content_dir: Path) -> dict[str, str | None]:
+    """``{pypi name: catalog GitHub repo or None}`` for every catalog project with ``pypi:``."""
+    from linkcheck.catalog import load_catalog  # late: the catalog module is optional for callers
+
+    out: dict[str, str | None] = {}
+    for entry in load_catalog(content_dir).section("projects"):
+        name = getattr(entry, "pypi", None)
+        if name:
+            out.setdefault(name, entry.github_repo)
+    return out
+
+
+# ------------------------------------------------------------------- refresh
+class _Run:
+    def __init__(self, settings: Settings, store: Store, summary: PypiSummary, now: float,
+                 repos: dict[str, str | None]) -> None:
+        self.settings = settings
+        self.store = store
+        self.summary = summary
+        self.now = now
+        self.repos = repos
+        self.stored = store.pypi_projects()
+        self.attempted: set[str] = set()
+
+    def fail(self, name: str, message: str) -> None:
+        self.attempted.add(name)
+        message = redact(message, self.settings.secret_parts())
+        self.summary.failed.append(name)
+        self.summary.errors.append(message)
+        self.store.fail_pypi_project(name, message, self.now)
+
+
+def _fetch(client: ApiClient, run: _Run, name: str) -> None:
+    base = run.settings.pypi_api_url
+    stored = run.stored.get(name)
+    usable = stored if stored and stored["state"] == "ok" else None
+    etag = usable["etag"] if usable else None
+    resp = client.request("GET", f"{base}/pypi/{quote(name, safe='')}/json", etag=etag)
+    hops = 0
+    while resp.status_code in (301, 302, 307, 308):  # a non-canonical name: PyPI points at the right one
+        hops += 1
+        location = resp.headers.get("location")
+        if not location or hops > MAX_REDIRECTS:
+            raise _ProjectError(f"{name}: redirect without usable Location (HTTP {resp.status_code})")
+        if location.startswith("/"):
+            location = base + location
+        try:
+            resp = client.request("GET", location, etag=etag)
+        except OffOrigin as exc:
+            raise _ProjectError(f"{name}: {exc}") from exc
+    run.attempted.add(name)
+    if resp.status_code == 304 and usable:
+        run.summary.not_modified += 1
+        ours = (run.repos.get(name) or "").lower() or None
+        if usable["data"].get("catalog_repo") != ours:  # the catalog's repo changed, PyPI did not
+            run.store.save_pypi_project(name, state="ok", data={**usable["data"], "catalog_repo": ours},
+                                        etag=usable["etag"])
+        else:
+            run.store.touch_pypi_project(name)
+        return
+    if resp.status_code in (404, 410):
+        if stored is None or stored["state"] != "missing":
+            run.summary.changed += 1
+        run.store.save_pypi_project(name, state="missing", data=(usable or {}).get("data") or {}, etag=None)
+        return
+    if resp.status_code != 200:
+        raise _ProjectError(f"{name}: HTTP {resp.status_code} from PyPI")
+    try:
+        body = resp.json()
+    except ValueError as exc:
+        raise _ProjectError(f"{name}: PyPI answered with malformed JSON") from exc
+    if not isinstance(body, dict) or not isinstance(body.get("info"), dict):
+        raise _ProjectError(f"{name}: PyPI's answer has no project info")
+    data, rejected = normalise(body, name, run.now)
+    run.summary.rejected.extend(rejected)
+    if data["version"] is None:
+        raise _ProjectError(f"{name}: PyPI's answer names no version")
+    data["catalog_repo"] = (run.repos.get(name) or "").lower() or None
+    run.summary.updated += 1
+    if usable is None or usable["data"] != data:
+        run.summary.changed += 1
+    run.store.save_pypi_project(name, state="ok", data=data, etag=resp.headers.get("etag"))
+
+
+def _order(store: Store, names: list[str]) -> list[str]:
+    """Least recently tried first: projects never fetched, and those a stopped run missed, lead."""
+    stored = store.pypi_projects()
+
+    def key(item: tuple[int, str]) -> tuple[float, int]:
+        index, name = item
+        row = stored.get(name) or {}
+        return (max(float(row.get("fetched_at") or 0), float(row.get("failed_at") or 0)), index)
+
+    return [name for _, name in sorted(enumerate(names), key=key)]
+
+
+def mismatches(store: Store, names: list[str] | None = None) -> dict[str, tuple[str, str]]:
+    """``{pypi name: (catalog repo, repo PyPI declares)}`` where the two disagree."""
+    out = {}
+    for name, row in store.pypi_projects().items():
+        if names is not None and name not in names:
+            continue
+        data = row["data"]
+        ours, theirs = data.get("catalog_repo"), data.get("source_repo")
+        if row["state"] == "ok" and ours and theirs and ours.lower() != theirs.lower():
+            out[name] = (ours, theirs)
+    return out
+
+
+def refresh(settings: Settings, store: Store, *, projects: dict[str, str | None] | None = None,
+            now: float | None = None) -> PypiSummary:
+    """Pull PyPI release data for ``projects`` (``{name: catalog repo}``; default: the catalog's).
+
+    Never raises for API trouble: everything ends up in the summary with all
+    progress kept. ``summary.changed`` counts stored data that changed.
+    """
+    wanted = projects if projects is not None else catalog_projects(settings.content_dir)
+    names = [n for n in dict.fromkeys(wanted) if NAME_RE.fullmatch(n)]
+    summary = PypiSummary(requested=len(names))
+    clock = time.time() if now is None else now
+    run = _Run(settings, store, summary, clock, dict(wanted))
+    summary.run_id = store.start_run("pypi")
+    due = _order(store, names)
+    paused = store.api_paused_until(API)
+    if clock < paused:
+        summary.rate_limited = True
+        summary.rate_limit_reason = "still waiting for PyPI's rate limit to end"
+        summary.resume_after = paused
+        run.attempted = set(due)  # nothing asked, nothing left behind by this run
+    elif due:
+        client = ApiClient(settings.pypi_api_url, timeout=settings.timeout,
+                           connect_timeout=settings.connect_timeout,
+                           headers={"Accept": "application/json",
+                                    "User-Agent": settings.agent},
+                           count=lambda: setattr(summary, "requests", summary.requests + 1))
+        consecutive = 0
+        try:
+            for name in due:
+                try:
+                    _fetch(client, run, name)
+                except (_ProjectError, requests.ReadTimeout) as exc:
+                    why = str(exc) if isinstance(exc, _ProjectError) else f"{name}: {type(exc).__name__}"
+                    run.fail(name, why)
+                    consecutive += 1
+                    if consecutive >= MAX_CONSECUTIVE_ERRORS:
+                        summary.errors.append("stopped after repeated errors; the rest goes first next run")
+                        break
+                    continue
+                consecutive = 0
+        except RateLimited as stop:
+            summary.rate_limited = True
+            summary.rate_limit_reason = stop.why
+            summary.resume_after = stop.resume_after
+            store.set_api_paused_until(API, stop.resume_after)
+        except requests.RequestException as exc:
+            why = f"cannot reach PyPI at {settings.pypi_api_url}: {type(exc).__name__}"
+            summary.errors.append(redact(why, settings.secret_parts()))
+        else:
+            if summary.requests:
+                store.set_api_paused_until(API, 0.0)
+        finally:
+            client.close()
+    summary.pending = [n for n in due if n not in run.attempted]
+    rows = store.pypi_projects()
+    summary.missing = [n for n in names if (rows.get(n) or {}).get("state") == "missing"]
+    summary.source_mismatch = {n: theirs for n, (_, theirs) in mismatches(store, names).items()}
+    status = "done"
+    if summary.errors:
+        status = "failed" if not summary.updated and not summary.not_modified else "partial"
+    elif summary.rate_limited:
+        status = "partial"
+    store.finish_run(summary.run_id, status=status, stats=summary.to_json())
+    return summary
