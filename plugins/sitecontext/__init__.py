@@ -42,5 +42,15 @@ def add_helpers(pelican: Any) -> None:
     settings["JINJA_GLOBALS"] = extra
 
 
+def page_overrides(content: Any) -> None:
+    """PAGE_OVERRIDES = {slug: {metadata: value}}: labels for a page whose source must stay verbatim
+    (the guide is the original seed text, front matter included)."""
+    overrides = (getattr(content, "settings", None) or {}).get("PAGE_OVERRIDES") or {}
+    for key, value in overrides.get(getattr(content, "slug", None), {}).items():
+        setattr(content, key, value)
+        content.metadata[key] = value
+
+
 def register() -> None:
     signals.initialized.connect(add_helpers)
+    signals.content_object_init.connect(page_overrides)

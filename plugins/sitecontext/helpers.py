@@ -103,6 +103,7 @@ class Release:
     when: float | None
     source: str  # "GitHub" | "PyPI"
     url: str | None = None
+    yanked: str | None = None  # "yanked" or "yanked: reason" (PyPI)
 
 
 def latest_release(entry: Any) -> Release | None:
@@ -115,14 +116,19 @@ def latest_release(entry: Any) -> Release | None:
         when = to_timestamp(int(stamp)) if stamp else None
         found.append(Release(str(github["release_tag"]), when, "GitHub"))
     pypi = getattr(entry, "pypi_release", None)
-    if isinstance(pypi, dict) and isinstance(pypi.get("version"), str) and pypi["version"].strip() \
-            and not pypi.get("yanked"):
+    if isinstance(pypi, dict) and isinstance(pypi.get("version"), str) and pypi["version"].strip():
         name = getattr(entry, "pypi", None)
         url = f"https://pypi.org/project/{name}/{pypi['version']}/" if isinstance(name, str) else None
-        found.append(Release(pypi["version"].strip(), to_timestamp(pypi.get("released")), "PyPI", url))
+        yanked = None
+        if pypi.get("yanked"):
+            reason = pypi.get("yanked_reason")
+            yanked = f"yanked: {reason}" if isinstance(reason, str) and reason else "yanked"
+        when = to_timestamp(pypi.get("released"))
+        found.append(Release(pypi["version"].strip(), when, "PyPI", url, yanked))
     if not found:
         return None
-    return max(found, key=lambda r: (r.when or 0.0, r.source == "PyPI"))
+    # the newest; a yanked PyPI release only when nothing else is known
+    return max(found, key=lambda r: (r.yanked is None, r.when or 0.0, r.source == "PyPI"))
 
 
 def license_label(value: Any) -> str:

@@ -164,8 +164,8 @@ def test_blocked_noassertion_and_bad_stored_dates_on_the_page(tmp_path, fake, ma
                 GITHUB_DATA={"store": str(settings.store_path), "now": NOW},
                 LINKHEALTH={"store_path": str(tmp_path / "no-links.sqlite3")})
     entries = _entries(out)
-    assert "other license" in entries["entry-small-queue"].select_one(".gh-license").get_text()
-    gone = entries["entry-gone-queue"].select_one(".github").get_text()
-    assert "repository unavailable" in gone and "reason: tos" in gone
-    big = entries["entry-big-queue"].select_one(".github")
-    assert big.select_one(".gh-pushed") is None and "stars" in big.get_text()
+    assert entries["entry-small-queue"].select_one(".v-license").get_text() == "other license"
+    gone = entries["entry-gone-queue"].select_one(".vitals").get_text()
+    assert "repository unavailable" in gone and "(tos)" in gone
+    big = entries["entry-big-queue"].select_one(".vitals")
+    assert big.select_one(".v-pushed") is None and "stars" in big.get_text()

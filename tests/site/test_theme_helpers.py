@@ -52,7 +52,9 @@ def test_latest_release_takes_the_newer_of_github_and_pypi():
     assert (release.version, release.source) == ("1.1", "PyPI")
     assert release.url == "https://pypi.org/project/thing/1.1/"
     entry.pypi_release["yanked"] = True
-    assert h.latest_release(entry).version == "v1.0"
+    assert h.latest_release(entry).version == "v1.0"  # a yanked release is not "the latest"
+    entry.github = None
+    assert h.latest_release(entry).yanked == "yanked"
     assert h.latest_release(SimpleNamespace(github=None)) is None
 
 
