@@ -31,16 +31,16 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     with Store.from_settings(settings) as store:
         try:
-            paths = write_report(settings, store, args.run)
+            report = write_report(settings, store, args.run)
         except NoRunError as exc:
             raise UsageError(str(exc)) from None
-    for path in paths.files():
+    for path in report.files():
         print(path)
     if not args.deliver:
         return 0
     from linkcheck.report.deliver import deliver
 
-    outcomes = deliver(settings, paths)
+    outcomes = deliver(settings, report)
     if not outcomes:
         print("nothing delivered: set LINKCHECK_SMTP_HOST and LINKCHECK_MAIL_TO "
               "and/or LINKCHECK_WEBHOOK_URL")

@@ -1,6 +1,7 @@
 """Deliver a written report by email (SMTP) and/or webhook (JSON POST).
 
-The report files are written before delivery and never touched here, so a
+The report arrives as the ``Report`` that ``write_report`` returned (its texts
+in memory); the files are written before delivery and never touched here, so a
 failed delivery loses nothing: it is retried with backoff, logged, and the
 files stay in the reports folder. Log lines and outcomes never contain the
 SMTP password or the webhook URL (which usually embeds a token).
@@ -20,12 +21,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from linkcheck.redact import redact
-from linkcheck.report.build import ReportPaths
+from linkcheck.report.build import Report
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +63,8 @@ def _recipients(settings: Any) -> list[str]:
     return [a.strip() for a in str(settings.mail_to).replace(";", ",").split(",") if a.strip()]
 
 
-def build_email(settings: Any, paths: ReportPaths) -> EmailMessage:
-    data = json.loads(Path(paths.json).read_text(encoding="utf-8"))
-    from linkcheck.report.build import summary_line
-
+def build_email(settings: Any, report: Report) -> EmailMessage:
+    data = report.data
     msg = EmailMessage()
     s = data["summary"]
     msg["Subject"] = (f"Link health: {s['newly_broken']} newly broken, {data['counts']['error']} error, "
@@ -75,11 +73,11 @@ def build_email(settings: Any, paths: ReportPaths) -> EmailMessage:
     msg["To"] = ", ".join(_recipients(settings))
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = make_msgid(domain="linkcheck.local")
-    msg.set_content(Path(paths.md).read_text(encoding="utf-8"))
-    msg.add_alternative(Path(paths.html).read_text(encoding="utf-8"), subtype="html")
-    msg.add_attachment(Path(paths.json).read_bytes(), maintype="application", subtype="json",
-                       filename=Path(paths.json).name)
-    msg.preamble = summary_line(data)
+    msg.set_content(report.markdown)
+    msg.add_alternative(report.html, subtype="html")
+    msg.add_attachment(report.json_text.encode("utf-8"), maintype="application", subtype="json",
+                       filename=report.paths.json.name)
+    msg.preamble = report.summary
     return msg
 
 
@@ -94,12 +92,9 @@ def send_email(settings: Any, msg: EmailMessage) -> None:
         smtp.send_message(msg)
 
 
-def webhook_payload(paths: ReportPaths) -> dict[str, Any]:
+def webhook_payload(report: Report) -> dict[str, Any]:
     """Chat-friendly: ``text`` (Slack/Mattermost/Discord-compatible key) plus the full report."""
-    from linkcheck.report.build import summary_line
-
-    data = json.loads(Path(paths.json).read_text(encoding="utf-8"))
-    return {"text": summary_line(data), "report_file": Path(paths.json).name, "report": data}
+    return {"text": report.summary, "report_file": report.paths.json.name, "report": report.data}
 
 
 def _split_userinfo(url: str) -> tuple[str, dict[str, str]]:
@@ -133,25 +128,25 @@ def send_webhook(settings: Any, payload: dict[str, Any]) -> None:
 
 
 def deliver(
-    settings: Any, paths: ReportPaths, *, attempts: int = 4, backoff: float = 2.0
+    settings: Any, report: Report, *, attempts: int = 4, backoff: float = 2.0
 ) -> list[DeliveryOutcome]:
     """Send by every configured channel; an empty list when none is configured."""
     secrets = settings.secret_parts()
     outcomes: list[DeliveryOutcome] = []
     if settings.smtp_host and _recipients(settings):
-        msg = build_email(settings, paths)
+        msg = build_email(settings, report)
         outcomes.append(_retry("email", lambda: send_email(settings, msg), secrets, attempts, backoff))
     elif settings.smtp_host:
         log.warning("email not sent: LINKCHECK_MAIL_TO is empty")
     if settings.webhook_url and not str(settings.webhook_url).lower().startswith(("http://", "https://")):
         log.error("webhook not sent: LINKCHECK_WEBHOOK_URL must be an http(s) URL")
     elif settings.webhook_url:
-        payload = webhook_payload(paths)
+        payload = webhook_payload(report)
         outcomes.append(
             _retry("webhook", lambda: send_webhook(settings, payload), secrets, attempts, backoff)
         )
     for o in outcomes:
         if not o.ok:
             log.error("%s delivery gave up after %d attempts; the report stays at %s",
-                      o.channel, o.attempts, paths.md)
+                      o.channel, o.attempts, report.paths.md)
     return outcomes

@@ -144,8 +144,9 @@ def write_report(self: Any, run_id: int | None = None) -> dict[str, str]:
 
     settings = _settings()
     with Store.from_settings(settings) as store:
-        paths = write(settings, store, run_id)
-    outcomes = deliver(settings, paths)
+        report = write(settings, store, run_id)
+    outcomes = deliver(settings, report)
+    paths = report.paths
     log.info("report of run %s written to %s; delivered: %s", run_id, paths.md,
              ", ".join(f"{o.channel}={'ok' if o.ok else 'failed'}" for o in outcomes) or "nowhere")
     return {"md": str(paths.md), "json": str(paths.json), "html": str(paths.html)}

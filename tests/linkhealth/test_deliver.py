@@ -15,7 +15,7 @@ from aiohttp import web
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from linkcheck.report.build import ReportPaths, summary_line, write_report
+from linkcheck.report.build import Report, summary_line, write_report
 from linkcheck.report.deliver import deliver
 from linkcheck.store import Store
 from tests.support.servers import free_port, serve_app
@@ -76,7 +76,7 @@ def webhook() -> Iterator[tuple[list, str, dict]]:
 
 
 @pytest.fixture
-def report(two_runs: TwoRuns) -> ReportPaths:
+def report(two_runs: TwoRuns) -> Report:
     with Store.from_settings(two_runs.settings) as store:
         return write_report(two_runs.settings, store)
 
@@ -99,13 +99,13 @@ def test_email_delivered_with_login(two_runs, report, smtp_server, caplog):
     assert env.mail_from == "linkcheck@example.test"
     assert sorted(env.rcpt_tos) == ["a@example.test", "b@example.test"]
     msg = email.message_from_bytes(env.content, _class=EmailMessage, policy=default_policy)
-    data = json.loads(report.json.read_text(encoding="utf-8"))
+    data = json.loads(report.paths.json.read_text(encoding="utf-8"))
     assert msg["Subject"].startswith(f"Link health: {data['summary']['newly_broken']} newly broken")
     plain = msg.get_body(("plain",)).get_content().replace("\r\n", "\n")
-    assert plain == report.md.read_text(encoding="utf-8")
+    assert plain == report.paths.md.read_text(encoding="utf-8")
     assert "<h1>Link health report" in msg.get_body(("html",)).get_content()
     attachments = list(msg.iter_attachments())
-    assert [a.get_filename() for a in attachments] == [report.json.name]
+    assert [a.get_filename() for a in attachments] == [report.paths.json.name]
     assert json.loads(attachments[0].get_content()) == data
     assert PASSWORD not in _our_logs(caplog)
 
@@ -118,7 +118,7 @@ def test_webhook_retried_then_delivered(two_runs, report, webhook, caplog):
     outcomes = deliver(settings, report, backoff=0.01)
     assert [(o.channel, o.ok, o.attempts) for o in outcomes] == [("webhook", True, 3)]
     assert len(received) == 1
-    data = json.loads(report.json.read_text(encoding="utf-8"))
+    data = json.loads(report.paths.json.read_text(encoding="utf-8"))
     assert received[0]["text"] == summary_line(data)
     assert received[0]["report"] == data
     assert "attempt 1/4 failed" in caplog.text  # failures are logged...

@@ -23,7 +23,7 @@ def _urls(items: list[dict]) -> set[str]:
 def test_deltas_between_two_runs(two_runs: TwoRuns):
     u = two_runs.url
     with Store.from_settings(two_runs.settings) as store:
-        paths = write_report(two_runs.settings, store)
+        paths = write_report(two_runs.settings, store).paths
     data = json.loads(paths.json.read_text(encoding="utf-8"))
     assert data["run"]["id"] == two_runs.run_ids[1]
     assert data["previous_run"]["id"] == two_runs.run_ids[0]
@@ -41,7 +41,7 @@ def test_deltas_between_two_runs(two_runs: TwoRuns):
 def test_first_run_reports_everything_failing_as_new(two_runs: TwoRuns):
     u = two_runs.url
     with Store.from_settings(two_runs.settings) as store:
-        paths = write_report(two_runs.settings, store, run_id=two_runs.run_ids[0])
+        paths = write_report(two_runs.settings, store, run_id=two_runs.run_ids[0]).paths
     data = json.loads(paths.json.read_text(encoding="utf-8"))
     assert data["previous_run"] is None
     assert _urls(data["changes"]["newly_broken"]) == {u("/gone"), u("/healing")}
@@ -52,7 +52,7 @@ def test_first_run_reports_everything_failing_as_new(two_runs: TwoRuns):
 def test_problems_have_locations_fixes_and_broken_rule(two_runs: TwoRuns):
     u = two_runs.url
     with Store.from_settings(two_runs.settings) as store:
-        paths = write_report(two_runs.settings, store)
+        paths = write_report(two_runs.settings, store).paths
     data = json.loads(paths.json.read_text(encoding="utf-8"))
     problems = {p["url"]: p for p in data["problems"]}
     assert u("/ok") not in problems and u("/new") not in problems
@@ -76,7 +76,7 @@ def test_problems_have_locations_fixes_and_broken_rule(two_runs: TwoRuns):
 def test_content_drift_is_reported_and_escaped(two_runs: TwoRuns):
     u = two_runs.url
     with Store.from_settings(two_runs.settings) as store:
-        paths = write_report(two_runs.settings, store)
+        paths = write_report(two_runs.settings, store).paths
     data = json.loads(paths.json.read_text(encoding="utf-8"))
     drift = {d["url"]: d for d in data["content_drift"]}
     assert set(drift) == {u("/parked")}
@@ -92,7 +92,7 @@ def test_content_drift_is_reported_and_escaped(two_runs: TwoRuns):
 
 def test_files_named_by_run_time_with_latest_copies(two_runs: TwoRuns):
     with Store.from_settings(two_runs.settings) as store:
-        paths = write_report(two_runs.settings, store)
+        paths = write_report(two_runs.settings, store).paths
     reports = two_runs.settings.reports_dir
     for made, latest in ((paths.md, paths.latest_md), (paths.json, paths.latest_json),
                          (paths.html, paths.latest_html)):
@@ -102,7 +102,7 @@ def test_files_named_by_run_time_with_latest_copies(two_runs: TwoRuns):
     assert not list(reports.glob("*.tmp"))
     # reporting an older run again does not move latest.* back in time
     with Store.from_settings(two_runs.settings) as store:
-        old = write_report(two_runs.settings, store, run_id=two_runs.run_ids[0])
+        old = write_report(two_runs.settings, store, run_id=two_runs.run_ids[0]).paths
     assert old.md.name.endswith(f"-run{two_runs.run_ids[0]}.md")
     assert paths.latest_md.read_bytes() == paths.md.read_bytes()
 

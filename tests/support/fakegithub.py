@@ -67,6 +67,7 @@ class FakeGitHub:
         self.forbidden_nulls_query = False  # GraphQL FORBIDDEN comes with data: null for the whole query
         self.graphql_limit_shape = "graphql_rate_limited.json"  # or "graphql_rate_limit_code.json"
         self.timeout_from: int | None = None  # queries with at least this many aliases time out
+        self.timeout_only_with: str | None = None  # ... but only those holding this repository
         self.timeout_repos: set[str] = set()  # queries holding one of these always time out
         self.timeout_style = "data-null"  # or "502" / "504"
 
@@ -219,8 +220,9 @@ class FakeGitHub:
                                                   "message": "This query requests too many nodes."}]})
         self.remaining["graphql"] -= 1
         names = [f"{variables[o]}/{variables[n]}".lower() for _, o, n in aliases]
-        if ((self.timeout_from is not None and len(aliases) >= self.timeout_from)
-                or self.timeout_repos & set(names)):
+        too_big = self.timeout_from is not None and len(aliases) >= self.timeout_from and (
+            self.timeout_only_with is None or self.timeout_only_with.lower() in names)
+        if too_big or self.timeout_repos & set(names):
             if self.timeout_style == "data-null":
                 return web.json_response(fixture("graphql_timeout.json"), headers=self._headers("graphql"))
             return web.Response(status=int(self.timeout_style), text="<html>Bad gateway</html>",
