@@ -10,13 +10,15 @@ BASE_STAMP := $(VENV)/.base-installed
 TEST_STAMP := $(VENV)/.test-installed
 
 .PHONY: help html serve publish clean test lint check-links github report fix-redirects \
-        scheduler worker beat runs bench venv screenshots
+        scheduler worker beat runs bench venv check-install lint-content screenshots
 
 help:
 	@echo "make html          build the site into $(OUTPUT)/ (creates $(VENV) on first use)"
 	@echo "make serve         preview the built site on http://127.0.0.1:$(PORT)/"
 	@echo "make publish       build with publishconf.py (set SITEURL)"
 	@echo "make test          lint and run the test suite"
+	@echo "make check-install a fresh venv with only the base install runs every command (CI stage)"
+	@echo "make lint-content  list catalog warnings (plain http:// links, ...) with file:line"
 	@echo "make check-links   check every external link of the built site into the store"
 	@echo "make github        refresh GitHub metadata for catalog projects"
 	@echo "make report        write the link-health report into var/reports/"
@@ -61,6 +63,13 @@ test: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
+# Builds its own throw-away venv (no extras): independent of $(VENV).
+check-install:
+	PY=$(PY) bash scripts/plain-install-check.sh
+
+lint-content: $(BASE_STAMP)
+	$(BIN)/python -m linkcheck lint-content
+
 check-links: $(BASE_STAMP)
 	@test -d $(OUTPUT) || $(MAKE) html
 	$(BIN)/python -m linkcheck check $(OUTPUT) content
@@ -75,7 +84,7 @@ fix-redirects: $(BASE_STAMP)
 	$(BIN)/python -m linkcheck fix --redirects
 
 scheduler: $(BASE_STAMP)
-	$(BIN)/python -m linkcheck scheduler
+	$(BIN)/python -m linkcheck scheduler $(ARGS)
 
 # QUEUES=celery on check-only machines; the machine holding the store and the
 # site runs the `state` queue (README "Scheduled operation").
@@ -87,7 +96,7 @@ beat: $(BASE_STAMP)
 	$(BIN)/celery -A linkcheck beat --loglevel=INFO
 
 runs: $(BASE_STAMP)
-	$(BIN)/python -m linkcheck runs
+	$(BIN)/python -m linkcheck runs $(ARGS)
 
 bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/bench_linkcheck.py

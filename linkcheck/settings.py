@@ -122,7 +122,13 @@ class Settings:
     task_time_limit: float = 1800.0  # hard limit of one Celery task, seconds (soft: 90 %)
     visibility_timeout: float = 0.0  # unacked jobs come back after this; 0: limit + 10 min
     site_output_dir: Path | None = None  # where scheduled rebuilds publish; None: output_dir
-    pelican_conf: str = "publishconf.py"  # settings file of scheduled rebuilds
+    # settings file of scheduled rebuilds: publishconf.py when SITEURL is set, else the
+    # local preview (pelicanconf.py); see pelican_conf_rule()
+    pelican_conf: str = "publishconf.py"
+    site_url: str = ""  # the public site (SITEURL): links to its own pages are not checked
+    # a started chunk silent this long (no heartbeat, not queued) is sent again
+    chunk_stall_after: float = 40.0
+    watch_interval: float = 10.0  # seconds between two looks at running scheduled runs
     # --- report delivery
     smtp_host: str = ""
     smtp_port: int = 587
@@ -176,7 +182,12 @@ class Settings:
             "site_output_dir": Path(
                 _env("LINKCHECK_SITE_OUTPUT", _env("LINKCHECK_OUTPUT_DIR", str(root / "output")))
             ),
-            "pelican_conf": _env("LINKCHECK_PELICAN_CONF", cls.pelican_conf),
+            "pelican_conf": _env("LINKCHECK_PELICAN_CONF",
+                                 "publishconf.py" if os.environ.get("SITEURL", "").strip()
+                                 else "pelicanconf.py"),
+            "site_url": os.environ.get("SITEURL", "").strip().rstrip("/"),
+            "chunk_stall_after": _env_float("LINKCHECK_CHUNK_STALL_AFTER", cls.chunk_stall_after),
+            "watch_interval": _env_float("LINKCHECK_WATCH_INTERVAL", cls.watch_interval),
             "smtp_host": _env("LINKCHECK_SMTP_HOST", ""),
             "smtp_port": _env_int("LINKCHECK_SMTP_PORT", cls.smtp_port),
             "smtp_starttls": _env_bool("LINKCHECK_SMTP_STARTTLS", True),
@@ -192,6 +203,20 @@ class Settings:
                 raise TypeError(f"unknown setting {key!r}")
             values[key] = value
         return cls(**values)  # type: ignore[arg-type]
+
+    def pelican_conf_rule(self) -> tuple[bool, str]:
+        """(fine, what to say at start-up) about how scheduled rebuilds build the site.
+        One rule for scheduler, worker and beat: SITEURL set -> publishconf.py (the public
+        site); unset -> pelicanconf.py (a local preview); publishconf.py without SITEURL
+        cannot build, so processes refuse to start and say how to fix it."""
+        if Path(self.pelican_conf).name == "publishconf.py" and not self.site_url:
+            return False, ("LINKCHECK_PELICAN_CONF=publishconf.py needs SITEURL: set SITEURL="
+                           "https://your.site (the public address), or unset LINKCHECK_PELICAN_CONF "
+                           "to rebuild a local preview with pelicanconf.py")
+        if self.site_url:
+            return True, f"rebuilds use {self.pelican_conf} for {self.site_url}"
+        return True, (f"SITEURL is not set: rebuilds use {self.pelican_conf} (a local preview); "
+                      "set SITEURL=https://your.site to publish with publishconf.py")
 
     @property
     def agent(self) -> str:

@@ -212,6 +212,19 @@ def _meta_to_tables(db: sqlite3.Connection) -> None:
     db.execute("DROP TABLE meta")
 
 
+# Version 6: what the run watchdog saw of each chunk, and one claim per schedule
+# interval (a second beat process starts no second run).
+SCHEMA_V6 = """
+ALTER TABLE run_chunks ADD COLUMN seen_at REAL;        -- last heartbeat the watchdog saw
+ALTER TABLE run_chunks ADD COLUMN stalled_since REAL;  -- no sign of life since (NULL: healthy)
+CREATE TABLE schedule_claims (
+    job TEXT PRIMARY KEY,              -- 'check-run'
+    claimed_at REAL NOT NULL,          -- when the last scheduled run of the job was let through
+    token TEXT
+);
+"""
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -229,6 +242,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "GitHub failures; PyPI projects and pause", _script(SCHEMA_V4)),
     Migration(5, "runs.pid and runs.host: an in-process run whose process died is reaped",
               _script("ALTER TABLE runs ADD COLUMN pid INTEGER; ALTER TABLE runs ADD COLUMN host TEXT")),
+    Migration(6, "chunk liveness (seen_at, stalled_since), schedule claims", _script(SCHEMA_V6)),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -696,27 +710,49 @@ class Store:
         with self.transaction() as db:
             return db.execute(sql, args).rowcount == 1
 
-    def mark_chunk_done(self, run_id: int, idx: int, *, results: int, held: list[Result],
+    def mark_chunk_done(self, run_id: int, idx: int, *, results: int, held: int,
                         unchecked: list[str]) -> bool:
-        """Record a chunk as reported and keep its held results; True the first time."""
+        """Record a chunk as reported; True the first time."""
         with self.transaction() as db:
-            cur = db.execute(
+            return db.execute(
                 "UPDATE run_chunks SET done_at = ?, results = ?, held = ?, unchecked = ?"
                 " WHERE run_id = ? AND idx = ? AND done_at IS NULL",
-                (time.time(), results, len(held), json.dumps(unchecked), run_id, idx),
-            )
-            if cur.rowcount == 0:
-                return False
-            db.executemany(
+                (time.time(), results, held, json.dumps(unchecked), run_id, idx),
+            ).rowcount == 1
+
+    def hold_results(self, run_id: int, results: list[Result], *, chunk: int = 0) -> int:
+        """Keep results aside until the run's offline verdict (idempotent per URL)."""
+        if not results:
+            return 0
+        with self.transaction() as db:
+            return sum(db.execute(
                 "INSERT OR IGNORE INTO held_results(run_id, idx, url, result) VALUES (?, ?, ?, ?)",
-                [(run_id, idx, r.url, json.dumps(r.to_json())) for r in held],
-            )
-            return True
+                (run_id, chunk, r.url, json.dumps(r.to_json()))).rowcount for r in results)
 
     def held_results(self, run_id: int) -> list[Result]:
         rows = self.db.execute(
             "SELECT result FROM held_results WHERE run_id = ? ORDER BY idx, url", (run_id,))
         return [Result.from_json(json.loads(r["result"])) for r in rows]
+
+    def note_chunk_liveness(self, run_id: int, idx: int, *, seen_at: float | None,
+                            stalled_since: float | None) -> None:
+        """What the watchdog last saw of a chunk (shown by ``linkcheck runs``)."""
+        with self.transaction() as db:
+            db.execute("UPDATE run_chunks SET seen_at = COALESCE(?, seen_at), stalled_since = ?"
+                       " WHERE run_id = ? AND idx = ?", (seen_at, stalled_since, run_id, idx))
+
+    def claim_schedule(self, job: str, *, min_gap: float, token: str, now: float | None = None) -> bool:
+        """Let one scheduled run of ``job`` through per interval: True when no claim
+        was made in the last ``min_gap`` seconds (atomic across processes)."""
+        now = time.time() if now is None else now
+        with self.transaction() as db:
+            row = db.execute("SELECT claimed_at FROM schedule_claims WHERE job = ?", (job,)).fetchone()
+            if row is not None and now - row["claimed_at"] < min_gap:
+                return False
+            db.execute("INSERT INTO schedule_claims(job, claimed_at, token) VALUES (?, ?, ?)"
+                       " ON CONFLICT(job) DO UPDATE SET claimed_at = excluded.claimed_at,"
+                       " token = excluded.token", (job, now, token))
+            return True
 
     def mark_followups_sent(self, run_id: int) -> bool:
         """True the first time: report and rebuild of the run are on their way."""

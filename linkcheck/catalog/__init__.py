@@ -13,6 +13,7 @@ Pure Python, no Pelican import. The authoring guide is docs/catalog.md.
 
 from linkcheck.catalog.load import did_you_mean, load_catalog
 from linkcheck.catalog.model import (
+    PLAIN_HTTP,
     Catalog,
     CatalogError,
     CatalogWarning,
@@ -32,7 +33,7 @@ from linkcheck.catalog.model import (
 from linkcheck.catalog.schema import GROUPS, SECTIONS
 
 __all__ = [
-    "GROUPS", "SECTIONS", "Catalog", "CatalogError", "CatalogWarning",
+    "GROUPS", "PLAIN_HTTP", "SECTIONS", "Catalog", "CatalogError", "CatalogWarning",
     "Entry", "EntryLink", "Fact", "Group", "did_you_mean", "is_inline", "is_plain", "load_catalog",
     "normalize_pypi", "normalize_url", "project_groups", "render_inline", "resource_topics", "slugify",
 ]

@@ -19,6 +19,7 @@ import yaml
 
 from linkcheck.catalog.model import (
     GITHUB_REPO_RE,
+    PLAIN_HTTP,
     Catalog,
     CatalogError,
     CatalogWarning,
@@ -88,8 +89,9 @@ class _FileLoader:
     def error(self, line: int, message: str, fix: str) -> CatalogError:
         return CatalogError(self.path, line, message, fix, display_path=self.display)
 
-    def warn(self, line: int, message: str) -> None:
-        self.catalog.warnings.append(CatalogWarning(self.path, line, message, display_path=self.display))
+    def warn(self, line: int, message: str, kind: str = "") -> None:
+        self.catalog.warnings.append(CatalogWarning(self.path, line, message, display_path=self.display,
+                                                    kind=kind))
 
     def where(self, entry: Entry) -> str:
         return f"{_display_path(entry.path, self.content_dir)}:{entry.line}"
@@ -424,7 +426,8 @@ class _FileLoader:
         except ValueError as exc:
             raise self.error(line, f"{what} {url!r} has an invalid port", "fix or remove the port") from exc
         if scheme == "http":
-            self.warn(line, f"{what} uses plain http:// ({url}); switch to https:// if the site supports it")
+            self.warn(line, f"{what} uses plain http:// ({url}); switch to https:// if the site supports it",
+                      kind=PLAIN_HTTP)
 
     def check_duplicates(self, entry: Entry) -> None:
         other = self.seen_ids.get(entry.id)

@@ -35,6 +35,9 @@ _GITHUB_REPO_RE = re.compile(r"^https://github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-
 # Link targets in rendered description HTML (inline links, images, references, autolinks).
 _HREF_RE = re.compile(r'\b(?:href|src)="([^"]*)"')
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# CatalogWarning.kind of a plain http:// link: common and harmless, so the site build
+# sums them up in one line and `python -m linkcheck lint-content` lists them.
+PLAIN_HTTP = "plain-http"
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class CatalogWarning:
     line: int
     message: str
     display_path: str = ""
+    kind: str = ""  # PLAIN_HTTP, or "" for the others
 
     def __str__(self) -> str:
         return f"{self.display_path or self.path}:{self.line}: {self.message}"

@@ -30,6 +30,7 @@ COMMAND_MODULES: list[str] = [
     "linkcheck.cli.archive_cmd",
     "linkcheck.cli.runs_cmd",
     "linkcheck.cli.scheduler_cmd",
+    "linkcheck.cli.lint_content_cmd",
 ]
 
 
@@ -49,10 +50,11 @@ class UsageError(Exception):
 
 def _modules_for(argv: list[str] | None) -> list[str]:
     """Only the named command's module when its name is the module's (``check`` ->
-    ``linkcheck.cli.check_cmd``): other commands import Celery, Redis and requests, which
-    cost every run ~20 MB and half a second of start-up. ``--help`` and unknown names get all."""
+    ``linkcheck.cli.check_cmd``, ``lint-content`` -> ``lint_content_cmd``): other commands
+    import Celery, Redis and requests, which cost every run ~20 MB and half a second of
+    start-up. ``--help`` and unknown names get all."""
     first = next((a for a in argv or [] if not a.startswith("-")), None)
-    module = f"linkcheck.cli.{first}_cmd"
+    module = f"linkcheck.cli.{(first or '').replace('-', '_')}_cmd"
     return [module] if first and module in COMMAND_MODULES else COMMAND_MODULES
 
 

@@ -1,35 +1,59 @@
-"""``python -m linkcheck runs``: recent check runs and the progress of running ones.
+"""``python -m linkcheck runs [--watch]``: recent check runs and live progress of running ones.
 
-Reads only the SQLite store (no broker needed): chunks done/total for
-scheduled runs, results recorded, verdict counts.
+Reads only the SQLite store (no broker needed): per running scheduled run,
+chunks and links done of total, rate, expected end, and stalled chunks (which,
+since when, what happens next) as the run watchdog last saw them.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
+import time
 from typing import Any
 
 from linkcheck.runs import progress
 from linkcheck.settings import Settings
 from linkcheck.store import Store
+from linkcheck.timefmt import utc_iso
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("runs", help="show recent check runs and the progress of scheduled ones")
+    p = sub.add_parser("runs", help="show recent check runs and live progress of running ones")
     p.add_argument("--limit", type=int, default=10, metavar="N", help="the last N runs (default 10)")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument("--watch", action="store_true", help="redraw every few seconds until Ctrl-C")
+    p.add_argument("--every", type=float, default=2.0, metavar="SECONDS", help="--watch period (default 2)")
     p.set_defaults(handler=run)
 
 
 def _when(ts: float | None) -> str:
-    if ts is None:
-        return "-"
-    return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+    return (utc_iso(ts) or "-").replace("T", " ").removesuffix("Z")
 
 
-def describe_runs(store: Store, limit: int) -> list[dict[str, Any]]:
+def _live(store: Store, run: dict[str, Any], settings: Settings, now: float) -> dict[str, Any] | None:
+    state = progress.progress(store, run["id"])
+    if state is None or run["status"] != "running":
+        return None
+    elapsed = max(1e-6, now - run["started_at"])
+    rate = state.recorded / elapsed
+    left = max(0, state.urls_total - state.recorded)
+    stalled = []
+    for c in store.run_chunks(run["id"]):
+        if c["done_at"] is None and c["stalled_since"] is not None:
+            next_look = (c["sent_at"] or now) + settings.chunk_stall_after
+            stalled.append({
+                "chunk": c["idx"], "since": c["stalled_since"], "attempts": c["attempts"],
+                "next": (f"sent again at {_when(c['sent_at'])} (attempt {c['attempts']}); "
+                         f"re-sent again after {_when(next_look)} if still silent"),
+            })
+    return {"rate": rate, "eta": now + left / rate if rate > 0 else None, "stalled": stalled}
+
+
+def describe_runs(store: Store, limit: int, settings: Settings | None = None,
+                  now: float | None = None) -> list[dict[str, Any]]:
+    settings = settings or Settings.from_env()
+    now = time.time() if now is None else now
     out = []
     for r in store.runs("check", limit=limit):
         state = progress.progress(store, r["id"])
@@ -44,25 +68,46 @@ def describe_runs(store: Store, limit: int) -> list[dict[str, Any]]:
             "urls": state.urls_total if state else r["stats"].get("total"),
             "recorded": sum(counts.values()),
             "counts": {v: counts.get(v, 0) for v in ("ok", "warn", "error")},
+            "live": _live(store, r, settings, now),
         })
     return out
 
 
-def run(args: argparse.Namespace) -> int:
-    settings = Settings.from_env()
-    with Store.from_settings(settings) as store:
-        rows = describe_runs(store, args.limit)
-    if args.json:
-        print(json.dumps(rows, indent=2))
-        return 0
+def render(rows: list[dict[str, Any]]) -> str:
     if not rows:
-        print("no check runs yet: start one with `make scheduler` or `python -m linkcheck check`")
-        return 0
-    print(f"{'run':>5}  {'status':8} {'started (UTC)':19}  {'chunks':>9}  {'recorded':>13}  ok/warn/error")
+        return ("no check runs yet: start one with `make scheduler` (checks at start) or "
+                "`python -m linkcheck check output content`")
+    lines = [f"{'run':>5}  {'status':8} {'started (UTC)':19}  {'chunks':>9}  {'links':>13}  ok/warn/error"]
     for row in rows:
         chunks = "-" if row["chunks_total"] is None else f"{row['chunks_done']}/{row['chunks_total']}"
         recorded = f"{row['recorded']}/{row['urls'] if row['urls'] is not None else '?'}"
         c = row["counts"]
-        print(f"{row['id']:>5}  {row['status']:8} {_when(row['started_at']):19}  {chunks:>9}  "
-              f"{recorded:>13}  {c['ok']}/{c['warn']}/{c['error']}")
-    return 0
+        lines.append(f"{row['id']:>5}  {row['status']:8} {_when(row['started_at']):19}  {chunks:>9}  "
+                     f"{recorded:>13}  {c['ok']}/{c['warn']}/{c['error']}")
+        live = row["live"]
+        if live:
+            eta = _when(live["eta"]) if live["eta"] else "unknown (nothing recorded yet)"
+            lines.append(f"       {live['rate']:.1f} links/s, expected end {eta} UTC")
+            for s in live["stalled"]:
+                lines.append(f"       STALLED chunk {s['chunk']}: no sign of life since {_when(s['since'])} "
+                             f"UTC; {s['next']}")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    while True:
+        with Store.from_settings(settings) as store:
+            rows = describe_runs(store, args.limit, settings)
+        if args.json:
+            print(json.dumps(rows, indent=2))
+        elif args.watch:
+            print("\x1b[2J\x1b[H" + render(rows) + f"\n\n(every {args.every:g}s, Ctrl-C to stop)", flush=True)
+        else:
+            print(render(rows))
+        if not args.watch:
+            return 0
+        try:
+            time.sleep(args.every)
+        except KeyboardInterrupt:
+            return 0

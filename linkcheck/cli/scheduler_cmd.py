@@ -73,11 +73,12 @@ def run(args: argparse.Namespace) -> int:
         url = embedded.url
         env["LINKCHECK_BROKER_URL"] = url
     print(f"broker: {redact_url(url)}{' (embedded)' if embedded else ''}", flush=True)
-    if not env.get("SITEURL") and "LINKCHECK_PELICAN_CONF" not in env:
-        # publishconf.py needs the public address; a local schedule builds the local site
-        env["LINKCHECK_PELICAN_CONF"] = "pelicanconf.py"
-        print("SITEURL is not set: rebuilds use pelicanconf.py (set SITEURL for publishconf.py)",
-              flush=True)
+    fine, rule = settings.pelican_conf_rule()  # the same rule (and line) as worker and beat
+    print(rule, flush=True, file=sys.stdout if fine else sys.stderr)
+    if not fine:
+        if embedded is not None:
+            embedded.stop()
+        return 2
     # Both explicit: a shell's `cmd &` starts us with SIGINT ignored.
     previous = {sig: signal.signal(sig, _raise_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     worker: subprocess.Popen[bytes] | None = None

@@ -132,10 +132,14 @@ def extract_html(text: str, *, line_offset: int = 0) -> list[Found]:
     root = etree.fromstring(text.encode("utf-8", "surrogatepass"), _PARSER)
     if root is None:
         return []
+    if _generated(root):
+        return []
     finder = _LineFinder(text)
     found: list[Found] = []
     for element in root.iter(*_LINK_ATTRS):
         tag = element.tag
+        if _skipped(element):
+            continue
         if tag == "link":
             rels = set((element.get("rel") or "").lower().split())
             if rels & _SKIP_LINK_RELS:
@@ -156,6 +160,19 @@ def extract_html(text: str, *, line_offset: int = 0) -> list[Found]:
                 found.append(Found(url, line + line_offset, kind))
         finder.advance(furthest)
     return found
+
+
+def _generated(root: etree._Element) -> bool:
+    """A page the site generates from the checker's own data (link health, reports):
+    ``<meta name="linkcheck" content="skip">``. Checking it would feed the checker's
+    output back as its input."""
+    return any((m.get("name") or "").lower() == "linkcheck" and (m.get("content") or "").lower() == "skip"
+               for m in root.iter("meta"))
+
+
+def _skipped(element: etree._Element) -> bool:
+    """Inside theme chrome marked ``data-linkcheck="skip"`` (the footer): not content."""
+    return any(a.get("data-linkcheck") == "skip" for a in element.iterancestors())
 
 
 _PARSER = etree.HTMLParser(encoding="utf-8", recover=True, no_network=True, remove_comments=True,

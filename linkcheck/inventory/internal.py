@@ -2,7 +2,8 @@
 
 Every ``href``/``src`` of every HTML page that stays inside the site (relative,
 root-relative, or under ``site_url``) must name an existing file, and a
-``#fragment`` must name an ``id`` (or ``<a name>``) in the target page.
+``#fragment`` must name an ``id`` (or ``<a name>``) in the target page. A link
+that cannot be parsed as a URL at all is reported too, and the check goes on.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ class InternalProblem:
     page: str  # the page holding the link, relative to the output dir (posix)
     line: int | None
     url: str  # as written in the page
-    reason: str  # "missing-file" or "missing-anchor"
+    reason: str  # "missing-file", "missing-anchor" or "malformed-url"
     message: str
 
     def __str__(self) -> str:
@@ -91,7 +92,12 @@ def check_internal(output_dir: Path, *, site_url: str | None = None) -> list[Int
     for html_file in sorted(root.rglob("*.html")):
         rel_page = html_file.relative_to(root).as_posix()
         for url, line in page(html_file).links:
-            target = _target(url, rel_page, base)
+            try:
+                target = _target(url, rel_page, base)
+            except ValueError as exc:  # urlsplit: "Invalid IPv6 URL", a bad port, ...
+                problems.append(InternalProblem(rel_page, line, url, "malformed-url",
+                                                f"malformed URL ({exc})"))
+                continue
             if target is None:
                 continue
             rel_path, fragment = target
@@ -110,7 +116,8 @@ def check_internal(output_dir: Path, *, site_url: str | None = None) -> list[Int
 
 
 def _target(url: str, rel_page: str, base: SplitResult | None) -> tuple[str, str] | None:
-    """(site-relative path, fragment) for an internal URL, None for an external one."""
+    """(site-relative path, fragment) for an internal URL, None for an external one.
+    Raises ValueError for a URL that cannot be parsed at all."""
     parts = urlsplit(url)
     if parts.scheme or parts.netloc:
         if base is None or (parts.scheme, parts.netloc) != (base.scheme, base.netloc):

@@ -217,3 +217,24 @@ def write_report(settings: Any, store: Store, run_id: int | None = None) -> Repo
     )
     return Report(data=data, summary=summary_line(data), markdown=texts["md"], html=texts["html"],
                   json_text=texts["json"], paths=paths)
+
+
+def write_offline_report(settings: Any, store: Store, run_id: int) -> Path:
+    """A run whose checker had no network judged nothing: a short note says so
+    (``latest.*`` keeps the last real report, nothing is rebuilt)."""
+    run = next((r for r in store.runs("check") if r["id"] == run_id), None)
+    if run is None:
+        raise NoRunError(f"run {run_id} is not a check run")
+    reports_dir = Path(settings.reports_dir)
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    started = dt.datetime.fromtimestamp(run["started_at"], dt.UTC)
+    path = reports_dir / f"linkcheck-{started:%Y%m%d-%H%M%S}-run{run_id}-offline.md"
+    stats = run["stats"]
+    _write_atomic(path, (
+        f"# Link check run {run_id}: no network\n\n"
+        f"Started {utc_iso(run['started_at'])}. The checker reached none of the "
+        f"{stats.get('total', '?')} links' hosts at connection level, so it judged nothing: "
+        "no link is recorded as broken, the site was not rebuilt, and the last report "
+        "(latest.md) still stands. Check the checking machine's network or DNS; the next "
+        "scheduled run will try again.\n"))
+    return path

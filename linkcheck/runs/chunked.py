@@ -4,29 +4,24 @@ Celery tasks (no Celery import here; unit tests call these directly).
 plan_check_run (state machine) -> check_chunk (any machine, returns JSON)
 -> record_chunk (state machine, idempotent) -> finish_check_run (once).
 
-The offline rule (nothing recorded as broken when the checker has no network)
-is judged over the whole run, since one chunk may hold a single host: results
-with an HTTP answer or a non-network verdict are written at once, network-level
-errors are held in the store until the run finishes.
+Opening, recording and closing are ``runs.service.CheckRun``: the same rules
+as a CLI run (the offline policy is judged over the whole run, since one chunk
+may hold a single host).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import time
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from linkcheck.engine.check import CheckOptions, check_urls, is_offline
+from linkcheck.engine.check import CheckOptions, check_urls
 from linkcheck.engine.chunking import chunk_urls
-from linkcheck.engine.verdict import NETWORK_REASONS
-from linkcheck.inventory.collect import collect
 from linkcheck.model import Result
 from linkcheck.runs import progress
+from linkcheck.runs.service import CheckRun, is_network_failure
 from linkcheck.store import Store
 
 log = logging.getLogger(__name__)
@@ -59,23 +54,19 @@ def default_sources(settings: Any) -> list[Path]:
 
 def plan_check_run(settings: Any, store: Store, sources: list[str | Path] | None = None, *,
                    token: str | None = None) -> CheckPlan:
-    """Collect the inventory, record where links appear, open a run, split it.
-    ``token`` names the lock holder, so whoever finishes the run can release it."""
+    """Open the run (``CheckRun.open``: collect, filter, record locations) and split it
+    into host-disjoint chunks. ``token`` names the lock holder, so whoever finishes
+    the run can release it."""
     sources = list(sources) if sources else list(default_sources(settings))
     if not sources:
         raise FileNotFoundError(f"nothing to check: neither {settings.output_dir} nor "
                                 f"{settings.content_dir} exists")
-    links = collect(sources, root=Path(settings.content_dir).resolve().parent)
-    own = os.environ.get("SITEURL", "").rstrip("/")
-    if own.startswith(("http://", "https://")):
-        # a publishconf build links its own pages absolutely: internal links, not ours to fetch
-        links = {u: link for u, link in links.items() if u != own and not u.startswith(own + "/")}
-    run_id = store.start_run("check")
-    store.record_locations((url, link.locations) for url, link in links.items())
-    chunks = chunk_urls(links, settings.chunk_size)
-    progress.plan(store, run_id, chunks, token=token)
-    log.info("check run %d: %d links in %d chunks", run_id, len(links), len(chunks))
-    return CheckPlan(run_id, chunks)
+    run = CheckRun.open(settings, store, sources, root=Path(settings.content_dir).resolve().parent)
+    assert run.run_id is not None
+    chunks = chunk_urls(run.links, settings.chunk_size)
+    progress.plan(store, run.run_id, chunks, token=token)
+    log.info("check run %d: %d links in %d chunks", run.run_id, len(run.links), len(chunks))
+    return CheckPlan(run.run_id, chunks)
 
 
 def check_chunk(settings: Any, urls: list[str], *, budget: float | None = None) -> ChunkOutcome:
@@ -99,48 +90,30 @@ def check_chunk(settings: Any, urls: list[str], *, budget: float | None = None) 
     return ChunkOutcome([got[u] for u in urls if u in got], [u for u in urls if u not in got])
 
 
-def _network_failure(result: Result) -> bool:
-    return result.verdict == "error" and result.reason in NETWORK_REASONS and result.status is None
-
-
 def record_chunk(store: Store, run_id: int, index: int, outcome: ChunkOutcome) -> bool:
-    """Record a chunk's results (idempotent). True when every chunk of the run
-    is in and the run is not finished yet: time to call ``finish_check_run``
-    (a redelivered last chunk may say so twice; finishing is idempotent)."""
-    held = [r for r in outcome.results if _network_failure(r)]
-    written = store.record_results(run_id, (r for r in outcome.results if not _network_failure(r)))
+    """Record a chunk's results (idempotent) under the run's offline policy. True when
+    every chunk of the run is in and the run is not finished yet: time to call
+    ``finish_check_run`` (a redelivered last chunk may say so twice; finishing is idempotent)."""
+    run = CheckRun.resume(store, run_id)
+    written = run.record_all(outcome.results, chunk=index)
+    held = sum(1 for r in outcome.results if is_network_failure(r))
     first = progress.mark_chunk_done(store, run_id, index, results=len(outcome.results), held=held,
                                      unchecked=outcome.unchecked)
-    log.info("run %d chunk %d: %d written, %d held%s", run_id, index, written, len(held),
+    log.info("run %d chunk %d: %d new, %d held%s", run_id, index, written, held,
              "" if first else " (redelivered)")
     state = progress.progress(store, run_id)
     return state is not None and state.complete and not state.finished
 
 
 def finish_check_run(store: Store, run_id: int) -> str:
-    """Apply the offline rule over the whole run and close it; returns its status."""
-    held = progress.held(store, run_id)
-    recorded = list(store.run_results(run_id).values())
-    offline = bool(held) and is_offline(recorded + held)
-    if not offline:
-        store.record_results(run_id, held)
-    unchecked = progress.unchecked(store, run_id)
-    counts = Counter(store.run_counts(run_id))
+    """Close the run (``CheckRun.close``: the offline rule over the whole run); returns its status."""
     state = progress.progress(store, run_id)
-    stats = {
-        "total": state.urls_total if state else 0,
-        "checked": sum(counts.values()) + (len(held) if offline else 0),  # held were checked too
-        **{v: counts.get(v, 0) for v in ("ok", "warn", "error")},
-        "offline": offline,
-        "recorded": sum(counts.values()),
-        "chunks": state.chunks_total if state else 0,
-        "unchecked": len(unchecked),
-    }
-    started_at = store.run_started_at(run_id)
-    if started_at is not None:
-        stats["elapsed"] = round(time.time() - started_at, 3)
-    status = "offline" if offline else "done"
-    store.finish_run(run_id, status=status, stats=stats)
+    stats = CheckRun.resume(store, run_id).close(
+        total=state.urls_total if state else 0,
+        extra={"chunks": state.chunks_total if state else 0,
+               "unchecked": len(progress.unchecked(store, run_id))},
+    )
+    status = "offline" if stats["offline"] else "done"
     log.info("check run %d %s: %s", run_id, status, stats)
     return status
 

@@ -48,7 +48,7 @@ def done_chunks(store: Store, run_id: int) -> set[int]:
     return {c["idx"] for c in store.run_chunks(run_id) if c["done_at"] is not None}
 
 
-def mark_chunk_done(store: Store, run_id: int, index: int, *, results: int, held: list[Result],
+def mark_chunk_done(store: Store, run_id: int, index: int, *, results: int, held: int,
                     unchecked: list[str]) -> bool:
     """True the first time chunk ``index`` of the run is marked done."""
     return store.mark_chunk_done(run_id, index, results=results, held=held, unchecked=unchecked)

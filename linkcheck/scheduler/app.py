@@ -13,6 +13,7 @@ Two queues:
 from __future__ import annotations
 
 import logging
+import sys
 from datetime import timedelta
 from typing import Any
 
@@ -117,6 +118,13 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
         schedule["check-links"] = {
             "task": "linkcheck.start_check_run",
             "schedule": timedelta(hours=settings.check_interval_hours),
+            "kwargs": {"scheduled": True},  # one run per interval, however many beats
+        }
+    if settings.watch_interval > 0:
+        # the watchdog re-sends stalled chunks; cheap when no run is active
+        schedule["watch-runs"] = {
+            "task": "linkcheck.watch_runs",
+            "schedule": timedelta(seconds=settings.watch_interval),
         }
     if settings.github_interval_hours > 0:
         schedule["refresh-github"] = {
@@ -131,10 +139,37 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
     return schedule
 
 
+def _survive_restore_on_close() -> None:
+    """kombu 5.x: when Redis goes away, a channel may be closed after its connection
+    was detached; restoring its unacked messages then raises AttributeError
+    ('NoneType' object has no attribute 'hostname') and the worker exits. Those
+    messages stay in Redis's unacked hash (restored after the visibility timeout, and
+    a chunk's job is re-sent by the run watchdog anyway), so the worker logs it and
+    goes on reconnecting instead."""
+    from kombu.transport import redis as kombu_redis
+
+    original = kombu_redis.QoS.restore_unacked
+    if getattr(original, "_linkcheck_guard", False):
+        return
+
+    def restore_unacked(self: Any, client: Any = None) -> Any:
+        try:
+            return original(self, client)
+        except AttributeError as exc:
+            logging.getLogger("linkcheck").warning(
+                "broker connection gone while restoring unacked messages (%s); they stay in "
+                "Redis and come back later", exc)
+            return None
+
+    restore_unacked._linkcheck_guard = True  # type: ignore[attr-defined]
+    kombu_redis.QoS.restore_unacked = restore_unacked
+
+
 def make_app(settings: Settings | None = None) -> Celery:
     settings = settings or Settings.from_env()
     celery_app = Celery("linkcheck", include=["linkcheck.scheduler.tasks"])
     celery_app.conf.update(celery_config(settings))
+    _survive_restore_on_close()
     parts = settings.secret_parts()
 
     def _redact_logs(logger: logging.Logger, **_: Any) -> None:
@@ -143,6 +178,31 @@ def make_app(settings: Settings | None = None) -> Celery:
     signals.after_setup_logger.connect(_redact_logs, weak=False)
     signals.after_setup_task_logger.connect(_redact_logs, weak=False)
     return celery_app
+
+
+def _startup_rule(**_: Any) -> None:
+    """Worker and beat say at start-up how rebuilds build the site, or refuse to start."""
+    fine, message = Settings.from_env().pelican_conf_rule()
+    if not fine:
+        print(f"linkcheck: {message}", file=sys.stderr, flush=True)
+        raise SystemExit(2)
+    logging.getLogger("linkcheck").warning(message)
+
+
+def _first_run_at_start(sender: Any = None, **_: Any) -> None:
+    """Beat checks at once when the store has no run within the last interval
+    (the task decides; a second beat's request is skipped the same way)."""
+    settings = Settings.from_env()
+    if settings.check_interval_hours > 0:
+        app.send_task("linkcheck.start_check_run", kwargs={"scheduled": True, "startup": True})
+        logging.getLogger("linkcheck").warning(
+            "check run requested at start (skipped if the store has one from the last %g h)",
+            settings.check_interval_hours)
+
+
+signals.worker_init.connect(_startup_rule, weak=False)
+signals.beat_init.connect(_startup_rule, weak=False)
+signals.beat_init.connect(_first_run_at_start, weak=False)
 
 
 app = make_app()

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
+import uuid
 from typing import Any
 
 import kombu.exceptions
 import redis
-from celery import chain, group
+from celery import chain
 
 from linkcheck.runs import chunked as fanout
-from linkcheck.runs import progress
+from linkcheck.runs import progress, watch
+from linkcheck.scheduler import liveness
 from linkcheck.scheduler.app import CHUNK_QUEUE, STATE_QUEUE, app, time_limits, visibility_timeout
 from linkcheck.scheduler.broker import redis_client
 from linkcheck.scheduler.locks import JobLock
@@ -57,53 +60,85 @@ def _lock(settings: Settings, job: str, ttl: float | None = None) -> JobLock:
     return JobLock(redis_client(app.conf.broker_url), job, ttl)
 
 
-def _dispatch_chunks(run_id: int, chunks: list[list[str]], skip: set[int]) -> int:
-    chains = [
-        chain(
-            check_chunk.s(urls, run_id, i).set(queue=CHUNK_QUEUE),
-            record_chunk.s(run_id, i).set(queue=STATE_QUEUE),
-        )
-        for i, urls in enumerate(chunks) if i not in skip
-    ]
-    if chains:
-        group(chains).apply_async()
-    return len(chains)
+def _send_chunk(store: Store, run_id: int, idx: int, urls: list[str], *,
+                attempts_seen: int | None = None) -> bool:
+    """Dispatch one chunk (check anywhere, then record here), counting the attempt
+    in the store first: with ``attempts_seen``, only if nobody re-sent it meanwhile."""
+    if attempts_seen is None:
+        attempts_seen = next((c["attempts"] for c in store.run_chunks(run_id) if c["idx"] == idx), 0)
+    if not store.mark_chunk_sent(run_id, idx, attempts_seen=attempts_seen):
+        return False
+    attempt = attempts_seen + 1
+    chain(
+        check_chunk.s(urls, run_id, idx, attempt).set(
+            queue=CHUNK_QUEUE, task_id=watch.job_id("check", run_id, idx, attempt)),
+        record_chunk.s(run_id, idx).set(
+            queue=STATE_QUEUE, task_id=watch.job_id("record", run_id, idx, attempt)),
+    ).apply_async()
+    return True
+
+
+def _dispatch_chunks(store: Store, run_id: int) -> int:
+    """Send every chunk not sent yet (a redelivered start sends nothing twice)."""
+    sent = 0
+    for c in store.run_chunks(run_id):
+        if c["done_at"] is None and c["attempts"] == 0:
+            sent += _send_chunk(store, run_id, c["idx"], c["urls"], attempts_seen=0)
+    return sent
 
 
 # ------------------------------------------------------------------ check runs
 @app.task(name="linkcheck.start_check_run", bind=True, **RETRY)
-def start_check_run(self: Any, sources: list[str] | None = None) -> int | None:
+def start_check_run(self: Any, sources: list[str] | None = None, scheduled: bool = False,
+                    startup: bool = False) -> int | None:
+    """Open and dispatch a check run. ``scheduled`` (beat): at most one run per
+    interval, however many beat processes send it; ``startup``: only when the store
+    has no check run within the last interval (a fresh deployment checks at once)."""
     settings = _settings()
     token = f"check-run:{self.request.id}"
     lock = _lock(settings, "check-run")
     if not lock.acquire(token):
         log.info("a check run is already in progress (%s); this one is skipped", lock.holder())
         return None
+    interval = settings.check_interval_hours * 3600
     with Store.from_settings(settings) as store:
         run_id = store.run_of_lock(token)
         if run_id is None:
+            skip = None
+            if startup and interval > 0:
+                recent = [r for r in store.runs("check") if r["started_at"] > time.time() - interval]
+                if recent:
+                    skip = f"run {recent[-1]['id']} started less than one interval ago"
+            if skip is None and scheduled and interval > 0 and not store.claim_schedule(
+                    "check-run", min_gap=interval / 2, token=token):
+                skip = "another beat already started this interval's run"
+            if skip is not None:
+                log.info("scheduled check run skipped: %s", skip)
+                lock.release(token)
+                return None
             fanout.abandon_stale_runs(store)  # we hold the lock: no other scheduled run is alive
             plan = fanout.plan_check_run(settings, store, sources, token=token)
-            run_id, chunks, done = plan.run_id, plan.chunks, set()
-        else:  # redelivered after planning: send what is not recorded yet
-            chunks = (progress.planned(store, run_id) or {}).get("lists", [])
-            done = progress.done_chunks(store, run_id)
-    if not chunks:
+            run_id = plan.run_id
+        sent = _dispatch_chunks(store, run_id)
+        empty = not store.run_chunks(run_id)
+    if empty:
         finish_check_run.delay(run_id, token)
         return run_id
-    sent = _dispatch_chunks(run_id, chunks, done)
     log.info("check run %d: %d chunks sent", run_id, sent)
+    _kick_watch(settings)
     return run_id
 
 
 @app.task(name="linkcheck.check_chunk", bind=True, **RETRY)
-def check_chunk(self: Any, urls: list[str], run_id: int, index: int) -> dict[str, Any]:
-    """Runs on any worker; touches no state, returns the results as JSON."""
+def check_chunk(self: Any, urls: list[str], run_id: int, index: int, attempt: int = 1) -> dict[str, Any]:
+    """Runs on any worker; touches no store, beats a heartbeat in Redis, returns JSON."""
     settings = _settings()
     soft, _hard = time_limits(settings)
-    log.info("run %d chunk %d: %d URLs", run_id, index, len(urls))
-    # Stop a little before the soft limit so that partial results still travel on.
-    return fanout.check_chunk(settings, urls, budget=max(1.0, soft * 0.9 - 1)).to_json()
+    log.info("run %d chunk %d (attempt %d): %d URLs", run_id, index, attempt, len(urls))
+    with liveness.heartbeat(redis_client(app.conf.broker_url), run_id, index, attempt,
+                            every=max(1.0, settings.chunk_stall_after / 6)):
+        # Stop a little before the soft limit so that partial results still travel on.
+        return fanout.check_chunk(settings, urls, budget=max(1.0, soft * 0.9 - 1)).to_json()
 
 
 @app.task(name="linkcheck.record_chunk", bind=True, **RETRY)
@@ -128,12 +163,73 @@ def finish_check_run(self: Any, run_id: int, token: str | None = None) -> str:
             return "already finished"
         status = fanout.finish_check_run(store, run_id)
         # Follow-ups first, then the mark: a crash in between repeats them
-        # (a second report) rather than losing them.
-        chain(write_report.si(run_id), rebuild_site.si()).apply_async()
+        # (a second report) rather than losing them. An offline run judged
+        # nothing: a short note, no rebuild.
+        if status == "offline":
+            write_offline_report.delay(run_id)
+        else:
+            chain(write_report.si(run_id), rebuild_site.si()).apply_async()
         progress.mark_finished(store, run_id)
     if token:
         _lock(settings, "check-run").release(token)
     return status
+
+
+# ------------------------------------------------------------- the watchdog
+_WATCH_CHAIN = "linkcheck:watch:next"
+
+
+def _kick_watch(settings: Settings) -> None:
+    """Start the watchdog's self-renewing chain unless one is alive."""
+    client = redis_client(app.conf.broker_url)
+    next_id = uuid.uuid4().hex
+    ttl = int(max(settings.watch_interval * 3, 10) * 1000)
+    if client.set(_WATCH_CHAIN, next_id, nx=True, px=ttl):
+        watch_runs.apply_async(kwargs={"chain_id": next_id}, countdown=settings.watch_interval)
+
+
+@app.task(name="linkcheck.watch_runs", bind=True, **RETRY)
+def watch_runs(self: Any, chain_id: str | None = None) -> dict[str, Any]:
+    """Look at every running scheduled run: re-send stalled chunks, finish runs whose
+    chunks are all in. Sent by beat every ``watch_interval`` and, while a run is
+    active, by itself (one chain at a time: the chain id lives in Redis)."""
+    settings = _settings()
+    client = redis_client(app.conf.broker_url)
+    now = time.time()
+    resent: list[tuple[int, int]] = []
+    active = 0
+    with Store.from_settings(settings) as store:
+        for run in store.runs("check"):
+            plan = store.run_plan(run["id"])
+            if run["status"] != "running" or plan is None:
+                continue
+            active += 1
+            chunks = store.run_chunks(run["id"])
+            attempts = {c["idx"]: c["attempts"] for c in chunks if c["done_at"] is None}
+            beats = liveness.heartbeats(client, run["id"], attempts)
+            queued = liveness.queued_chunks(client, [CHUNK_QUEUE, STATE_QUEUE], run["id"], attempts)
+            views = watch.judge_chunks(chunks, beats, queued, now=now, stall_after=settings.chunk_stall_after)
+            for view, chunk in zip(views, chunks, strict=True):
+                if view.state == "done":
+                    continue
+                store.note_chunk_liveness(run["id"], view.idx, seen_at=beats.get(view.idx),
+                                          stalled_since=view.stalled_since)
+                if view.state == "stalled" and _send_chunk(store, run["id"], view.idx, chunk["urls"],
+                                                           attempts_seen=chunk["attempts"]):
+                    log.warning("run %d chunk %d: no sign of life since %.0fs ago; sent again "
+                                "(attempt %d)", run["id"], view.idx, now - (view.last_sign or now),
+                                chunk["attempts"] + 1)
+                    resent.append((run["id"], view.idx))
+            state = progress.progress(store, run["id"])
+            if state is not None and state.complete and not state.finished:
+                finish_check_run.delay(run["id"], plan.get("token"))
+    ttl = int(max(settings.watch_interval * 3, 10) * 1000)
+    mine = chain_id is not None and client.get(_WATCH_CHAIN) in (chain_id, chain_id.encode())
+    if active and (mine or client.set(_WATCH_CHAIN, "adopting", nx=True, px=ttl)):
+        next_id = uuid.uuid4().hex
+        client.set(_WATCH_CHAIN, next_id, px=ttl)
+        watch_runs.apply_async(kwargs={"chain_id": next_id}, countdown=settings.watch_interval)
+    return {"active": active, "resent": resent}
 
 
 # ---------------------------------------------------------- reports and site
@@ -150,6 +246,17 @@ def write_report(self: Any, run_id: int | None = None) -> dict[str, str]:
     log.info("report of run %s written to %s; delivered: %s", run_id, paths.md,
              ", ".join(f"{o.channel}={'ok' if o.ok else 'failed'}" for o in outcomes) or "nowhere")
     return {"md": str(paths.md), "json": str(paths.json), "html": str(paths.html)}
+
+
+@app.task(name="linkcheck.write_offline_report", bind=True, **RETRY)
+def write_offline_report(self: Any, run_id: int) -> str:
+    from linkcheck.report.build import write_offline_report as write
+
+    settings = _settings()
+    with Store.from_settings(settings) as store:
+        path = write(settings, store, run_id)
+    log.warning("check run %d had no network: nothing judged, no rebuild (%s)", run_id, path)
+    return str(path)
 
 
 @app.task(name="linkcheck.rebuild_site", bind=True, **RETRY)

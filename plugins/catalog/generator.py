@@ -11,9 +11,11 @@ from typing import Any
 from pelican.generators import Generator
 
 from linkcheck.catalog import (
+    PLAIN_HTTP,
     SECTIONS,
     Catalog,
     CatalogError,
+    CatalogWarning,
     Group,
     load_catalog,
     project_groups,
@@ -53,6 +55,12 @@ def _truthy(value: Any) -> bool:
     return str(value).strip().lower() in TRUE_WORDS
 
 
+def plain_http_summary(count: int) -> str:
+    """The one build line that stands for every plain http:// warning."""
+    urls = "catalog URL uses" if count == 1 else "catalog URLs use"
+    return f"{count} {urls} plain http://: `make lint-content` lists them"
+
+
 def _source_line(path: str | None, needle: str) -> int:
     """1-based line of the first occurrence of ``needle`` in ``path`` (1 if not found)."""
     if not path:
@@ -79,11 +87,7 @@ class CatalogGenerator(Generator):
     def generate_context(self) -> None:
         content_dir = Path(self.options["content_dir"] or self.settings["PATH"])
         catalog = load_catalog(content_dir)
-        for warning in catalog.warnings:
-            if self.options["warnings_fatal"]:
-                raise CatalogError(warning.path, warning.line, warning.message,
-                                   "CATALOG['warnings_fatal'] is on", display_path=warning.display_path)
-            logger.warning("catalog: %s", warning)
+        self._log_warnings(catalog.warnings)
         self.catalog = catalog
         catalog_loaded.send(catalog, settings=self.settings)
         # after the signal: GitHub's archived flag (attached by github_data) moves projects
@@ -121,6 +125,20 @@ class CatalogGenerator(Generator):
             for name in MARKER_RE.findall(page._content):
                 found.setdefault(name, page)
         return found
+
+    def _log_warnings(self, warnings: list[CatalogWarning]) -> None:
+        """Each warning on its own, except plain http:// links: one summary line for all of them,
+        so that a build with nothing new to say stays quiet and a real problem stands out."""
+        if self.options["warnings_fatal"] and warnings:
+            first = warnings[0]
+            raise CatalogError(first.path, first.line, first.message,
+                               "CATALOG['warnings_fatal'] is on", display_path=first.display_path)
+        for warning in warnings:
+            if warning.kind != PLAIN_HTTP:
+                logger.warning("catalog: %s", warning)
+        plain = sum(1 for w in warnings if w.kind == PLAIN_HTTP)
+        if plain:
+            logger.warning(plain_http_summary(plain))
 
     def _nav_key(self, page: Any) -> tuple[float, str]:
         raw = getattr(page, "sortorder", None)

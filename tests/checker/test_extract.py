@@ -81,3 +81,15 @@ def test_lines_beyond_libxml2_limit_and_repeated_urls():
     filler = "<p>https://late.test/ in text is not a link</p>\n" * 70_000
     html = f'<html><body>\n{filler}<a href="https://late.test/">late</a>\n<a href="https://late.test/">again</a>'
     assert extract_html(html) == [Found("https://late.test/", 70_002), Found("https://late.test/", 70_003)]
+
+
+def test_generated_pages_and_theme_chrome_are_not_sources_of_links() -> None:
+    from linkcheck.inventory.extract import extract_html
+
+    page = ('<html><head><title>x</title></head><body><main><a href="https://content.example/">c</a>'
+            '</main><footer data-linkcheck="skip"><p><a href="https://guide.example/">guide</a></p>'
+            '</footer></body></html>')
+    assert [f.url for f in extract_html(page)] == ["https://content.example/"]
+    generated = ('<html><head><meta name="linkcheck" content="skip"></head><body>'
+                 '<a href="https://broken.example/">listed as broken</a></body></html>')
+    assert extract_html(generated) == []

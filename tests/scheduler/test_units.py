@@ -243,3 +243,20 @@ def test_build_site_swaps_in_a_new_site_and_reports_pelican_errors(tmp_path: Pat
     (out / "stale.html").write_text("old")
     build_site(settings)
     assert not (out / "stale.html").exists() and (out / "links.html").exists()
+
+
+def test_offline_run_gets_a_short_note_not_a_traceback(tmp_path: Path) -> None:
+    from linkcheck.report.build import write_offline_report
+
+    settings = _settings(tmp_path, reports_dir=tmp_path / "reports")
+    with Store(settings.store_path) as store:
+        run = store.start_run("check")
+        progress.plan(store, run, [[f"https://{h}.example/"] for h in "abcd"])
+        for i, h in enumerate("abcd"):
+            fanout.record_chunk(store, run, i, fanout.ChunkOutcome(
+                [_result(f"https://{h}.example/", "error", "dns_unreachable", None)]))
+        assert fanout.finish_check_run(store, run) == "offline"
+        note = write_offline_report(settings, store, run)
+    text = note.read_text()
+    assert "no network" in text and "not rebuilt" in text
+    assert not (settings.reports_dir / "latest.md").exists()  # the last real report stands

@@ -9,7 +9,9 @@ import pytest
 from .helpers import CONTENT, build
 
 
-@pytest.fixture(scope="session", autouse=True)
+# Package scope: the variables are restored when the last site test ends, so tests in
+# other folders never inherit this empty store (they did with session scope).
+@pytest.fixture(scope="package", autouse=True)
 def empty_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Point the store-reading plugins at an empty folder: these tests see "no data yet",
     whatever a developer's var/linkcheck.sqlite3 holds."""
@@ -25,7 +27,7 @@ def empty_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             os.environ[key] = value
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def site(tmp_path_factory: pytest.TempPathFactory, empty_store: Path) -> Path:
     """The real content built once with pelicanconf.py (read-only for tests)."""
     return build(CONTENT, tmp_path_factory.mktemp("site") / "output")

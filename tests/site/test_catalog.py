@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from linkcheck.catalog import SECTIONS, CatalogError, load_catalog, normalize_url, render_inline
+from linkcheck.catalog import PLAIN_HTTP, SECTIONS, CatalogError, load_catalog, normalize_url, render_inline
+from linkcheck.cli import main
 
 from .helpers import CONTENT, copy_content, write_yaml
 
@@ -221,3 +223,39 @@ def test_invisible_and_direction_changing_characters_are_flagged(tmp_path):
     flagged = [str(w) for w in catalog.warnings if "direction-changing" in str(w)]
     assert len(flagged) == 1 and "projects.yaml:4" in flagged[0]
     assert "U+200B" in flagged[0] and "U+202E" in flagged[0]
+
+
+def test_lint_content_lists_every_warning_with_file_and_line(tmp_path, capsys):
+    text = (GOOD + "\n- name: Old\n  url: http://old.example/\n"
+            "  description: See [it](http://old.example/a).\n" + G)
+    content = catalog_dir(tmp_path, text, examples="", resources="[]\n")
+    assert main(["lint-content", str(content)]) == 0
+    switch = "switch to https:// if the site supports it"
+    assert capsys.readouterr().out.splitlines() == [
+        f"content/catalog/projects.yaml:15: url uses plain http:// (http://old.example/); {switch}",
+        f"content/catalog/projects.yaml:16: description uses plain http:// (http://old.example/a); {switch}",
+        "content/catalog/hosted.yaml:0: no catalog file: section 'hosted' is empty",
+        "content/catalog/examples.yaml:1: empty catalog file: section 'examples' has no entries",
+        "4 warning(s) in 3 catalog entries: 2 plain http://, 2 other",
+    ]
+
+
+def test_lint_content_of_the_real_content_lists_the_plain_http_links(capsys, monkeypatch):
+    monkeypatch.setenv("LINKCHECK_CONTENT_DIR", str(CONTENT))
+    assert main(["lint-content"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    plain = [w for w in load_catalog(CONTENT).warnings if w.kind == PLAIN_HTTP]
+    assert len(lines) == len(plain) + 1
+    assert lines[:-1] == [str(w) for w in plain]
+    listed = re.compile(r"content/catalog/\w+\.yaml:\d+: \w+ uses plain http:// \(http://")
+    assert all(listed.match(line) for line in lines[:-1])
+    assert lines[-1] == f"{len(plain)} warning(s) in {len(load_catalog(CONTENT))} catalog entries: " \
+                        f"{len(plain)} plain http://"
+
+
+def test_lint_content_of_an_invalid_catalog_exits_2_naming_file_and_line(tmp_path, capsys):
+    gamma = "\n- name: Gamma\n  url: ftp://gamma.example/\n  description: x\n" + G
+    content = catalog_dir(tmp_path, GOOD + gamma)
+    assert main(["lint-content", str(content)]) == 2
+    assert "content/catalog/projects.yaml:15: url 'ftp://gamma.example/' is not an http(s) URL" in \
+        capsys.readouterr().err

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from linkcheck.cli import main
 from linkcheck.inventory.internal import check_internal
 
 
@@ -67,3 +68,27 @@ def test_absolute_links_under_site_url_are_internal(tmp_path):
 def test_missing_output_dir_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="build the site first"):
         check_internal(tmp_path / "nope")
+
+
+def test_a_malformed_link_is_reported_and_the_check_goes_on(tmp_path, capsys):
+    site = make_site(tmp_path, {
+        "a.html": '<a href="http://localhost]">bad</a>\n<a href="gone.html">gone</a>\n'
+                  '<img srcset="http://[::1 1x, b.png 2x" alt="">',
+        "z.html": '<a href="#nowhere">later page</a>',
+    })
+    problems = [(p.page, p.line, p.url, p.reason) for p in check_internal(site)]
+    assert problems == [
+        ("a.html", 2, "http://localhost]", "malformed-url"),
+        ("a.html", 3, "gone.html", "missing-file"),
+        ("a.html", 4, "http://[::1", "malformed-url"),
+        ("a.html", 4, "b.png", "missing-file"),
+        ("z.html", 2, "#nowhere", "missing-anchor"),
+    ]
+    assert "a.html:2: http://localhost]: malformed URL (Invalid IPv6 URL)" in map(str, check_internal(site))
+
+    # the command reports every problem, in page order, and exits 1 (not 2: no crash)
+    assert main(["check", "--internal", str(site)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "a.html:2: http://localhost]: malformed URL (Invalid IPv6 URL)"
+    assert out[1] == "a.html:3: gone.html: no file gone.html in the built site"
+    assert out[-1] == "5 internal link problem(s)"
