@@ -20,6 +20,10 @@ class Location:
     # the entry's fact this URL is the source of, e.g. "brokers" ("status" for status_source)
     fact: str | None = None
 
+    def to_json(self) -> dict[str, Any]:
+        """The one JSON shape of a location (reports, `check --json`, the site)."""
+        return asdict(self)
+
     def describe(self) -> str:
         where = f"{self.source}:{self.line}" if self.line else self.source
         if self.entry and self.fact:

@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 from linkcheck.cli import UsageError, terminal_safe
 from linkcheck.inventory.collect import SourceError
-from linkcheck.model import Link, Location, Result
+from linkcheck.model import Link, Result
 from linkcheck.settings import BOUNDS, Settings
 
 
@@ -69,10 +69,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 # ------------------------------------------------------------------ output
-def _location_json(loc: Location) -> dict[str, Any]:
-    return {"source": loc.source, "line": loc.line, "page": loc.page, "entry": loc.entry, "fact": loc.fact}
-
-
 def result_json(result: Result, link: Link | None) -> dict[str, Any]:
     return {
         "url": result.url,
@@ -85,7 +81,7 @@ def result_json(result: Result, link: Link | None) -> dict[str, Any]:
         "title": result.title,
         "elapsed": round(result.elapsed, 3),
         "kind": link.kind if link else "link",
-        "locations": [_location_json(loc) for loc in (link.locations if link else [])],
+        "locations": [loc.to_json() for loc in (link.locations if link else [])],
     }
 
 

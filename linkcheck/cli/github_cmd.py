@@ -8,10 +8,8 @@ catalog needs an edit (renamed, missing or blocked repositories), 2 runtime erro
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-from pathlib import Path
 
+from linkcheck.cli.refresh_output import add_json_option, print_refresh
 from linkcheck.metadata.github import GithubSummary, refresh
 from linkcheck.settings import Settings
 from linkcheck.store import Store
@@ -20,7 +18,7 @@ from linkcheck.timefmt import utc_human
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("github", help="refresh GitHub metadata of catalog projects into the store")
-    p.add_argument("--json", metavar="FILE", help="also write the summary as JSON to FILE ('-' = stdout)")
+    add_json_option(p)
     p.add_argument("--repo", action="append", metavar="OWNER/NAME",
                    help="only this repository (repeatable; default: every catalog project)")
     p.set_defaults(handler=run)
@@ -60,16 +58,4 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     with Store.from_settings(settings) as store:
         summary = refresh(settings, store, repos=args.repo)
-    to_stdout = args.json == "-"
-    human = sys.stderr if to_stdout else sys.stdout  # keep stdout pure JSON when asked for it
-    for line in describe(summary):
-        print(line, file=human)
-    if args.json:
-        text = json.dumps(summary.to_json(), indent=2, sort_keys=True)
-        if to_stdout:
-            print(text)
-        else:
-            Path(args.json).write_text(text + "\n")
-    if summary.errors:
-        return 2
-    return 1 if summary.problems else 0
+    return print_refresh(summary, describe(summary), args.json)

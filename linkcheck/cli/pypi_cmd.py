@@ -9,10 +9,8 @@ does not know, or PyPI's source URL disagrees with ``repo``), 2 runtime error
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-from pathlib import Path
 
+from linkcheck.cli.refresh_output import add_json_option, print_refresh
 from linkcheck.metadata.pypi import PypiSummary, catalog_projects, refresh
 from linkcheck.settings import Settings
 from linkcheck.store import Store
@@ -21,7 +19,7 @@ from linkcheck.timefmt import utc_human
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("pypi", help="refresh PyPI release data of catalog projects into the store")
-    p.add_argument("--json", metavar="FILE", help="also write the summary as JSON to FILE ('-' = stdout)")
+    add_json_option(p)
     p.add_argument("--project", action="append", metavar="NAME",
                    help="only this PyPI project (repeatable; default: every catalog project with pypi:)")
     p.set_defaults(handler=run)
@@ -57,16 +55,4 @@ def run(args: argparse.Namespace) -> int:
         projects = {name: known.get(name) for name in args.project}
     with Store.from_settings(settings) as store:
         summary = refresh(settings, store, projects=projects)
-    to_stdout = args.json == "-"
-    human = sys.stderr if to_stdout else sys.stdout  # keep stdout pure JSON when asked for it
-    for line in describe(summary):
-        print(line, file=human)
-    if args.json:
-        text = json.dumps(summary.to_json(), indent=2, sort_keys=True)
-        if to_stdout:
-            print(text)
-        else:
-            Path(args.json).write_text(text + "\n")
-    if summary.errors:
-        return 2
-    return 1 if summary.problems else 0
+    return print_refresh(summary, describe(summary), args.json)

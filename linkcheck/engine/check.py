@@ -23,7 +23,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from yarl import URL
 
@@ -51,6 +51,7 @@ from linkcheck.engine.verdict import (
     verdict_of,
 )
 from linkcheck.model import Result
+from linkcheck.urls import host_of
 
 log = logging.getLogger(__name__)
 
@@ -655,8 +656,7 @@ def is_offline(results: list[Result]) -> bool:
             continue
         if result.reason not in NETWORK_REASONS or result.status is not None:
             return False  # something answered
-        try:
-            hosts.add(urlsplit(result.url).hostname or "")
-        except ValueError:
-            continue
+        host = host_of(result.url)
+        if host is not None:
+            hosts.add(host)
     return len(hosts) >= OFFLINE_MIN_HOSTS

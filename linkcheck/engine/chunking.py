@@ -8,17 +8,14 @@ the limits hold however many workers run chunks at the same time.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from urllib.parse import urlsplit
+
+from linkcheck.urls import host_of
 
 
 def host_key(url: str) -> str:
     """The politeness key of a URL: its host name, lower case, port ignored
     (two ports of one host are one server to be polite to)."""
-    try:
-        host = urlsplit(url).hostname
-    except ValueError:
-        host = None
-    return host or url
+    return host_of(url) or url
 
 
 def _hosts_biggest_first(urls: Iterable[str]) -> list[list[str]]:

@@ -34,7 +34,7 @@ import re
 import time
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,7 @@ from linkcheck.metadata.http import (
     RateLimited,
     reset_from,
 )
+from linkcheck.metadata.summary import RefreshSummary
 from linkcheck.redact import redact
 from linkcheck.settings import Settings
 from linkcheck.store import Store
@@ -76,33 +77,17 @@ class _RepoError(Exception):
     """One repository could not be fetched this time (5xx, odd answer); retried next run."""
 
 
-@dataclass
-class GithubSummary:
+@dataclass(kw_only=True)
+class GithubSummary(RefreshSummary):
     mode: str  # 'graphql' (token) | 'rest' (no token)
-    requested: int = 0  # repositories in scope
-    requests: int = 0  # HTTP requests sent
-    updated: int = 0  # repositories whose figures were written (200)
-    changed: int = 0  # stored figures or states that differ from before (a rebuild is worth it)
-    not_modified: int = 0  # repositories confirmed unchanged (304)
     renamed: dict[str, str] = field(default_factory=dict)  # catalog name -> current name
     missing: list[str] = field(default_factory=list)
     blocked: dict[str, str] = field(default_factory=dict)  # repo -> GitHub's reason (unavailable)
-    failed: list[str] = field(default_factory=list)  # asked this run, no usable answer; retried next run
-    rejected: list[str] = field(default_factory=list)  # out-of-range values not stored, naming the repository
-    pending: list[str] = field(default_factory=list)  # not reached this run, first in line next run
-    errors: list[str] = field(default_factory=list)
-    rate_limited: bool = False
-    rate_limit_reason: str = ""
-    resume_after: float | None = None
-    run_id: int | None = None
 
     @property
     def problems(self) -> bool:
         """Something in the catalog needs a maintainer (exit code 1)."""
         return bool(self.renamed or self.missing or self.blocked)
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 # --------------------------------------------------------------------- helpers

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from urllib.parse import quote, urlsplit
 import requests
 
 from linkcheck.metadata.http import ApiClient, OffOrigin, RateLimited
+from linkcheck.metadata.summary import RefreshSummary
 from linkcheck.redact import redact
 from linkcheck.settings import Settings
 from linkcheck.store import Store
@@ -52,31 +53,15 @@ class _ProjectError(Exception):
     """One project could not be fetched this time; recorded and retried next run."""
 
 
-@dataclass
-class PypiSummary:
-    requested: int = 0  # projects in scope
-    requests: int = 0  # HTTP requests sent
-    updated: int = 0  # projects whose data was written (200)
-    changed: int = 0  # stored data or states that differ from before (a rebuild is worth it)
-    not_modified: int = 0  # confirmed unchanged (304)
+@dataclass(kw_only=True)
+class PypiSummary(RefreshSummary):
     missing: list[str] = field(default_factory=list)  # 404 on PyPI: the catalog name is wrong
     source_mismatch: dict[str, str] = field(default_factory=dict)  # name -> what PyPI declares
-    failed: list[str] = field(default_factory=list)  # no usable answer this run; retried next run
-    rejected: list[str] = field(default_factory=list)  # implausible values not stored, naming the project
-    pending: list[str] = field(default_factory=list)  # not reached (rate limit, PyPI down)
-    errors: list[str] = field(default_factory=list)
-    rate_limited: bool = False
-    rate_limit_reason: str = ""
-    resume_after: float | None = None
-    run_id: int | None = None
 
     @property
     def problems(self) -> bool:
         """Something in the catalog needs a maintainer (exit code 1)."""
         return bool(self.missing or self.source_mismatch)
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 # ------------------------------------------------------------------ parsing

@@ -19,7 +19,7 @@ from typing import Any
 
 from linkcheck.model import Result
 from linkcheck.report.drift import find_drift
-from linkcheck.report.problems import host_stats, is_blocked, location_dicts, suggest_fix
+from linkcheck.report.problems import host_stats, is_blocked, suggest_fix
 from linkcheck.report.render import render_html, render_markdown, summary_line
 from linkcheck.store import Store
 from linkcheck.timefmt import utc_iso
@@ -116,7 +116,7 @@ def build_report(store: Store, run_id: int | None = None, *, now: float | None =
             "blocked_for_robots": is_blocked(r.reason),
             "suggested_fix": suggest_fix(r.url, r.verdict, r.reason, r.status, r.final_url),
             "archived_copy": snap.get("snapshot_url"),
-            "locations": location_dicts(locations.get(r.url, [])),
+            "locations": [loc.to_json() for loc in locations.get(r.url, [])],
         }
 
     ordered = sorted(cur.values(), key=lambda r: r.url)
@@ -132,7 +132,7 @@ def build_report(store: Store, run_id: int | None = None, *, now: float | None =
         {"url": d.url, "verdict": "warn", "reason": "content_drift", "was": d.was, "now": d.now,
          "message": d.message, "similarity": d.similarity,
          "suggested_fix": suggest_fix(d.url, "warn", "content_drift", None, None),
-         "locations": location_dicts(locations.get(d.url, []))}
+         "locations": [loc.to_json() for loc in locations.get(d.url, [])]}
         for d in find_drift(statuses[u] for u in cur if u in statuses)
     ]
     counts = {v: 0 for v in ("ok", "warn", "error")}

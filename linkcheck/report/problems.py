@@ -5,13 +5,12 @@ site's link-health page so both say the same thing."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 from linkcheck.engine.reasons import NOT_CHECKED_REASONS, TABLE
-from linkcheck.model import Location
 from linkcheck.upkeep.fix import is_permanent_move, target_url
+from linkcheck.urls import host_of
 
 
 def is_blocked(reason: str | None) -> bool:
@@ -35,28 +34,20 @@ def suggest_fix(url: str, verdict: str | None, reason: str | None, status: int |
     return "Review the link by hand."
 
 
-def host_of(url: str) -> str:
-    try:
-        return (urlsplit(url).hostname or "").lower() or "(none)"
-    except ValueError:
-        return "(invalid)"
+def host_label(url: str) -> str:
+    """The host a statistics row is about, with a label for none or an unparsable URL."""
+    host = host_of(url)
+    return "(invalid)" if host is None else host or "(none)"
 
 
 def host_stats(verdicts: Mapping[str, str | None]) -> list[dict[str, Any]]:
     """Per host: total and count per verdict, worst hosts (most errors) first."""
     per: dict[str, Counter[str]] = defaultdict(Counter)
     for url, verdict in verdicts.items():
-        per[host_of(url)][verdict or "unchecked"] += 1
+        per[host_label(url)][verdict or "unchecked"] += 1
     rows = [
         {"host": host, "total": sum(c.values()), "ok": c["ok"], "warn": c["warn"],
          "error": c["error"], "unchecked": c["unchecked"]}
         for host, c in per.items()
     ]
     return sorted(rows, key=lambda r: (-r["error"], -r["warn"], r["host"]))
-
-
-def location_dicts(locations: Iterable[Location]) -> list[dict[str, Any]]:
-    return [
-        {"source": loc.source, "line": loc.line, "page": loc.page, "entry": loc.entry, "fact": loc.fact}
-        for loc in locations
-    ]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from linkcheck.report.problems import host_of, host_stats, is_blocked, suggest_fix
+from linkcheck.report.problems import host_label, host_stats, is_blocked, suggest_fix
 from linkcheck.store import LinkStatus, Store
 from linkcheck.timefmt import utc_human, utc_iso
 from linkcheck.upkeep.fix import is_permanent_move, target_url
@@ -51,7 +51,7 @@ class LinkInfo:
 
     @property
     def host(self) -> str:
-        return host_of(self.url)
+        return host_label(self.url)
 
     def as_health(self) -> dict[str, Any]:
         """The ``entry.health`` dict attached to catalog entries."""
@@ -134,8 +134,7 @@ class HealthData:
                 failing_since=s.failing_since, consecutive_failures=s.consecutive_failures,
                 archive_url=_safe_http((archives.get(url) or {}).get("snapshot_url")),
                 suggested_fix=suggest_fix(url, s.verdict, s.reason, s.status, s.final_url),
-                locations=[{"source": loc.source, "line": loc.line, "page": loc.page,
-                            "entry": loc.entry} for loc in locations.get(url, [])],
+                locations=[loc.to_json() for loc in locations.get(url, [])],
             )
         return cls(links=links, history=history[-history_runs:] if history_runs else history,
                    generated_at=now)
