@@ -54,7 +54,7 @@ class LinkInfo:
         return host_label(self.url)
 
     def as_health(self) -> dict[str, Any]:
-        """The ``entry.health`` dict the theme's link_status partial renders."""
+        """The ``entry.health`` dict attached to catalog entries."""
         return {
             "url": self.url,
             "state": self.state,
@@ -156,6 +156,15 @@ class HealthData:
     @property
     def hosts(self) -> list[dict[str, Any]]:
         return host_stats({u: i.verdict for u, i in self.links.items()})
+
+    @property
+    def working_count(self) -> tuple[int, int]:
+        """(links that work: ok or moved, links checked)."""
+        return (sum(i.state in {"ok", "moved"} for i in self.links.values()), len(self.links))
+
+    @property
+    def last_checked_ts(self) -> float | None:
+        return max((i.last_checked for i in self.links.values()), default=None)
 
     @property
     def last_checked(self) -> str | None:
