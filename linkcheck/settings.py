@@ -11,6 +11,7 @@ import math
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -239,3 +240,25 @@ class Settings:
         from linkcheck.redact import secret_parts
 
         return secret_parts(self.smtp_user, self.secrets())
+
+
+# The store path the site's plugins read when pelicanconf.py names none: the checker's
+# default, relative to the folder holding content/ (the project root).
+DEFAULT_STORE = "var/linkcheck.sqlite3"
+
+
+def plugin_options(pelican_settings: dict[str, Any], key: str, defaults: dict[str, Any]) -> dict[str, Any]:
+    """A Pelican plugin's one settings dict (``pelican_settings[key]``) over its defaults;
+    an unknown key stops the build with the list of known ones."""
+    given = pelican_settings.get(key) or {}
+    unknown = sorted(set(given) - set(defaults))
+    if unknown:
+        raise ValueError(f"{key} setting has unknown keys {unknown}; known: {sorted(defaults)}")
+    return {**defaults, **given}
+
+
+def plugin_store_path(pelican_settings: dict[str, Any], store: str | Path) -> Path:
+    """A plugin's store path; a relative one is taken from the folder holding content/
+    (the project root), like pelicanconf paths."""
+    path = Path(store)
+    return path if path.is_absolute() else Path(pelican_settings["PATH"]).parent / path
