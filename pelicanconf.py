@@ -57,8 +57,14 @@ MARKDOWN = {
 # docs/configuration.md) and handed to the plugins below: no plugin reads the environment.
 _CHECKER = Settings.from_env()
 
+# One name per page across navigation, <title> and <h1>, and a contents list on the long guide,
+# without editing the guide's source (it stays the original seed text; plugins/sitecontext).
+PAGE_OVERRIDES = {
+    "task-queues": {"title": "Task queues", "sidebartitle": "Guide", "toc": "True"},
+}
+
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["catalog", "linkhealth", "github_data"]
+PLUGINS = ["sitecontext", "catalog", "linkhealth", "github_data"]
 CATALOG = {
     "sitemap": None,
     "feed": None,
