@@ -10,7 +10,7 @@ BASE_STAMP := $(VENV)/.base-installed
 TEST_STAMP := $(VENV)/.test-installed
 
 .PHONY: help html serve publish clean test lint check-links github report fix-redirects \
-        scheduler worker beat runs bench venv check-install lint-content
+        scheduler worker beat runs bench venv check-install lint-content screenshots
 
 help:
 	@echo "make html          build the site into $(OUTPUT)/ (creates $(VENV) on first use)"
@@ -26,6 +26,7 @@ help:
 	@echo "make scheduler     local Redis + Celery worker + beat, all in one"
 	@echo "make worker / beat Celery worker (QUEUES=celery,state) / beat against LINKCHECK_BROKER_URL"
 	@echo "make runs          progress of scheduled check runs (chunks done/total)"
+	@echo "make screenshots   every page at 360/1280 px, light/dark, 3 data states -> test-artifacts/"
 	@echo "make bench         run the benchmarks in benchmarks/"
 	@echo "make clean         remove $(OUTPUT)/ and caches"
 
@@ -100,3 +101,7 @@ runs: $(BASE_STAMP)
 bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/bench_linkcheck.py
 	$(BIN)/python benchmarks/bench_github.py
+
+# Visual review (issue 16): PNGs in test-artifacts/screenshots/<state>/ (git-ignored).
+screenshots: $(TEST_STAMP)
+	$(BIN)/python scripts/screenshots.py $(if $(STATE),--state $(STATE))

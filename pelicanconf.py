@@ -51,8 +51,14 @@ MARKDOWN = {
     "output_format": "html5",
 }
 
+# One name per page across navigation, <title> and <h1>, and a contents list on the long guide,
+# without editing the guide's source (it stays the original seed text; plugins/sitecontext).
+PAGE_OVERRIDES = {
+    "task-queues": {"title": "Task queues", "sidebartitle": "Guide", "toc": "True"},
+}
+
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["catalog", "linkhealth", "github_data"]
+PLUGINS = ["sitecontext", "catalog", "linkhealth", "github_data"]
 CATALOG = {
     "sitemap": None,
     "feed": None,

@@ -39,14 +39,24 @@ from linkcheck.engine.client import (
     request_url,
 )
 from linkcheck.engine.hosts import HostLimiter
+from linkcheck.engine.parked import loads_parking_script, on_parking_host, says_parked
 from linkcheck.engine.retry import TRANSIENT_STATUSES, parse_retry_after, retry_delay
-from linkcheck.engine.softnotfound import Probe, page_says_not_found, probe_url, same_as_probe
+from linkcheck.engine.softnotfound import (
+    Probe,
+    is_app_shell,
+    page_says_not_found,
+    probe_url,
+    same_as_probe,
+    text_says_not_found,
+)
 from linkcheck.engine.ssrf import blocked_host
 from linkcheck.engine.verdict import (
     NETWORK_REASONS,
     is_challenge,
     looks_bot_walled,
+    permanent_target,
     reason_for_status,
+    redirected_home,
     sentence,
     verdict_of,
 )
@@ -431,20 +441,51 @@ class _Engine:
             if trail.challenge or status == 999:
                 return "bot_blocked", f"HTTP {status}"
             return reason_for_status(status), hops.strip()
+        final, redirected = trail.final_url, bool(trail.redirects)
+        if on_parking_host(wire, final):
+            return "parked_domain", f"sent to {final.host}"
         if page_says_not_found(trail.page):
             title = trail.page.title or trail.page.heading if trail.page else ""
             return "soft_404", f"title {title!r}"
-        ctype = trail.reply.headers.get("content-type")
-        if html.is_html(ctype, trail.reply.body):
-            probe = await self.probe(trail.final_url, trail)
-            if same_as_probe(probe, requested=wire, final_url=str(trail.final_url),
-                             redirected=bool(trail.redirects), page=trail.page):
+        reply = trail.reply
+        app_shell = False
+        if html.is_html(reply.headers.get("content-type"), reply.body):
+            probe = await self.probe(final, trail)
+            # Only pages reached by a redirect, or on a host that answers nonexistent paths
+            # with 2xx, can be parked or a wordier "not found": only those are read in full.
+            if reply.body and (redirected or probe.soft):
+                verdict, app_shell = await self._read_page(reply, trail.page)
+                if verdict is not None:
+                    return verdict
+            if redirected_home(wire, final, redirected):
+                return "redirected_home", ""
+            if not app_shell and same_as_probe(probe, requested=wire, final_url=str(final),
+                                               redirected=redirected, page=trail.page):
                 return "soft_404", "the site answers a nonexistent path with the same page"
-        if any(code in PERMANENT for code, _ in trail.redirects):
+        elif redirected_home(wire, final, redirected):
+            return "redirected_home", ""
+        if trail.redirects and trail.redirects[0][0] in PERMANENT:
             return "moved_permanently", ""
         if trail.redirects:
             return "redirect_temporary", ""
         return "ok", ""
+
+    async def _read_page(self, reply: Reply, page: html.Page | None
+                         ) -> tuple[tuple[str, str] | None, bool]:
+        """Parked or not-found by the page's words: (reason, detail) or None, and whether
+        the page is a script-only app shell."""
+        if loads_parking_script(reply.body.decode("latin-1")):
+            return ("parked_domain", "the page loads a domain-parking script"), False
+        if len(reply.body) > PARSE_OFF_LOOP_BYTES:
+            headings, text = await asyncio.to_thread(html.headings_and_text, reply.body, reply.charset)
+        else:
+            headings, text = html.headings_and_text(reply.body, reply.charset)
+        titled = [page.title] + headings if page is not None and page.title else headings
+        if says_parked(titled, text):
+            return ("parked_domain", "the page says the domain is for sale"), False
+        if text_says_not_found(headings, text):
+            return ("soft_404", "the page says it is not there"), False
+        return None, is_app_shell(text)
 
     def _result(self, written: str, fragment: str | None, trail: _Trail, reason: str, detail: str,
                 elapsed: float) -> Result:
@@ -458,15 +499,16 @@ class _Engine:
             truncated = trail.reply is not None and trail.reply.truncated
             if not _has_anchor(page, fragment) and not truncated:
                 moved = reason == "moved_permanently"
-                also = f" (also moved permanently to {trail.final_url})" if moved else ""
+                also = f" (also moved permanently to {permanent_target(trail.redirects)})" if moved else ""
                 reason, detail = "anchor_missing", f"#{fragment} not found{also}"
         status = trail.reply.status if trail.reply else None
         final = str(trail.final_url) if trail.reply is not None else None
+        shown = permanent_target(trail.redirects) if reason == "moved_permanently" else final
         return Result(
             url=written,
             verdict=verdict_of(reason),
             reason=reason,
-            message=sentence(reason, status=status, final_url=final, detail=detail),
+            message=sentence(reason, status=status, final_url=shown, detail=detail),
             status=status,
             final_url=final,
             redirects=list(trail.redirects),

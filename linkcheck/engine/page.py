@@ -142,3 +142,26 @@ def _parse_tree(text: str, anchors: bool) -> Page:
             if el.tag == "a" and el.get("name"):
                 page.anchors.add(el.get("name"))
     return page
+
+
+_INVISIBLE = ("script", "style", "template", "svg")
+VISIBLE_TEXT_CAP = 20_000
+
+
+def headings_and_text(body: bytes, charset: str | None) -> tuple[list[str], str]:
+    """The first headings (h1-h3, in order) and the visible text of a page: what a reader
+    sees before scripts run. Built from a tree, so only for the few pages worth reading."""
+    text = _XML_DECL.sub("", decode(body, charset))
+    try:
+        doc = lxml.html.document_fromstring(text) if text.strip() else None
+    except (etree.ParserError, ValueError):
+        doc = None
+    if doc is None:
+        return [], ""
+    for el in list(doc.iter(*_INVISIBLE)):
+        el.drop_tree()
+    found = (_text(el) for el in doc.iter("h1", "h2", "h3"))
+    headings = [h for _, h in zip(range(6), found, strict=False) if h]
+    body_el = doc.find("body")
+    visible = _SPACES.sub(" ", (body_el if body_el is not None else doc).text_content()).strip()
+    return headings, storable(visible[:VISIBLE_TEXT_CAP])

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from yarl import URL
+
 from linkcheck.engine.reasons import NETWORK_REASONS, REASONS, TABLE  # noqa: F401  (re-exported)
 from linkcheck.model import Verdict
 
@@ -70,8 +72,8 @@ def looks_bot_walled(status: int, headers: Mapping[str, str]) -> bool:
     return status in (403, 999) or "cf-mitigated" in headers
 
 
-_SEPARATORS = re.compile(r"\s+[|\-–—:·•»]\s+|\s*[|–—·•»]\s*")  # separators of "Page | Site"
-_CODE = r"(?:error\s*)?(?:404|410)(?:\s*error)?"
+_SEPARATORS = re.compile(r"\s+[|\-–—:·•»]\s+|\s*[|–—·•»｜]\s*")  # separators of "Page | Site"
+_CODE = r"(?:(?:error|fehler|erreur|erro|errore)\s*)?(?:404|410)(?:\s*error)?"
 _PHRASE = (
     r"(?:(?:oops|sorry)[,!.]?\s*)?(?:(?:the|this|that)\s+)?"
     r"(?:(?:page|file|document|resource|article|post|content|url|repository|project)\s+)?"
@@ -79,10 +81,21 @@ _PHRASE = (
     r"(?:not\s+found|can(?:not|'t|’t)\s+be\s+found|could\s+not\s+be\s+found|does\s*n[o'’]t\s+exist|"
     r"no\s+longer\s+(?:exists|available))"
 )
+# The same message in the other common languages, as a whole title or heading
+_PHRASE_INTL = (
+    r"(?:(?:die\s+)?seite\s+(?:wurde\s+)?nicht\s+gefunden|seite\s+existiert\s+nicht"
+    r"|page\s+(?:non\s+trouvée|introuvable)|cette\s+page\s+n['’]existe\s+(?:pas|plus)"
+    r"|página\s+no\s+encontrada|la\s+página\s+no\s+existe"
+    r"|página\s+não\s+encontrada|a\s+página\s+não\s+existe"
+    r"|pagina\s+non\s+trovata|страница\s+не\s+найдена|페이지를\s*찾을\s*수\s*없습니다"
+    r"|(?:お探しの)?ページ(?:が|は)(?:見つかりません(?:でした)?|存在しません)"
+    r"|(?:页面|頁面|网页|網頁)(?:不存在|未找到|找不到)|找不到(?:该|此|該)?(?:页面|頁面|网页|網頁))"
+)
 # Every message _NOT_FOUND accepts contains one of these (cheap pre-check).
-_NOT_FOUND_WORDS = ("404", "410", "found", "exist", "available")
+_NOT_FOUND_WORDS = ("404", "410", "found", "exist", "available", "gefunden", "trouv", "introuvable",
+                    "encontrada", "existe", "trovata", "найдена", "찾을", "ページ", "页", "頁", "网", "網")
 _NOT_FOUND = re.compile(
-    rf"^(?:{_CODE}|(?:{_CODE}\s*[-:]?\s*)?{_PHRASE}(?:\s*\(?{_CODE}\)?)?)$", re.IGNORECASE
+    rf"^(?:{_CODE}|(?:{_CODE}\s*[-:]?\s*)?(?:{_PHRASE}|{_PHRASE_INTL})(?:\s*\(?{_CODE}\)?)?)$", re.IGNORECASE
 )
 
 
@@ -100,3 +113,47 @@ def says_not_found(text: str | None) -> bool:
     segments = [seg.strip().strip("!.") for seg in _SEPARATORS.split(text.strip())]
     segments = [seg for seg in segments if seg]
     return 0 < len(segments) <= 2 and any(_NOT_FOUND.match(seg) for seg in segments)
+
+
+# --- removed pages sent to the home page ------------------------------------
+
+# The root, an index file, a language root ("/en/", "/de-DE/") or "/home": a site's front door.
+_LANGUAGES = ("en|de|fr|es|pt|it|nl|ja|jp|zh|cn|ru|ko|kr|pl|sv|da|fi|no|nb|cs|tr|ar|he|hu|ro|uk|el|id|vi|th"
+              "|ca|sk|bg|hr|sr|sl|lt|lv|et|fa|hi|ms")
+_LANDING_PATH = re.compile(
+    rf"/*(?:(?:{_LANGUAGES})(?:[-_][a-z]{{2,4}})?/*)?(?:(?:index|default|home)(?:\.[a-z]{{2,5}})?/*)?",
+    re.IGNORECASE,
+)
+
+
+def is_landing(url: URL) -> bool:
+    return bool(_LANDING_PATH.fullmatch(url.path or "/"))
+
+
+def same_site(a: str, b: str) -> bool:
+    """One site under two names: equal but for "www.", or one a subdomain of the other."""
+    a, b = a.lower().removeprefix("www."), b.lower().removeprefix("www.")
+    return a == b or a.endswith("." + b) or b.endswith("." + a)
+
+
+def redirected_home(requested: URL, final: URL, redirected: bool) -> bool:
+    """A deep link whose redirects end on its own site's home page: the page was removed.
+    A link that is itself a landing page (the root, "/en/") is never judged so."""
+    if not redirected or not is_landing(final):
+        return False
+    if is_landing(requested) and not requested.query_string:
+        return False
+    return same_site(requested.host or "", final.host or "")
+
+
+def permanent_target(redirects: list[tuple[int, str]]) -> str | None:
+    """Where a link has moved for good: the Location of the last 301/308 in the unbroken
+    run of permanent redirects from the link itself. Temporary hops after it (login, geo,
+    session) are not part of the page's new address; a link whose first hop is temporary
+    has not moved."""
+    target = None
+    for code, location in redirects:
+        if code not in (301, 308):
+            break
+        target = location
+    return target

@@ -18,12 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from linkcheck.model import Result
+from linkcheck.report.claims import unverified_claims
 from linkcheck.report.drift import find_drift
 from linkcheck.report.problems import host_stats, is_blocked, suggest_fix
 from linkcheck.report.render import render_html, render_markdown, summary_line
 from linkcheck.store import Store
 from linkcheck.timefmt import utc_iso
-from linkcheck.upkeep.fix import is_permanent_move
+from linkcheck.upkeep.fix import is_permanent_move, moved_to
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def _checked_runs(store: Store) -> list[dict[str, Any]]:
 
 
 def _is_move(r: Result) -> bool:
-    return is_permanent_move(r.verdict, r.reason, r.final_url)
+    return is_permanent_move(r.verdict, r.reason, moved_to(r.redirects, r.final_url))
 
 
 def build_report(store: Store, run_id: int | None = None, *, now: float | None = None) -> dict[str, Any]:
@@ -114,7 +115,8 @@ def build_report(store: Store, run_id: int | None = None, *, now: float | None =
             "consecutive_failures": s.consecutive_failures if s else None,
             "failing_since": _iso(s.failing_since) if s else None,
             "blocked_for_robots": is_blocked(r.reason),
-            "suggested_fix": suggest_fix(r.url, r.verdict, r.reason, r.status, r.final_url),
+            "suggested_fix": suggest_fix(r.url, r.verdict, r.reason, r.status,
+                                         moved_to(r.redirects, r.final_url)),
             "archived_copy": snap.get("snapshot_url"),
             "locations": [loc.to_json() for loc in locations.get(r.url, [])],
         }
@@ -135,6 +137,7 @@ def build_report(store: Store, run_id: int | None = None, *, now: float | None =
          "locations": [loc.to_json() for loc in locations.get(d.url, [])]}
         for d in find_drift(statuses[u] for u in cur if u in statuses)
     ]
+    claims = unverified_claims(store, cur, locations)
     counts = {v: 0 for v in ("ok", "warn", "error")}
     counts.update(store.run_counts(run["id"]))
     reasons: dict[str, int] = {}
@@ -158,11 +161,13 @@ def build_report(store: Store, run_id: int | None = None, *, now: float | None =
             "recovered": len(recovered),
             "newly_moved": len(newly_moved),
             "content_drift": len(drift),
+            "unverified_claims": len(claims),
             "hosts": len({p["host"] for p in host_stats({u: r.verdict for u, r in cur.items()})}),
         },
         "changes": {"newly_broken": newly_broken, "recovered": recovered, "newly_moved": newly_moved},
         "problems": problems,
         "content_drift": drift,
+        "unverified_claims": claims,
         "reasons": dict(sorted(reasons.items())),
         "hosts": host_stats({u: r.verdict for u, r in cur.items()}),
         "metadata_warnings": metadata_warnings(store),

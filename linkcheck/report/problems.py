@@ -20,7 +20,8 @@ def is_blocked(reason: str | None) -> bool:
 
 def suggest_fix(url: str, verdict: str | None, reason: str | None, status: int | None,
                 final_url: str | None) -> str:
-    """One sentence telling a maintainer what to do about a link ("" when nothing)."""
+    """One sentence telling a maintainer what to do about a link ("" when nothing);
+    ``final_url`` is where a moved link now lives (``upkeep.fix.moved_to``)."""
     if verdict == "ok" or verdict is None:
         return ""
     if is_permanent_move(verdict, reason, final_url):

@@ -23,6 +23,7 @@ import yaml
 
 from linkcheck.catalog import CatalogError, load_catalog
 from linkcheck.engine.reasons import PERMANENT_MOVE_REASONS
+from linkcheck.engine.verdict import permanent_target
 from linkcheck.store import LinkStatus, Store
 
 # Content files that hold links a maintainer writes.
@@ -54,7 +55,15 @@ def _single_quoted_spans(text: str) -> list[tuple[int, int]]:
             if isinstance(tok, yaml.ScalarToken) and tok.style == "'"]
 
 
-# linkcheck.engine.verdict: a 301/308 chain that ends on a live page (verdict "warn").
+def moved_to(redirects: list[tuple[int, str]], final_url: str | None) -> str | None:
+    """The new address of a moved link: the end of its unbroken run of 301/308 hops, not
+    where temporary hops after them (login, geo, session) happened to end. The final URL
+    only for rows stored before redirects were kept."""
+    return permanent_target(redirects) if redirects else final_url
+
+
+# linkcheck.engine.verdict: a chain starting with 301/308 that ends on a live page (verdict "warn");
+# a page judged dead (redirected home, soft 404, parked) is an error and never a move.
 def is_permanent_move(verdict: str | None, reason: str | None, final_url: str | None) -> bool:
     return verdict == "warn" and reason in PERMANENT_MOVE_REASONS and bool(final_url)
 
@@ -73,9 +82,10 @@ def moved_urls(statuses: Mapping[str, LinkStatus]) -> dict[str, str]:
     """{url as written: new url} for every link whose last verdict is a permanent move."""
     out: dict[str, str] = {}
     for url, s in statuses.items():
-        if is_permanent_move(s.verdict, s.reason, s.final_url):
-            assert s.final_url is not None
-            new = target_url(url, s.final_url)
+        moved = moved_to(s.redirects, s.final_url)
+        if is_permanent_move(s.verdict, s.reason, moved):
+            assert moved is not None
+            new = target_url(url, moved)
             if new != url and urlsplit(new).scheme in ("http", "https"):
                 out[url] = new
     return out

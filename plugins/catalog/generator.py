@@ -173,7 +173,7 @@ class CatalogGenerator(Generator):
             # group headings sit one level below the heading the list is under
             above = HEADING_RE.findall(content, 0, match.start())
             level = min(int(above[-1][0]) + 1, 6) if above else 2
-            return self._render_list(name, level)
+            return self._render_list(name, level, page)
 
         def render_more(match: re.Match[str]) -> str:
             name = match.group(1)
@@ -206,7 +206,7 @@ class CatalogGenerator(Generator):
         page.toc_items = self._toc(content) if page.show_toc else []
         page.meta_description = str(getattr(page, "meta", "") or "").strip()
 
-    def _render_list(self, section: str, heading_level: int = 2) -> str:
+    def _render_list(self, section: str, heading_level: int = 2, page: Any = None) -> str:
         assert self.catalog is not None
         entries = self.catalog.section(section)
         groups: list[Group]
@@ -225,6 +225,8 @@ class CatalogGenerator(Generator):
             groups=groups,
             fact_keys=SECTION_FACTS[section],
             heading_level=heading_level,
+            # the page being rendered: the theme shows the projects page as a comparison
+            page=page,
         )
 
     def _render_more(self, section: str, page: Any) -> str:

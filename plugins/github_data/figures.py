@@ -143,7 +143,7 @@ def by_stars(entries: Iterable[Any]) -> list[Any]:
 
 
 def pypi_release(row: dict[str, Any], now: float) -> dict[str, Any] | None:
-    """What ``partials/pypi.html`` shows for one stored PyPI project; None when PyPI had nothing usable.
+    """One stored PyPI project for the theme (the vital signs' latest release); None when PyPI had nothing.
 
     ``released`` is a timezone-aware datetime (None when unknown); every string
     came from PyPI and is escaped by the template; URLs are kept only when http(s).

@@ -1,7 +1,7 @@
 """Pelican plugin: link health from the checker's store, read at build time.
 
 - ``entry.health`` for every catalog entry (via the catalog plugin's
-  ``catalog_loaded`` signal); the theme's ``partials/link_status.html`` shows it.
+  ``catalog_loaded`` signal); the theme marks broken links (annotate.py) and says when links were checked.
 - Broken external links in written pages get a "broken link" marker with an
   icon and, where the archive has a snapshot, an "archived copy" link.
 - A link-health page (``LINKHEALTH['page']``): totals, broken/moved/blocked
@@ -24,7 +24,7 @@ from pelican import signals
 
 from linkcheck.settings import Settings
 
-from .annotate import annotate_html
+from .annotate import COUNT_SLOT, annotate_counted, count_phrase
 from .data import HealthData
 from .generator import LinkHealthGenerator
 from .settings import linkhealth_settings
@@ -77,6 +77,10 @@ def initialized(pelican: Any) -> None:
     else:
         logger.info("linkhealth: %d checked links, %d broken for readers",
                     len(_Build.data.links), len(_Build.data.by_state("broken")))
+    # The footer's one line per page: when links were last checked (None: not yet).
+    pelican.settings["LINKHEALTH_LAST_CHECKED"] = _Build.data.last_checked_ts if _Build.data else None
+    # The home page's site-wide count: (links that work, links checked).
+    pelican.settings["LINKHEALTH_WORKING"] = _Build.data.working_count if _Build.data else None
     LinkHealthGenerator.data = _Build.data
     LinkHealthGenerator.options = options
 
@@ -96,8 +100,9 @@ def annotate_written(path: str, context: Any = None) -> None:
     if page and _Build.output_path and target.resolve() == (_Build.output_path / page).resolve():
         return  # the link-health page states each link's health itself
     text = target.read_text(encoding="utf-8")
-    new, marked = annotate_html(text, data.health)
-    if marked:
+    new, marked, checked, working = annotate_counted(text, data.health)
+    new = new.replace(COUNT_SLOT, count_phrase(checked, working), 1)
+    if new != text:
         target.write_text(new, encoding="utf-8")
 
 

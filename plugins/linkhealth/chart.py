@@ -16,8 +16,8 @@ SERIES = (  # verdict, label, colour, dash pattern, point shape
     ("warn", "warn", "#b26a00", "6 3", "square"),
     ("error", "error", "#c62828", "2 2", "triangle"),
 )
-WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 44, 16, 16, 56
+WIDTH, HEIGHT = 640, 260
+LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 62
 
 
 def _point(shape: str, x: float, y: float, colour: str) -> str:
@@ -61,15 +61,15 @@ def history_svg(history: list[dict[str, Any]]) -> str:
         f'<path d="M{LEFT} {TOP}V{TOP + plot_h}H{LEFT + plot_w}"/></g>',
     ]
     for value in sorted({0, round(top / 2), top}):
-        parts.append(f'<text x="{LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end" font-size="11" '
+        parts.append(f'<text x="{LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end" font-size="14" '
                      f'fill="currentColor">{value}</text>')
     # runs within two days are told apart by time of day
     with_time = history[-1]["started_at"] - history[0]["started_at"] < 2 * 86400
     step = max(1, n // (5 if with_time else 8))  # few enough labels not to overlap
     for i in range(0, n, step):
         label = _date(history[i]["started_at"], with_time)
-        parts.append(f'<text x="{x(i):.1f}" y="{TOP + plot_h + 16}" text-anchor="middle" '
-                     f'font-size="11" fill="currentColor">{label}</text>')
+        parts.append(f'<text x="{x(i):.1f}" y="{TOP + plot_h + 20}" text-anchor="middle" '
+                     f'font-size="14" fill="currentColor">{label}</text>')
     for key, _label, colour, dash, shape in SERIES:
         pts = " ".join(f"{x(i):.1f},{y(h[key]):.1f}" for i, h in enumerate(history))
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
@@ -79,12 +79,12 @@ def history_svg(history: list[dict[str, Any]]) -> str:
         parts.append("</g>")
     # legend: shape + pattern + word
     lx = LEFT
-    ly = HEIGHT - 14
+    ly = HEIGHT - 12
     for _key, label, colour, dash, shape in SERIES:
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         parts.append(f'<line x1="{lx}" y1="{ly}" x2="{lx + 24}" y2="{ly}" stroke="{colour}" '
                      f'stroke-width="2"{dash_attr}/>' + _point(shape, lx + 12, ly, colour))
-        parts.append(f'<text x="{lx + 30}" y="{ly + 4}" font-size="12" fill="currentColor">'
+        parts.append(f'<text x="{lx + 30}" y="{ly + 4}" font-size="14" fill="currentColor">'
                      f'{escape(label)}</text>')
         lx += 90
     parts.append("</svg>")

@@ -16,7 +16,7 @@ from typing import Any
 from linkcheck.report.problems import host_label, host_stats, is_blocked, suggest_fix
 from linkcheck.store import LinkStatus, Store
 from linkcheck.timefmt import utc_human, utc_iso
-from linkcheck.upkeep.fix import is_permanent_move, target_url
+from linkcheck.upkeep.fix import is_permanent_move, moved_to, target_url
 
 # What a reader sees per state; wording avoids alarm where none is due.
 READER_LABELS = {
@@ -54,7 +54,7 @@ class LinkInfo:
         return host_label(self.url)
 
     def as_health(self) -> dict[str, Any]:
-        """The ``entry.health`` dict the theme's link_status partial renders."""
+        """The ``entry.health`` dict attached to catalog entries."""
         return {
             "url": self.url,
             "state": self.state,
@@ -76,7 +76,7 @@ def reader_state(s: LinkStatus) -> str:
         return "unconfirmed"
     if is_blocked(s.reason):
         return "blocked"
-    if is_permanent_move(s.verdict, s.reason, s.final_url):
+    if is_permanent_move(s.verdict, s.reason, moved_to(s.redirects, s.final_url)):
         return "moved"
     return "ok"
 
@@ -125,15 +125,16 @@ class HealthData:
         for url, s in statuses.items():
             if s.last_checked is None or s.verdict is None:
                 continue  # never checked: no health, the theme says "not checked yet"
-            new_url = target_url(url, s.final_url) if is_permanent_move(
-                s.verdict, s.reason, s.final_url) and s.final_url else None
+            moved = moved_to(s.redirects, s.final_url)
+            new_url = (target_url(url, moved) if moved and is_permanent_move(s.verdict, s.reason, moved)
+                       else None)
             links[url] = LinkInfo(
                 url=url, state=reader_state(s), verdict=s.verdict, reason=s.reason or "",
                 status=s.status, message=s.message or "", final_url=s.final_url,
                 new_url=_safe_http(new_url), last_checked=s.last_checked,
                 failing_since=s.failing_since, consecutive_failures=s.consecutive_failures,
                 archive_url=_safe_http((archives.get(url) or {}).get("snapshot_url")),
-                suggested_fix=suggest_fix(url, s.verdict, s.reason, s.status, s.final_url),
+                suggested_fix=suggest_fix(url, s.verdict, s.reason, s.status, moved),
                 locations=[loc.to_json() for loc in locations.get(url, [])],
             )
         return cls(links=links, history=history[-history_runs:] if history_runs else history,
@@ -155,6 +156,15 @@ class HealthData:
     @property
     def hosts(self) -> list[dict[str, Any]]:
         return host_stats({u: i.verdict for u, i in self.links.items()})
+
+    @property
+    def working_count(self) -> tuple[int, int]:
+        """(links that work: ok or moved, links checked)."""
+        return (sum(i.state in {"ok", "moved"} for i in self.links.values()), len(self.links))
+
+    @property
+    def last_checked_ts(self) -> float | None:
+        return max((i.last_checked for i in self.links.values()), default=None)
 
     @property
     def last_checked(self) -> str | None:

@@ -57,8 +57,9 @@ def test_redirect_to_home_page_like_any_missing_path_is_error(run):
     app = site({"/{tail:.*}": home_redirector})
     with serve_sites(app) as (url,):
         gone, home, kept = run([url + "/old-post", url + "/", url + "/kept"])
-    assert (gone.verdict, gone.reason) == ("error", "soft_404")
+    assert (gone.verdict, gone.reason) == ("error", "redirected_home")
     assert gone.final_url == url + "/"
+    assert gone.message == f"redirected to the home page ({url}/): the page is gone"
     assert (home.verdict, home.reason) == ("ok", "ok")
     assert (kept.verdict, kept.reason) == ("ok", "ok")
 

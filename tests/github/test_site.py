@@ -70,33 +70,48 @@ def built(tmp_path, fake, make_settings):
     return out, settings
 
 
+def _page(out: Path) -> BeautifulSoup:
+    return BeautifulSoup((out / "projects.html").read_text(), "html.parser")
+
+
 def _entries(out: Path) -> dict[str, BeautifulSoup]:
-    page = BeautifulSoup((out / "projects.html").read_text(), "html.parser")
-    return {li["id"]: li for li in page.select("ul[data-github-sort] > li")}
+    return {li["id"]: li for li in _page(out).select("ul.catalog-projects > li")}
 
 
-def test_projects_show_figures_badges_and_dates(built):
+def test_projects_show_compact_vital_signs(built):
     out, _ = built
     entries = _entries(out)
-    big = entries["entry-big-queue"].select_one(".github")
+    big = entries["entry-big-queue"]
+    vitals = big.select_one(".vitals")
     assert big["data-stars"] == "1234567"
-    assert "1,234,567 stars" in big.get_text()
-    pushed = big.select_one(".gh-pushed time")
+    text = " ".join(vitals.get_text(" ").split())
+    assert "★ 1.2M stars" in text and vitals.select_one(".v-stars")["title"] == "1,234,567 stars on GitHub"
+    pushed = vitals.select_one(".v-pushed time")
     assert pushed.get_text() == "3 months ago"
     assert pushed["datetime"] == _iso(NOW - 95 * DAY)
     assert pushed["title"] == _iso(NOW - 95 * DAY)[:10]
-    assert "latest release v2.3.4" in big.get_text()
-    assert "license MIT" in big.get_text()
-    assert big.select_one(".gh-fetched time")["datetime"][:10] == _iso(time.time())[:10]
-    assert not big.select(".gh-badge")
+    assert vitals.select_one(".v-release").get_text(" ", strip=True).startswith("v2.3.4")
+    assert vitals.select_one(".v-license").get_text() == "MIT"
+    assert not vitals.select(".badge")
 
-    small = entries["entry-small-queue"].select_one(".github")
-    badges = [b.get_text() for b in small.select(".gh-badge")]
-    assert badges == ["archived", "inactive"]
-    assert small.select_one(".gh-pushed time").get_text() == "1 year ago"
+    small = entries["entry-small-queue"].select_one(".vitals")
+    assert [b.get_text() for b in small.select(".badge")] == ["archived"]  # archived says it all
+    assert small.select_one(".v-pushed time").get_text() == "1 year ago"
 
-    assert entries["entry-fresh-queue"].select_one(".github").get_text() == "GitHub: not fetched yet"
-    assert "repository not found" in entries["entry-gone-queue"].select_one(".github").get_text()
+    # nothing fetched: nothing shown, no placeholder
+    assert entries["entry-fresh-queue"].select_one(".vitals") is None
+    assert "not fetched" not in entries["entry-fresh-queue"].get_text()
+    assert "repository not found" in entries["entry-gone-queue"].select_one(".vitals").get_text()
+
+
+def test_comparison_table_lists_every_project(built):
+    out, _ = built
+    rows = _page(out).select("table.compare tbody tr")
+    assert [r["data-project"] for r in rows] == ["big-queue", "small-queue", "fresh-queue", "gone-queue"]
+    big = rows[0]
+    assert big.select_one("td.num").get_text(strip=True) == "1.2M"
+    assert [b.get_text() for b in rows[1].select(".badge")] == ["archived"]
+    assert [b.get_text() for b in big.select(".badge")] == ["active"]
 
 
 def test_default_order_is_by_stars_without_javascript(built):
@@ -107,8 +122,10 @@ def test_default_order_is_by_stars_without_javascript(built):
     page = BeautifulSoup((out / "projects.html").read_text(), "html.parser")
     assert page.select_one("ul.catalog-group-archived > li")["id"] == "entry-small-queue"
     html = (out / "projects.html").read_text()
-    assert "js/github-sort.js" in html
-    assert (out / "theme" / "js" / "github-sort.js").exists()
+    assert "js/projects.js" in html
+    assert (out / "theme" / "js" / "projects.js").exists()
+    # the filter form is hidden until the script shows it
+    assert _page(out).select_one("form[data-projects-filters]").has_attr("hidden")
 
 
 def test_github_description_is_escaped(built):
@@ -117,7 +134,7 @@ def test_github_description_is_escaped(built):
     assert "<script>alert" not in html and "<b>bold</b>" not in html
     assert "&lt;script&gt;alert(" in html
     small = _entries(out)["entry-small-queue"]
-    assert small.select_one(".gh-description").get_text() == \
+    assert small.select_one(".gh-desc").get_text() == \
         'On GitHub: “<script>alert("x")</script><b>bold</b>”'
     assert not small.select("script") and not small.select("b")
 
@@ -147,8 +164,8 @@ def test_blocked_noassertion_and_bad_stored_dates_on_the_page(tmp_path, fake, ma
                 GITHUB_DATA={"store": str(settings.store_path), "now": NOW},
                 LINKHEALTH={"store_path": str(tmp_path / "no-links.sqlite3")})
     entries = _entries(out)
-    assert "other license" in entries["entry-small-queue"].select_one(".gh-license").get_text()
-    gone = entries["entry-gone-queue"].select_one(".github").get_text()
-    assert "repository unavailable" in gone and "reason: tos" in gone
-    big = entries["entry-big-queue"].select_one(".github")
-    assert big.select_one(".gh-pushed") is None and "stars" in big.get_text()
+    assert entries["entry-small-queue"].select_one(".v-license").get_text() == "other license"
+    gone = entries["entry-gone-queue"].select_one(".vitals").get_text()
+    assert "repository unavailable" in gone and "(tos)" in gone
+    big = entries["entry-big-queue"].select_one(".vitals")
+    assert big.select_one(".v-pushed") is None and "stars" in big.get_text()

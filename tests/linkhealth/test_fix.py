@@ -158,3 +158,30 @@ def test_a_rewrite_that_would_break_the_catalog_is_refused(tmp_path):
         rewrite_files(content_files(content), {"https://a.test/old": "https://b.test/"}, root=tmp_path,
                       dry_run=False, catalog_dir=content / "catalog")
     assert (content / "catalog" / "examples.yaml").read_text() == text  # nothing written
+
+
+def test_fix_targets_the_end_of_the_permanent_hops_and_never_a_dead_page(tmp_path):
+    from linkcheck.engine.check import CheckOptions
+    from linkcheck.engine.run import check
+    from linkcheck.upkeep.fix import moved_urls
+    from tests.support.fakeweb import redirect, serve_sites, site, static
+
+    body = "<p>" + "Celery moves slow work out of the request. " * 100 + "</p>"
+    app = site({
+        "/": static("Home", body),
+        "/old-post": redirect("/", 301),  # removed, sent home: dead, never a target
+        "/a": redirect("/b", 301),
+        "/b": redirect("/login", 302),  # a login bounce after the move: not part of the address
+        "/login": static("Sign in", body),
+        "/gone": redirect("/missing", 301),
+        "/missing": static("Page not found – Example", "<h1>Page not found</h1>"),
+    })
+    with serve_sites(app, first_host=34) as (url,):
+        results = check([url + "/old-post", url + "/a#top", url + "/gone"],
+                        CheckOptions(allow_private=True, timeout=2.0, retries=0))
+    assert [r.reason for r in results] == ["redirected_home", "moved_permanently", "soft_404"]
+    with Store(tmp_path / "s.sqlite3") as store:
+        run = store.start_run("check")
+        for r in results:
+            store.record_result(run, r)
+        assert moved_urls(store.link_statuses()) == {url + "/a#top": url + "/b#top"}

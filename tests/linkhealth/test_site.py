@@ -110,41 +110,42 @@ def _entry(page: BeautifulSoup, entry_id: str):
     return node
 
 
-def _status_text(entry) -> str:
-    return " ".join(entry.select_one(".status").get_text(" ").split())
+def _footer_line(page: BeautifulSoup) -> str:
+    lines = page.select(".page-links")
+    assert len(lines) == 1, "one links line per page"
+    return " ".join(lines[0].get_text(" ").split())
 
 
-def test_broken_entry_marked_with_text_icon_and_archived_copy(site):
+def test_broken_entry_marked_once_with_text_icon_and_archived_copy(site):
     output, base, snapshot, _ = site
     gone = _entry(soup(output / "projects.html"), "gone")
     link = gone.find("a", href=f"{base}/gone")
     assert link["data-link-state"] == "broken"
     mark = link.find_next_sibling("span", class_="link-health-broken")
     assert "broken link" in mark.get_text() and mark.find("svg") is not None
-    archived = gone.find("a", string="archived copy")
+    # icon and words stay with the link: word joiners, no space to break at
+    assert link.next_sibling == "\u2060" and mark.get_text().startswith("\u2060")
+    archived = mark.find("a", string="archived copy")
     assert archived["href"] == snapshot
-    status = _status_text(gone)
-    assert status.startswith("Link: broken (failing since ")
-    assert "last checked" in status and gone.select_one(".status time")["datetime"].endswith("Z")
+    # once per link: the entry has no other alarm (no status line repeating it)
+    assert len(gone.select(".link-health-broken")) == 1
+    assert gone.get_text().count("broken") == 1
 
 
 def test_no_alarm_for_ok_moved_blocked_unconfirmed_or_unchecked(site):
     output, base, _, _ = site
     page = soup(output / "projects.html")
-    expected = {
-        "fine": "Link: works",
-        "moved": "Link: works (moved to a new address)",
-        "walled": "Link: not checkable automatically",
-        "flaky": "Link: being rechecked",  # failed once: not yet news for readers
-    }
-    for entry_id, text in expected.items():
+    for entry_id in ("fine", "moved", "walled", "flaky"):
         entry = _entry(page, entry_id)
-        assert _status_text(entry).startswith(text + " · last checked"), entry_id
         assert entry.find(attrs={"data-link-state": "broken"}) is None, entry_id
         assert "broken" not in entry.get_text().lower(), entry_id
-    # entries never checked keep the theme's wording
-    hosted = soup(output / "hosted.html").select(".entry .status")
-    assert hosted and all(" ".join(s.get_text().split()) == "Link: not checked yet" for s in hosted)
+        assert "checked" not in entry.get_text().lower(), entry_id  # no per-link text at all
+    # the page's one line: when checked, how many of its checked links work (ok or moved)
+    line = _footer_line(page)
+    assert line.startswith("Links checked ") and line.endswith(" of 5 work"), line
+    # gone is broken; flaky (unconfirmed) and walled (blocked) are not known to work
+    assert ": 2 of 5 work" in line
+    assert _footer_line(soup(output / "hosted.html")).startswith("Links checked")
 
 
 def test_guide_page_links_marked(site):
@@ -152,7 +153,8 @@ def test_guide_page_links_marked(site):
     page = soup(output / "health-demo.html")
     gone = page.find("a", href=f"{base}/gone")
     assert gone["data-link-state"] == "broken"
-    assert gone.find_next_sibling("a", string="archived copy")["href"] == snapshot
+    mark = gone.find_next_sibling("span", class_="link-health-broken")
+    assert mark.find("a", string="archived copy")["href"] == snapshot
     fine = page.find("a", href=f"{base}/ok")
     assert not fine.has_attr("data-link-state")
     assert len(page.select(".link-health-broken")) == 1
@@ -160,28 +162,27 @@ def test_guide_page_links_marked(site):
 
 def test_link_health_page(site):
     output, base, snapshot, content = site
-    page = soup(output / "link-health.html")
+    html = (output / "link-health.html").read_text(encoding="utf-8")
+    page = BeautifulSoup(html, "html.parser")
     assert page.find("h1").get_text() == "Link health"
-    totals = {row.th.get_text(): int(row.td.get_text()) for row in page.select("table.lh-totals tbody tr")}
-    # latest verdicts: /ok ok; /old and /blocked warn; /gone and /flaky error (only /gone confirmed)
-    assert totals == {"ok": 1, "warn": 2, "error": 2, "broken for readers": 1}
-    broken_rows = page.select("table.lh-broken tbody tr")
-    assert len(broken_rows) == 1
-    row = broken_rows[0]
-    text = " ".join(row.get_text(" ").split())
-    yaml_line = next(i for i, line in enumerate(
-        (content / "catalog" / "projects.yaml").read_text().splitlines(), 1) if line.endswith(f"{base}/gone"))
-    assert f"content/catalog/projects.yaml:{yaml_line}" in text and "gone" in text
-    assert "content/pages/health-demo.md:4" in text
-    assert "not found (HTTP 404)" in text and "(2 checks)" in text
-    assert "find its new address" in text
-    assert row.find("a", string="archived copy")["href"] == snapshot
-    moved = " ".join(page.select_one("table.lh-moved").get_text(" ").split())
-    assert f"{base}/old" in moved and f"{base}/new" in moved and "fix --redirects" in moved
-    blocked = " ".join(page.select_one("table.lh-blocked").get_text(" ").split())
-    assert f"{base}/blocked" in blocked and "blocked for robots" in blocked
-    hosts = page.select("table.lh-hosts tbody tr")
-    assert [c.get_text() for c in hosts[0].find_all("td")] == ["127.0.5.21", "5", "1", "2", "2"]
+    summary = " ".join(page.select_one(".lh-summary").get_text(" ").split())
+    # latest verdicts: /ok ok, /old moved, /blocked blocked, /gone broken, /flaky unconfirmed
+    assert "2 of 5 links work" in summary and "1 broken" in summary and "1 moved" in summary
+    broken = page.select("#broken ~ ul.lh-list")[0].find_all("li", recursive=False)
+    assert len(broken) == 1
+    text = " ".join(broken[0].get_text(" ").split())
+    assert f"{base}/gone" in text and "not found (HTTP 404)" in text and "failing since" in text
+    # where readers meet it: the entry by name, the page by title; never file:line
+    assert "Gone Queue" in text and "Health demo" in text
+    assert broken[0].find("a", string="Read the archived copy")["href"] == snapshot
+    moved = " ".join(page.select("#moved ~ ul.lh-list")[0].get_text(" ").split())
+    assert f"{base}/old" in moved and f"{base}/new" in moved
+    unverified = " ".join(page.select_one("#unverified ~ ul.lh-list").get_text(" ").split())
+    assert f"{base}/blocked" in unverified and f"{base}/flaky" in unverified
+    # maintainer details stay in the reports
+    for internal in ("projects.yaml", "health-demo.md", "make ", "fix --redirects", "suggested fix"):
+        assert internal not in page.get_text(), internal
+    assert not page.select("table.lh-hosts")
 
 
 def test_history_chart_is_inline_svg(site):
@@ -194,16 +195,17 @@ def test_history_chart_is_inline_svg(site):
     assert len(lines) == 3
     assert all(len(line["points"].split()) == 2 for line in lines)  # two runs
     rows = page.select("table.lh-history tbody tr")
-    history = [[int(td.get_text()) for td in tr.find_all("td")[2:]] for tr in rows]
-    # phase 1: /ok, /flaky ok; /old, /blocked warn; /gone error. Phase 2: /flaky fails too.
-    assert history == [[2, 2, 1], [1, 2, 2]]
+    history = [[int(td.get_text()) for td in tr.find_all("td")[1:]] for tr in rows]
+    # newest first. phase 1: /ok, /flaky ok; /old, /blocked warn; /gone error. Phase 2: /flaky fails too.
+    assert history == [[1, 2, 2], [2, 2, 1]]
     assert "<script" not in html
     assert not re.search(r"""(src|href)=["']https?://(?!127\.)""", str(svg))
 
 
-def test_build_without_store_says_not_checked(tmp_path):
+def test_build_without_store_stays_quiet(tmp_path):
     output = build(ROOT / "content", tmp_path / "out", store_path=str(tmp_path / "none.sqlite3"))
     assert not (tmp_path / "none.sqlite3").exists()
-    statuses = soup(output / "projects.html").select(".entry .status")
-    assert statuses and all(" ".join(s.get_text().split()) == "Link: not checked yet" for s in statuses)
-    assert "No link has been checked yet" in (output / "link-health.html").read_text(encoding="utf-8")
+    page = soup(output / "projects.html")
+    assert page.select("li.entry") and not page.select(".link-health, .status")
+    assert _footer_line(page) == "Links on this page have not been checked yet."
+    assert "have not been checked yet" in (output / "link-health.html").read_text(encoding="utf-8")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from linkcheck.upkeep.fix import _rewrite_text, target_url
-from plugins.linkhealth.annotate import annotate_html
+from plugins.linkhealth.annotate import annotate_counted, count_phrase
 from plugins.linkhealth.chart import history_svg
 
 
@@ -32,20 +32,23 @@ def test_fragment_kept_across_a_move():
 def test_annotate_marks_only_broken_links_and_escapes():
     health = {
         "http://gone.test/a?x=1&y=2": {"broken": True, "archive_url": 'https://arch.test/"><script>',
-                                       "failing_since": "2026-01-01 00:00 UTC"},
-        "http://ok.test/": {"broken": False},
+                                       "failing_since": "2026-01-01 00:00 UTC", "state": "broken"},
+        "http://ok.test/": {"broken": False, "state": "ok"},
     }
     page = ('<p><a href="http://gone.test/a?x=1&amp;y=2">Gone</a> <a href="http://ok.test/">ok</a> '
             '<a href="/internal.html">in</a> <a href="http://unchecked.test/">u</a></p>')
-    out, marked = annotate_html(page, health.get)
-    assert marked == 1
+    out, marked, checked, working = annotate_counted(page, health.get)
+    assert marked == 1 and (checked, working) == (2, 1)  # unchecked links are not counted
+    assert count_phrase(checked, working) == ": 1 of 2 work"
+    assert count_phrase(3, 3) == ": all 3 work" and count_phrase(0, 0) == ""
     assert '<a href="http://gone.test/a?x=1&amp;y=2" data-link-state="broken">Gone</a>' in out
-    assert "broken link</span>" in out and "<svg" in out
+    assert "broken link · <a" in out and "<svg" in out
+    assert "</a>\u2060<span" in out  # the mark never wraps away from its link
     assert 'href="https://arch.test/&quot;&gt;&lt;script&gt;">archived copy</a>' in out
     assert "<script>" not in out
     assert out.count("broken link") == 1
     # a page processed twice is not marked twice
-    again, marked_again = annotate_html(out, health.get)
+    again, marked_again, _, _ = annotate_counted(out, health.get)
     assert marked_again == 0 and again == out
 
 

@@ -58,15 +58,16 @@ def test_pypi_release_shown_escaped_with_yanked_and_python(tmp_path, fake, make_
     html = (out / "projects.html").read_text()
     assert "<script>alert" not in html and "<img src=x" not in html
     page = BeautifulSoup(html, "html.parser")
-    hostile = page.select_one("#entry-hostile .pypi")
-    assert hostile.select_one(".pypi-version").get_text() == '1.0<script>alert("v")</script>'
-    assert "yanked: <img src=x" in hostile.select_one(".pypi-yanked").get_text()
-    assert hostile.select_one("time")["datetime"] == "2026-10-01T12:00:00Z"
-    assert hostile.select_one(".pypi-python").get_text() == "Python >=3.9,<4 & more"
-    assert hostile.get_text().startswith("latest PyPI release 1.0<script>")
+    hostile = page.select_one("#entry-hostile .vitals")
+    release = hostile.select_one(".v-release")
+    assert release.get_text(" ", strip=True).startswith('1.0<script>alert("v")</script>')
+    assert "yanked: <img src=x" in hostile.select_one(".v-yanked").get_text()
+    assert release.select_one("time")["datetime"] == "2026-10-01"
+    assert hostile.select_one(".v-python").get_text() == "Python >=3.9,<4 & more"
     assert page.select_one("#entry-hostile .entry-pypi a")["href"] == "https://pypi.org/project/hostile/"
-    assert page.select_one("#entry-fresh .pypi").get_text() == "PyPI release: not fetched yet"
-    assert page.select_one("#entry-plain .pypi") is None
+    # not fetched yet: nothing shown, no placeholder
+    assert page.select_one("#entry-fresh .vitals") is None and "not fetched" not in page.get_text()
+    assert page.select_one("#entry-plain .v-release") is None
 
 
 def test_release_data_as_the_plugin_attaches_it(tmp_path, fake, make_settings):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 from linkcheck.engine.verdict import verdict_of
 from linkcheck.inventory.collect import collect
@@ -33,39 +34,58 @@ def _result(url: str, reason: str, when: float) -> Result:
     )
 
 
-def seed_store(store_path: Path, repo_root: Path, repos: list[str]) -> int:
+def seed_store(store_path: Path, repo_root: Path, repos: list[str], *, links: bool = True,
+               github: bool = True, archive: bool = True) -> int:
     """Three check runs a day apart over every external link of content/, plus GitHub rows.
 
-    Returns the number of URLs recorded."""
-    links = collect([repo_root / "content"], root=repo_root)
-    urls = sorted(links)
+    ``links`` / ``github`` choose what is seeded (``make screenshots`` shows each data state);
+    ``archive`` records an archived copy for every other broken link.
+    Returns the number of URLs recorded (0 without ``links``)."""
+    found = collect([repo_root / "content"], root=repo_root)
+    urls = sorted(found)
     now = time.time()
     with Store(store_path, broken_after_runs=2, broken_after_hours=1.0) as store:
-        for days_ago in (2, 1, 0):
-            when = now - days_ago * DAY
-            run_id = store.start_run("check", started_at=when)
-            store.record_locations((url, link.locations) for url, link in links.items())
-            store.record_results(run_id, [_result(u, REASONS[i % len(REASONS)], when)
-                                          for i, u in enumerate(urls)])
-            store.finish_run(run_id, status="done", stats={"urls": len(urls)})
-        for i, repo in enumerate(repos):
-            if i % 5 == 4:
-                store.save_github_repo(repo, state="missing", data={})
-                continue
-            pushed = now - (i * 97 % 800) * DAY
-            store.save_github_repo(repo, state="ok", data={
-                "name_with_owner": repo,
-                "stars": 1234567 // (i + 1),
-                "forks": 4321 // (i + 1),
-                "open_issues": 87 + i,
-                "pushed_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(pushed)),
-                "release_tag": f"v{i + 1}.2.3-a-long-release-tag-name",
-                "release_published_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(pushed - DAY)),
-                "license": "BSD-3-Clause",
-                "language": "Python",
-                "description": "Distributed task queue with <b>markup</b> & an unusually long "
-                               "description that should wrap rather than push the layout sideways.",
-                "homepage": "https://example.org/",
-                "archived": i % 3 == 2,
-            })
-    return len(urls)
+        if links:
+            _seed_links(store, found, urls, now, archive)
+        if github:
+            _seed_github(store, repos, now)
+    return len(urls) if links else 0
+
+
+def _seed_links(store: Store, found: dict[str, Any], urls: list[str], now: float, archive: bool) -> None:
+    for days_ago in (2, 1, 0):
+        when = now - days_ago * DAY
+        run_id = store.start_run("check", started_at=when)
+        store.record_locations((url, link.locations) for url, link in found.items())
+        store.record_results(run_id, [_result(u, REASONS[i % len(REASONS)], when)
+                                      for i, u in enumerate(urls)])
+        store.finish_run(run_id, status="done", stats={"urls": len(urls)})
+    if archive:
+        dead = {"not_found", "server_error"}
+        failing = [u for i, u in enumerate(urls) if REASONS[i % len(REASONS)] in dead]
+        for url in failing[::2]:
+            stamp = "20240101000000"
+            store.save_archive_lookup(url, f"https://web.archive.org/web/{stamp}/{url}", stamp)
+
+
+def _seed_github(store: Store, repos: list[str], now: float) -> None:
+    for i, repo in enumerate(repos):
+        if i % 5 == 4:
+            store.save_github_repo(repo, state="missing", data={})
+            continue
+        pushed = now - (i * 97 % 800) * DAY
+        store.save_github_repo(repo, state="ok", data={
+            "name_with_owner": repo,
+            "stars": 1234567 // (i + 1),
+            "forks": 4321 // (i + 1),
+            "open_issues": 87 + i,
+            "pushed_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(pushed)),
+            "release_tag": f"v{i + 1}.2.3-a-long-release-tag-name",
+            "release_published_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(pushed - DAY)),
+            "license": "NOASSERTION" if i % 4 == 3 else "BSD-3-Clause",
+            "language": "Python",
+            "description": "Distributed task queue with <b>markup</b> & an unusually long "
+                           "description that should wrap rather than push the layout sideways.",
+            "homepage": "https://example.org/",
+            "archived": i % 3 == 2,
+        })

@@ -88,26 +88,31 @@ def test_each_section_has_its_own_page_linked_from_the_index(site):
     assert {"./task-queues.html", "./projects.html", "./hosted.html", "./resources.html"} <= index_links
 
 
-def test_entries_show_placeholders_until_data_exists(site):
-    page = soup(site / "projects.html")
-    entries = page.select("li.entry")
-    assert entries
-    for entry in entries:
-        assert entry.select_one(".status").get_text(strip=True) == "Link: not checked yet"
-        assert entry.select_one(".github").get_text(strip=True) == "GitHub: not fetched yet"
-    for entry in soup(site / "resources.html").select("li.entry"):
-        assert entry.select_one(".status").get_text(strip=True) == "Link: not checked yet"
-        assert entry.select_one(".github") is None
+def test_entries_stay_quiet_until_data_exists(site):
+    """Before any check or GitHub fetch: no per-entry placeholder, one quiet line per page."""
+    for name in ("projects.html", "resources.html", "hosted.html"):
+        page = soup(site / name)
+        entries = page.select("li.entry")
+        assert entries, name
+        for entry in entries:
+            text = entry.get_text(" ", strip=True)
+            assert "not checked" not in text and "not fetched" not in text, (name, text)
+            assert entry.select_one(".link-health") is None
+            vitals = entry.select_one(".vitals")  # only the catalog's own status (it has a source)
+            assert vitals is None or [b.get_text() for b in vitals.find_all(recursive=False)] == ["inactive"]
+        lines = page.select(".page-links")
+        assert [" ".join(p.get_text().split()) for p in lines] == [
+            "Links on this page have not been checked yet."], name
 
 
 def test_navigation_follows_sortorder_and_sidebartitle(site, tmp_path):
-    assert nav_labels(site / "index.html") == ["Task Queues", "Projects", "Hosted services", "Resources"]
+    assert nav_labels(site / "index.html") == ["Guide", "Projects", "Hosted services", "Reading list"]
     content = copy_content(tmp_path)
     page = content / "pages" / "resources.md"
     page.write_text(page.read_text().replace("sortorder: 0714", "sortorder: 0001")
-                    .replace("sidebartitle: Resources", "sidebartitle: Reading & examples"))
+                    .replace("sidebartitle: Reading list", "sidebartitle: Reading & examples"))
     out = build(content, tmp_path / "out")
-    assert nav_labels(out / "task-queues.html") == ["Reading & examples", "Task Queues", "Projects",
+    assert nav_labels(out / "task-queues.html") == ["Reading & examples", "Guide", "Projects",
                                                      "Hosted services"]
     assert "Reading &amp; examples" in (out / "index.html").read_text()
 
@@ -116,15 +121,20 @@ def test_meta_description_and_title(site):
     page = soup(site / "task-queues.html")
     meta = SEED.read_text().split("meta: ", 1)[1].splitlines()[0].strip()
     assert page.find("meta", attrs={"name": "description"})["content"] == meta
-    assert page.title.get_text().startswith("Task Queues")
+    assert page.title.get_text().startswith("Task queues ·")
+    # one name per page across navigation, <title> and <h1>
+    assert page.find("h1").get_text(strip=True) == "Task queues"
 
 
 def test_toc_is_honoured(site, tmp_path):
-    assert soup(site / "task-queues.html").select_one("nav.toc") is None  # seed says toc: False
+    # the guide's source says toc: False (it is the seed, verbatim); PAGE_OVERRIDES asks for one
+    assert soup(site / "task-queues.html").select_one("nav.toc") is not None
+    assert soup(site / "projects.html").select_one("nav.toc") is None
     content = copy_content(tmp_path)
-    guide = content / "pages" / "task-queues.md"
-    guide.write_text(guide.read_text().replace("toc: False", "toc: True"))
-    page = soup(build(content, tmp_path / "out") / "task-queues.html")
+    projects = content / "pages" / "projects.md"
+    projects.write_text(projects.read_text().replace("slug: projects", "slug: projects\ntoc: True"))
+    assert soup(build(content, tmp_path / "out") / "projects.html").select_one("nav.toc") is not None
+    page = soup(site / "task-queues.html")
     toc = page.select("nav.toc a")
     assert [a.get_text() for a in toc] == seed_headings()[1:]
     ids = {tag["id"] for tag in page.find_all(id=True)}
