@@ -177,8 +177,7 @@ def _survive_restore_on_close() -> None:
     kombu_redis.QoS.restore_unacked = restore_unacked
 
 
-def make_app(settings: Settings | None = None) -> Celery:
-    settings = settings or Settings.from_env()
+def make_app(settings: Settings) -> Celery:
     celery_app = Celery("linkcheck", include=["linkcheck.scheduler.tasks"])
     celery_app.conf.update(celery_config(settings))
     _survive_restore_on_close()
@@ -194,7 +193,7 @@ def make_app(settings: Settings | None = None) -> Celery:
 
 def _startup_rule(**_: Any) -> None:
     """Worker and beat say at start-up how rebuilds build the site, or refuse to start."""
-    fine, message = Settings.from_env().pelican_conf_rule()
+    fine, message = SETTINGS.pelican_conf_rule()
     if not fine:
         print(f"linkcheck: {message}", file=sys.stderr, flush=True)
         raise SystemExit(2)
@@ -204,7 +203,7 @@ def _startup_rule(**_: Any) -> None:
 def _first_run_at_start(sender: Any = None, **_: Any) -> None:
     """Beat checks at once when the store has no run within the last interval
     (the task decides; a second beat's request is skipped the same way)."""
-    settings = Settings.from_env()
+    settings = SETTINGS
     if settings.check_interval_hours > 0:
         app.send_task("linkcheck.start_check_run", kwargs={"scheduled": True, "startup": True})
         logging.getLogger("linkcheck").warning(
@@ -217,4 +216,7 @@ signals.beat_init.connect(_startup_rule, weak=False)
 signals.beat_init.connect(_first_run_at_start, weak=False)
 
 
-app = make_app()
+# Built once per worker/beat process, at import (Celery's entry point), and passed down:
+# every task takes its settings from here, none reads the environment itself.
+SETTINGS = Settings.from_env()
+app = make_app(SETTINGS)

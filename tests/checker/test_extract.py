@@ -72,8 +72,12 @@ def test_external_url_rules():
     assert external_url("HTTP://X.test/") == "HTTP://X.test/"
     assert external_url("//cdn.test/a.js") == "https://cdn.test/a.js"
     for skipped in ("/a", "a.html", "#top", "mailto:x@y", "javascript:x", "data:,x", "ftp://f.test/",
-                    "http://", "https:///path", "https://a b.test/", "", None):
+                    "httpx://h.test/", "", None):
         assert external_url(skipped) is None, skipped
+    # meant for the web but malformed: kept, so the checker reports them (invalid_url, file:line)
+    for malformed in ("http://", "http:", "http:/host/x", "http:host/x", "https:///path",
+                      "https://a b.test/", "https://a.test/x y"):
+        assert external_url(malformed) == malformed, malformed
 
 
 def test_lines_beyond_libxml2_limit_and_repeated_urls():

@@ -92,3 +92,37 @@ def test_a_malformed_link_is_reported_and_the_check_goes_on(tmp_path, capsys):
     assert out[0] == "a.html:2: http://localhost]: malformed URL (Invalid IPv6 URL)"
     assert out[1] == "a.html:3: gone.html: no file gone.html in the built site"
     assert out[-1] == "5 internal link problem(s)"
+
+
+def test_anchors_follow_the_engines_rules(tmp_path):
+    site = make_site(tmp_path, {
+        "index.html": '<a href="readme.html#installation">rendered heading</a>\n'
+                      '<a href="readme.html#:~:text=pip%20install">text fragment</a>\n'
+                      '<a href="readme.html#usage:~:text=run">anchor and text</a>\n'
+                      '<a href="readme.html#api%3Aclient">encoded</a>\n'
+                      '<a href="readme.html#gone:~:text=x">missing anchor</a>',
+        # GitHub-rendered Markdown: heading ids carry a "user-content-" prefix
+        "readme.html": '<h2 id="user-content-installation">Installation</h2><h2 id="usage">Usage</h2>'
+                       '<h3 id="api:client">api:client</h3>',
+    })
+    problems = check_internal(site)
+    assert [(p.line, p.reason) for p in problems] == [(6, "missing-anchor")]
+
+
+def test_base_href_is_honoured(tmp_path):
+    site = make_site(tmp_path, {
+        "blog/post.html": '<head><base href="/docs/"></head>\n<a href="guide.html">guide</a>\n'
+                          '<a href="#intro">intro on the base page</a>\n<a href="missing.html">missing</a>',
+        "docs/guide.html": "guide",
+        "docs/index.html": '<p id="intro">intro</p>',
+    })
+    problems = check_internal(site)
+    assert [(p.page, p.line, p.url, p.reason) for p in problems] == [
+        ("blog/post.html", 5, "missing.html", "missing-file")]
+
+
+def test_latin1_page_is_read_in_its_declared_charset(tmp_path):
+    (tmp_path / "index.html").write_bytes(
+        b'<!doctype html><html><head><meta charset="iso-8859-1"></head><body>\n'
+        b'<a href="#caf\xe9">caf\xe9</a><p id="caf\xe9">x</p>\n</body></html>\n')
+    assert check_internal(tmp_path) == []
