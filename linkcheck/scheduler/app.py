@@ -15,9 +15,11 @@ from __future__ import annotations
 import logging
 import sys
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from celery import Celery, signals
+from celery.beat import PersistentScheduler
 from kombu import Queue
 
 from linkcheck import redact
@@ -106,6 +108,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         },
         "beat_schedule": beat_schedule(settings),
         "beat_schedule_filename": str(settings.var_dir / "celerybeat-schedule"),
+        "beat_scheduler": "linkcheck.scheduler.app:VarFolderScheduler",
         "worker_hijack_root_logger": True,
     }
 
@@ -137,6 +140,15 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
             "schedule": timedelta(hours=settings.github_interval_hours),
         }
     return schedule
+
+
+class VarFolderScheduler(PersistentScheduler):
+    """Beat's own scheduler, creating the folder of its schedule file first: on a fresh
+    checkout var/ does not exist yet, and `make beat` died with a shelve traceback."""
+
+    def setup_schedule(self) -> None:
+        Path(self.schedule_filename).parent.mkdir(parents=True, exist_ok=True)
+        super().setup_schedule()
 
 
 def _survive_restore_on_close() -> None:
