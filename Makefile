@@ -9,14 +9,16 @@ PORT ?= 8000
 BASE_STAMP := $(VENV)/.base-installed
 TEST_STAMP := $(VENV)/.test-installed
 
-.PHONY: help html serve publish clean test lint check-links github report fix-redirects \
+.PHONY: help html serve publish clean test test-fast docs lint check-links github report fix-redirects \
         scheduler worker beat runs bench venv check-install lint-content screenshots
 
 help:
 	@echo "make html          build the site into $(OUTPUT)/ (creates $(VENV) on first use)"
 	@echo "make serve         preview the built site on http://127.0.0.1:$(PORT)/"
 	@echo "make publish       build with publishconf.py (set SITEURL)"
-	@echo "make test          lint and run the test suite"
+	@echo "make test          lint and run the full test suite"
+	@echo "make test-fast     lint and the tests without the slow and browser markers (the inner loop)"
+	@echo "make docs          regenerate docs/verdicts.md, docs/configuration.md, docs/cli.md"
 	@echo "make check-install a fresh venv with only the base install runs every command (CI stage)"
 	@echo "make lint-content  list catalog warnings (plain http:// links, ...) with file:line"
 	@echo "make check-links   check every external link of the built site into the store"
@@ -63,6 +65,16 @@ test: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
+test-fast: $(TEST_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -m "not slow and not browser"
+
+# The generated documents; tests fail when a committed one is out of date.
+docs: $(BASE_STAMP)
+	$(BIN)/python -m linkcheck.engine.reasons > docs/verdicts.md
+	$(BIN)/python -m linkcheck.settings > docs/configuration.md
+	$(BIN)/python -m linkcheck.cli.reference > docs/cli.md
+
 # Builds its own throw-away venv (no extras): independent of $(VENV).
 check-install:
 	PY=$(PY) bash scripts/plain-install-check.sh
@@ -87,7 +99,7 @@ scheduler: $(BASE_STAMP)
 	$(BIN)/python -m linkcheck scheduler $(ARGS)
 
 # QUEUES=celery on check-only machines; the machine holding the store and the
-# site runs the `state` queue (README "Scheduled operation").
+# site runs the `state` queue (docs/operations.md).
 QUEUES ?= celery,state
 worker: $(BASE_STAMP)
 	$(BIN)/celery -A linkcheck worker --loglevel=INFO -Q $(QUEUES)

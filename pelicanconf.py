@@ -4,6 +4,8 @@ The build reads only local files: no network. publishconf.py extends this for
 the published site (absolute URLs, feed, sitemap).
 """
 
+from linkcheck.settings import Settings
+
 AUTHOR = "The task-queue catalog maintainers"
 SITENAME = "Python Task Queues"
 SITE_DESCRIPTION = (
@@ -51,6 +53,10 @@ MARKDOWN = {
     "output_format": "html5",
 }
 
+# The checker's settings, built once for this build (LINKCHECK_* variables, see
+# docs/configuration.md) and handed to the plugins below: no plugin reads the environment.
+_CHECKER = Settings.from_env()
+
 # One name per page across navigation, <title> and <h1>, and a contents list on the long guide,
 # without editing the guide's source (it stays the original seed text; plugins/sitecontext).
 PAGE_OVERRIDES = {
@@ -66,11 +72,14 @@ CATALOG = {
 # Link health from the checker's store (read only, no network); see plugins/linkhealth/settings.py.
 # GitHub figures of projects from the store (read only, no network); see plugins/github_data/settings.py.
 GITHUB_DATA = {
-    "store": None,  # None: LINKCHECK_STORE or var/linkcheck.sqlite3
+    "store": str(_CHECKER.store_path),  # LINKCHECK_STORE, default var/linkcheck.sqlite3
     "inactive_days": 365,
 }
 LINKHEALTH = {
-    "store_path": None,  # None: LINKCHECK_STORE or var/linkcheck.sqlite3
+    "store_path": str(_CHECKER.store_path),
+    # when readers are told a link is broken: LINKCHECK_BROKEN_AFTER_RUNS / _HOURS
+    "broken_after_runs": _CHECKER.broken_after_runs,
+    "broken_after_hours": _CHECKER.broken_after_hours,
     "page": "link-health.html",
     "history_runs": 60,
 }

@@ -1,16 +1,18 @@
 """One settings object for the checker, filled from the environment.
 
-Every knob is documented in the README ("Configuration"). Secrets (GitHub
-token, SMTP password) are read here but excluded from ``repr`` so they never
-reach logs or reports by accident.
+Every knob is documented by its comment below; docs/configuration.md is generated
+from them (``python -m linkcheck.settings``). Secrets (GitHub token, SMTP password)
+are read here but excluded from ``repr`` so they never reach logs or reports by accident.
 """
 
 from __future__ import annotations
 
 import math
 import os
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -84,40 +86,40 @@ def _env_bool(name: str, default: bool) -> bool:
 @dataclass(frozen=True)
 class Settings:
     # --- where state lives
-    var_dir: Path
-    store_path: Path
-    reports_dir: Path
-    content_dir: Path
-    output_dir: Path
-    # --- engine defaults (see README: politeness no looser than 10/host, 50 ms)
-    concurrency: int = 512
-    host_concurrency: int = 8
-    host_interval: float = 0.05
-    connect_timeout: float = 10.0
-    timeout: float = 30.0
-    retries: int = 3
-    retry_after_cap: float = 60.0
-    max_redirects: int = 20
-    max_body_bytes: int = 1024 * 1024
-    allow_private: bool = False
-    user_agent: str = ""
+    var_dir: Path  # state of the checker: the store, reports, the scheduler's Redis
+    store_path: Path  # the SQLite store (results, runs, GitHub and PyPI data); the site reads it
+    reports_dir: Path  # link-health reports (Markdown, JSON, HTML; latest.*)
+    content_dir: Path  # the site's sources: pages and catalog/*.yaml
+    output_dir: Path  # the built site (`make html`)
+    # --- engine (politeness: no looser than 10 requests at once per host, 50 ms apart)
+    concurrency: int = 512  # requests in flight in one process
+    host_concurrency: int = 8  # requests in flight to one host
+    host_interval: float = 0.05  # seconds between two requests to one host
+    connect_timeout: float = 10.0  # seconds to connect
+    timeout: float = 30.0  # seconds per request; a link's budget is twice this
+    retries: int = 3  # retries of a transient failure (5xx, 429, reset)
+    retry_after_cap: float = 60.0  # longest Retry-After waited for, seconds
+    max_redirects: int = 20  # redirect hops followed
+    max_body_bytes: int = 1024 * 1024  # bytes of a page read (title, anchors, soft 404)
+    allow_private: bool = False  # check private and loopback addresses (tests, intranets)
+    user_agent: str = ""  # User-Agent of every request; empty: the project's own
     processes: int = 0  # engine processes for one check run; 0: automatic (one per core, big runs)
     # --- when readers are told a link is broken
-    broken_after_runs: int = 2
-    broken_after_hours: float = 24.0
+    broken_after_runs: int = 2  # consecutive failed runs before readers see "broken"
+    broken_after_hours: float = 24.0  # ...spanning at least this many hours
     # --- GitHub
-    github_api_url: str = "https://api.github.com"
-    github_token: str = field(default="", repr=False)
+    github_api_url: str = "https://api.github.com"  # GitHub API (tests point it at loopback)
+    github_token: str = field(default="", repr=False)  # GraphQL with a token; REST without
     github_release_interval_hours: float = 24.0  # REST: ask for the latest release at least this often
     github_backoff: float = 2.0  # seconds before retrying a GraphQL query that timed out
     # --- PyPI JSON API
-    pypi_api_url: str = "https://pypi.org"
+    pypi_api_url: str = "https://pypi.org"  # PyPI JSON API
     # --- Internet Archive availability API
-    wayback_api_url: str = "https://archive.org/wayback/available"
+    wayback_api_url: str = "https://archive.org/wayback/available"  # archived copies of broken links
     # --- Celery / Redis
-    broker_url: str = ""
-    check_interval_hours: float = 24.0
-    github_interval_hours: float = 12.0
+    broker_url: str = ""  # Redis for Celery; empty: `make scheduler` starts its own
+    check_interval_hours: float = 24.0  # scheduled check runs, hours apart (0: none)
+    github_interval_hours: float = 12.0  # scheduled GitHub and PyPI refreshes, hours apart
     chunk_size: int = 200  # URLs per scheduled check chunk; a host is never split
     task_time_limit: float = 1800.0  # hard limit of one Celery task, seconds (soft: 90 %)
     visibility_timeout: float = 0.0  # unacked jobs come back after this; 0: limit + 10 min
@@ -130,14 +132,14 @@ class Settings:
     chunk_stall_after: float = 40.0
     watch_interval: float = 10.0  # seconds between two looks at running scheduled runs
     # --- report delivery
-    smtp_host: str = ""
-    smtp_port: int = 587
-    smtp_starttls: bool = True
-    smtp_user: str = ""
-    smtp_password: str = field(default="", repr=False)
-    mail_from: str = ""
-    mail_to: str = ""
-    webhook_url: str = field(default="", repr=False)
+    smtp_host: str = ""  # mail the report through this server; empty: no mail
+    smtp_port: int = 587  # SMTP port
+    smtp_starttls: bool = True  # STARTTLS before logging in
+    smtp_user: str = ""  # SMTP login
+    smtp_password: str = field(default="", repr=False)  # SMTP password
+    mail_from: str = ""  # sender; empty: the SMTP login
+    mail_to: str = ""  # recipients, comma-separated
+    webhook_url: str = field(default="", repr=False)  # POST the report summary here (chat webhook)
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -239,3 +241,140 @@ class Settings:
         from linkcheck.redact import secret_parts
 
         return secret_parts(self.smtp_user, self.secrets())
+
+
+# The store path the site's plugins read when pelicanconf.py names none: the checker's
+# default, relative to the folder holding content/ (the project root).
+DEFAULT_STORE = "var/linkcheck.sqlite3"
+
+
+def plugin_options(pelican_settings: dict[str, Any], key: str, defaults: dict[str, Any]) -> dict[str, Any]:
+    """A Pelican plugin's one settings dict (``pelican_settings[key]``) over its defaults;
+    an unknown key stops the build with the list of known ones."""
+    given = pelican_settings.get(key) or {}
+    unknown = sorted(set(given) - set(defaults))
+    if unknown:
+        raise ValueError(f"{key} setting has unknown keys {unknown}; known: {sorted(defaults)}")
+    return {**defaults, **given}
+
+
+def plugin_store_path(pelican_settings: dict[str, Any], store: str | Path) -> Path:
+    """A plugin's store path; a relative one is taken from the folder holding content/
+    (the project root), like pelicanconf paths."""
+    path = Path(store)
+    return path if path.is_absolute() else Path(pelican_settings["PATH"]).parent / path
+
+
+# ------------------------------------------------------------ the reference
+def _field_notes() -> tuple[dict[str, str], dict[str, str]]:
+    """(field -> its comment, field -> its section) read from this file's Settings class:
+    the comments beside the fields are the documentation, written once."""
+    import inspect
+
+    notes: dict[str, str] = {}
+    sections: dict[str, str] = {}
+    section, pending = "", []
+    for line in inspect.getsource(Settings).splitlines():
+        text = line.strip()
+        if text.startswith("# ---"):
+            section, pending = text.removeprefix("# ---").strip(), []
+        elif text.startswith("#"):
+            pending.append(text.lstrip("# "))
+        elif re.match(r"^[a-z_]+: ", text):
+            name = text.split(":", 1)[0]
+            comment = text.split("  # ", 1)[1] if "  # " in text else ""
+            notes[name] = " ".join([*pending, comment]).strip()
+            sections[name] = section
+            pending = []
+        elif text.startswith(("def ", "@")) and notes:
+            break  # the methods: no more fields
+    return notes, sections
+
+
+def _env_names() -> dict[str, list[str]]:
+    """field -> the environment variables ``from_env`` reads for it, first one first."""
+    import ast
+    import inspect
+    import textwrap
+
+    def constants(expr: ast.AST) -> list[str]:
+        found = []
+        for c in ast.walk(expr):
+            if isinstance(c, ast.Name) and c.id in local:
+                found += local[c.id]
+            elif (isinstance(c, ast.Constant) and isinstance(c.value, str)
+                  and re.fullmatch(r"[A-Z][A-Z0-9_]+", c.value)):
+                found.append(c.value)
+        return found
+
+    tree = ast.parse(textwrap.dedent(inspect.getsource(Settings.from_env)))
+    local: dict[str, list[str]] = {}  # root, var_dir: variables set from the environment first
+    names: dict[str, list[str]] = {}
+    for node in ast.walk(tree):
+        target = node.targets[0] if isinstance(node, ast.Assign) else None
+        if isinstance(target, ast.Name) and target.id != "values":
+            local[target.id] = constants(node.value)[:1]
+        if isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values, strict=True):
+                if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    names[key.value] = list(dict.fromkeys(constants(value)))
+    return names
+
+
+def _default(name: str, value: object) -> str:
+    if isinstance(value, Path):
+        try:
+            return str(value.relative_to(PROJECT_ROOT))
+        except ValueError:
+            return str(value)
+    if value in ("", None):
+        return "(none)"
+    return str(value)
+
+
+def markdown_reference() -> str:
+    """docs/configuration.md, generated from Settings, from_env and BOUNDS."""
+    saved = dict(os.environ)
+    try:  # defaults as a fresh machine sees them: no variable set
+        for key in [k for k in os.environ if k.startswith(("LINKCHECK_", "GITHUB_", "PYPI_", "WAYBACK_"))
+                    or k in ("REDIS_URL", "SITEURL")]:
+            del os.environ[key]
+        defaults = Settings.from_env()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    notes, sections = _field_notes()
+    env = _env_names()
+    lines = [
+        "# Configuration",
+        "",
+        "<!-- generated from linkcheck/settings.py by `python -m linkcheck.settings"
+        " > docs/configuration.md`; edit the Settings class there -->",
+        "",
+        "The checker, the scheduler and the site's plugins share one `Settings` object",
+        "(`linkcheck/settings.py`), built once from the environment at each entry point (the CLI,",
+        "the Celery app, `pelicanconf.py`) and passed down. Paths are relative to the project root",
+        "(`LINKCHECK_ROOT`, default: the folder holding this project).",
+        "Secrets are never logged, reported or shown on the site.",
+    ]
+    current = None
+    for f in fields(Settings):
+        if sections[f.name] != current:
+            current = sections[f.name]
+            lines += ["", f"## {current[:1].upper()}{current[1:]}", "",
+                      "| variable | default | range | meaning |", "|---|---|---|---|"]
+        names = env.get(f.name) or []
+        variable = f"`{names[0]}`" + (" (default from " + ", ".join(f"`{n}`" for n in names[1:]) + ")"
+                                      if len(names) > 1 else "") if names else "—"
+        low_high = f"{BOUNDS[f.name][1]:g} – {BOUNDS[f.name][2]:g}" if f.name in BOUNDS else ""
+        default = "(secret)" if not f.repr else f"`{_default(f.name, getattr(defaults, f.name))}`"
+        meaning = notes.get(f.name) or f.name.replace("_", " ")
+        lines.append(f"| {variable} | {default} | {low_high} | {meaning} |")
+    lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.stdout.write(markdown_reference())

@@ -2,6 +2,8 @@
 
 Each command module exposes ``register(subparsers)``, which adds its parser and
 sets ``handler`` (a function taking the parsed args and returning an exit code).
+``main`` builds the settings once, from the environment, and hands them to the
+handler as ``args.settings``: no command reads the environment itself.
 Exit codes: 0 success, 1 problems found (e.g. a broken link), 2 usage or
 runtime error.
 """
@@ -83,7 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parts: list[str] = []
     try:
-        parts = Settings.from_env().secret_parts()
+        args.settings = Settings.from_env()
+        parts = args.settings.secret_parts()
         redact.install(parts)  # every log line of every command passes the filter
         return int(args.handler(args) or 0)
     except (UsageError, SettingsError, StoreFileError) as exc:

@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = Settings.from_env()
+    settings: Settings = args.settings
     with Store.from_settings(settings) as store:
         n = lookup_archives(settings, store, args.url or None)
         found = sum(1 for a in store.archive_lookups().values() if a["snapshot_url"])

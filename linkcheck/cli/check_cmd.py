@@ -210,7 +210,7 @@ def run(args: argparse.Namespace) -> int:
     from linkcheck.engine.check import CheckOptions
     from linkcheck.store import Store
 
-    settings = Settings.from_env()
+    settings: Settings = args.settings
     overrides: dict[str, Any] = {}
     if args.allow_private:
         overrides["allow_private"] = True

@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if not args.redirects:
         raise UsageError("say what to fix: `fix --redirects`")
-    settings = Settings.from_env()
+    settings: Settings = args.settings
     if not settings.content_dir.is_dir():
         raise UsageError(f"content folder not found: {settings.content_dir}")
     with Store.from_settings(settings) as store:

@@ -55,7 +55,7 @@ def describe(summary: GithubSummary) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = Settings.from_env()
+    settings: Settings = args.settings
     with Store.from_settings(settings) as store:
         summary = refresh(settings, store, repos=args.repo)
     return print_refresh(summary, describe(summary), args.json)

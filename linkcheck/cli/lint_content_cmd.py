@@ -13,7 +13,6 @@ from pathlib import Path
 
 from linkcheck.catalog import PLAIN_HTTP, CatalogError, load_catalog
 from linkcheck.cli import UsageError
-from linkcheck.settings import Settings
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -25,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    content = Path(args.content_dir).resolve() if args.content_dir else Settings.from_env().content_dir
+    content = Path(args.content_dir).resolve() if args.content_dir else args.settings.content_dir
     try:
         catalog = load_catalog(content)
     except CatalogError as exc:

@@ -48,7 +48,7 @@ def describe(summary: PypiSummary) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = Settings.from_env()
+    settings: Settings = args.settings
     projects = None
     if args.project:
         known = catalog_projects(settings.content_dir)

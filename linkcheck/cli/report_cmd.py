@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = Settings.from_env()
+    settings: Settings = args.settings
     with Store.from_settings(settings) as store:
         try:
             report = write_report(settings, store, args.run)

@@ -50,9 +50,8 @@ def _live(store: Store, run: dict[str, Any], settings: Settings, now: float) -> 
     return {"rate": rate, "eta": now + left / rate if rate > 0 else None, "stalled": stalled}
 
 
-def describe_runs(store: Store, limit: int, settings: Settings | None = None,
+def describe_runs(store: Store, limit: int, settings: Settings,
                   now: float | None = None) -> list[dict[str, Any]]:
-    settings = settings or Settings.from_env()
     now = time.time() if now is None else now
     out = []
     for r in store.runs("check", limit=limit):
@@ -95,7 +94,7 @@ def render(rows: list[dict[str, Any]]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = Settings.from_env()
+    settings: Settings = args.settings
     while True:
         with Store.from_settings(settings) as store:
             rows = describe_runs(store, args.limit, settings)

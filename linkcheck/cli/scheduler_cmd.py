@@ -62,7 +62,7 @@ def _stop_worker(proc: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = Settings.from_env()
+    settings: Settings = args.settings
     embedded: EmbeddedRedis | None = None
     env = dict(os.environ)
     if settings.broker_url:

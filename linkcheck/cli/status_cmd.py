@@ -22,7 +22,7 @@ def _when(ts: float | None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = Settings.from_env()
+    settings: Settings = args.settings
     with Store.from_settings(settings) as store:
         statuses = store.link_statuses()
     selected = [statuses[u] for u in args.url if u in statuses] if args.url else list(

@@ -23,11 +23,11 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from typing import Any
-from urllib.parse import unquote
 
 from yarl import URL
 
 from linkcheck.engine import page as html
+from linkcheck.engine.anchors import anchor_of, has_anchor
 from linkcheck.engine.client import (
     DEFAULT_USER_AGENT,
     BadURL,
@@ -68,7 +68,6 @@ log = logging.getLogger(__name__)
 PERMANENT = frozenset({301, 308})
 # HEAD failures for which GET would fail the same way (no connection at all): skip the GET.
 _NO_GET_AFTER = frozenset({"dns_error", "private_address", "connect_timeout", "invalid_url"})
-_HOLLOW_FRAGMENTS = ("", "top")  # browsers scroll to the top for these, no element needed
 _SILENT = frozenset({"timeout", "connect_timeout"})  # no answer in time: one more attempt at most
 SILENT_REQUESTS = 4  # requests a host left unanswered (and answered none) before we stop waiting on it
 _MIN_ATTEMPT = 0.05  # seconds: less budget than this is not worth another request
@@ -418,7 +417,7 @@ class _Engine:
     async def check_page(self, wire: URL, written: list[str]) -> list[Result]:
         started = time.monotonic()
         fragments = [_fragment(u) for u in written]
-        anchors = any(f is not None and _needs_anchor(f) for f in fragments)
+        anchors = any(anchor_of(f) is not None for f in fragments)
         try:
             trail = await self._follow(wire, anchors=anchors)
             reason, detail = await self._judge(wire, trail)
@@ -490,14 +489,10 @@ class _Engine:
     def _result(self, written: str, fragment: str | None, trail: _Trail, reason: str, detail: str,
                 elapsed: float) -> Result:
         page = trail.page
-        if (
-            verdict_of(reason) != "error"
-            and fragment is not None
-            and _needs_anchor(fragment)
-            and page is not None
-        ):
+        anchor = anchor_of(fragment)
+        if verdict_of(reason) != "error" and anchor is not None and page is not None:
             truncated = trail.reply is not None and trail.reply.truncated
-            if not _has_anchor(page, fragment) and not truncated:
+            if not has_anchor(page.anchors, anchor) and not truncated:
                 moved = reason == "moved_permanently"
                 also = f" (also moved permanently to {permanent_target(trail.redirects)})" if moved else ""
                 reason, detail = "anchor_missing", f"#{fragment} not found{also}"
@@ -538,15 +533,6 @@ async def resolver_answers(host: str) -> bool:
 
 def _fragment(url: str) -> str | None:
     return url.split("#", 1)[1] if "#" in url else None
-
-
-def _needs_anchor(fragment: str) -> bool:
-    # "#/route" and "#!/route" are client-side routes, ":~:text=" a text fragment: no element to find.
-    return fragment not in _HOLLOW_FRAGMENTS and not fragment.startswith(("/", "!", ":~:"))
-
-
-def _has_anchor(page: html.Page, fragment: str) -> bool:
-    return fragment in page.anchors or unquote(fragment) in page.anchors
 
 
 def _refresh_header(value: str | None) -> str | None:

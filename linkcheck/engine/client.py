@@ -68,7 +68,7 @@ def request_url(raw: str, base: URL | None = None) -> URL:
         from urllib.parse import urljoin
 
         text = urljoin(str(base), text)
-    wire = _plain_wire(text) or _wire(text)
+    wire = _plain_wire(text) or _wire(text, written=base is None)
     try:
         return URL(wire, encoded=True)
     except ValueError as exc:
@@ -96,7 +96,7 @@ def _plain_wire(text: str) -> str | None:
     return f"{scheme}://{netloc}{path or '/'}{query or ''}"
 
 
-def _wire(text: str) -> str:
+def _wire(text: str, written: bool = False) -> str:
     try:
         parts = urlsplit(text)
         port = parts.port
@@ -117,6 +117,10 @@ def _wire(text: str) -> str:
             raise BadURL("invalid_url", f"host name {host!r} cannot be encoded") from exc
         if not ascii_host or _BAD_HOST.search(ascii_host):
             raise BadURL("invalid_url", f"bad host name {host!r}")
+    if written and any(c.isspace() for c in text):
+        # a link as written (not a server's Location): whitespace inside is an unfinished
+        # attribute or prose, and the author should correct it
+        raise BadURL("invalid_url", "whitespace inside the URL")
     netloc = ascii_host if port is None else f"{ascii_host}:{port}"
     if parts.username is not None:
         userinfo = parts.netloc.rsplit("@", 1)[0]

@@ -43,8 +43,15 @@ def is_html(content_type: str | None, body: bytes = b"") -> bool:
     return body.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html"))
 
 
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
 def decode(body: bytes, charset: str | None) -> str:
-    """Header charset, then <meta charset>, then UTF-8, then cp1252 (never fails)."""
+    """A byte order mark, then the header charset, then <meta charset> (or http-equiv
+    Content-Type), then UTF-8, then cp1252 (never fails). Local files pass no charset."""
+    for bom, name in _BOMS:
+        if body.startswith(bom):  # a BOM overrides every declaration, as in browsers
+            return body.decode(name, "replace")
     candidates = [charset] if charset else []
     match = _META_CHARSET.search(body[:4096])
     if match:

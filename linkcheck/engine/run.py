@@ -12,15 +12,13 @@ from collections.abc import Callable, Iterable
 from linkcheck.engine.check import CheckOptions, check_urls
 from linkcheck.engine.parallel import check_in_processes, plan_processes
 from linkcheck.model import Result
-from linkcheck.settings import Settings
 
 
-def check(urls: Iterable[str], options: CheckOptions | None = None,
+def check(urls: Iterable[str], options: CheckOptions,
           on_result: Callable[[Result], None] | None = None) -> list[Result]:
-    """Synchronous wrapper around ``check_urls`` (options default to the environment's settings).
-    Big runs are spread over several processes by host (``parallel``)."""
-    if options is None:
-        options = CheckOptions.from_settings(Settings.from_env())
+    """Synchronous wrapper around ``check_urls`` (options from the caller's settings:
+    ``CheckOptions.from_settings``). Big runs are spread over several processes by host
+    (``parallel``)."""
     urls = list(urls)
     processes = plan_processes(urls, options.processes)
     if processes > 1:

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from linkcheck.engine.page import decode
 from linkcheck.inventory.extract import HTML_SUFFIXES, MARKDOWN_SUFFIXES, external_url, extract_file_text
 from linkcheck.model import Link, Location
 
@@ -60,7 +61,7 @@ class _Inventory:
     # ------------------------------------------------------------- sources
     def add_file(self, path: Path, page: str | None) -> None:
         try:
-            text = path.read_text(encoding="utf-8", errors="replace")
+            text = decode(path.read_bytes(), None)  # its BOM or declared charset, as a browser reads it
         except OSError as exc:
             raise SourceError(f"{path}: cannot read ({exc.strerror or exc})") from exc
         source = self.rel(path)

@@ -26,21 +26,22 @@ class Found:
     kind: Kind = "link"
 
 
+_HTTP_SCHEME = re.compile(r"https?:", re.IGNORECASE)
+
+
 def external_url(raw: str | None) -> str | None:
-    """The URL to check when ``raw`` is an external http(s) link, else None."""
+    """The URL to check when ``raw`` is an external http(s) link, else None.
+
+    A link meant for the web but malformed ("http://", "http:host/x", "http:/host",
+    spaces inside) is kept as written: nothing found is silently dropped, and the
+    checker reports it as ``invalid_url`` with its file and line."""
     if not raw:
         return None
     url = raw.strip()
-    lower = url[:8].lower()
-    if lower.startswith("//"):
+    if url.startswith("//"):
         url = "https:" + url  # protocol-relative: a reader on our https site gets https
-        lower = url[:8].lower()
-    if not (lower.startswith("http://") or lower.startswith("https://")):
+    if not _HTTP_SCHEME.match(url):
         return None
-    if len(url) <= len("https://") or url.split("//", 1)[1][:1] in ("", "/"):
-        return None  # "http://" alone or without a host: nothing to fetch
-    if any(c in url for c in " \t\r\n"):
-        return None  # whitespace inside: not a URL (an unfinished attribute or prose)
     return url
 
 
@@ -182,6 +183,8 @@ _PARSER = etree.HTMLParser(encoding="utf-8", recover=True, no_network=True, remo
 # ----------------------------------------------------------------- Markdown
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _REF_DEF = re.compile(r"^ {0,3}\[(?:[^\]\\]|\\.)+\]:\s*(<[^>\n]*>|\S+)")
+_REF_LABEL_ONLY = re.compile(r"^ {0,3}\[(?:[^\]\\]|\\.)+\]:\s*$")  # destination on the next line
+_REF_DEST_LINE = re.compile(r"^\s*(<[^>\n]*>|\S+)")
 _AUTOLINK = re.compile(r"<((?:https?:)?//[^\s<>]+)>", re.IGNORECASE)
 _CODE_SPAN = re.compile(r"(`+)(?:.+?)\1", re.DOTALL)
 _HTML_TAG = re.compile(r"<[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>", re.DOTALL)
@@ -284,11 +287,14 @@ def extract_markdown(text: str) -> list[Found]:
     # reference definitions: "[id]: https://... 'title'"
     for lineno, line in enumerate(lines, start=1):
         m = _REF_DEF.match(line)
+        at = lineno
+        if m is None and _REF_LABEL_ONLY.match(line) and lineno < len(lines):
+            m, at = _REF_DEST_LINE.match(lines[lineno]), lineno + 1  # "[id]:\n  https://..."
         if m:
             dest = m.group(1)
             if dest.startswith("<") and dest.endswith(">"):
                 dest = dest[1:-1]
-            add(starts[lineno - 1] + m.start(1), dest, "link")
+            add(starts[at - 1] + m.start(1), dest, "link")
     # inline links and images: "[text](dest 'title')", "![alt](dest)"
     for m in re.finditer(r"\]\(", body):
         parsed = _inline_destination(body, m.end())

@@ -12,9 +12,12 @@ import posixpath
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from urllib.parse import SplitResult, unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 
 from bs4 import BeautifulSoup
+
+from linkcheck.engine.anchors import anchor_of, has_anchor
+from linkcheck.engine.page import decode
 
 # Attributes that hold one URL; srcset is handled separately (a list of candidates).
 URL_ATTRS: dict[str, tuple[str, ...]] = {
@@ -31,8 +34,6 @@ URL_ATTRS: dict[str, tuple[str, ...]] = {
     "embed": ("src",),
     "form": ("action",),
 }
-# A bare "#" and "#top" scroll to the top of the page by the HTML standard.
-ALWAYS_VALID_FRAGMENTS = {"", "top"}
 
 
 @dataclass(frozen=True)
@@ -52,10 +53,14 @@ class InternalProblem:
 class _Page:
     ids: frozenset[str]
     links: tuple[tuple[str, int | None], ...]
+    base: str | None = None  # <base href>: what its relative links resolve against
 
 
 def _parse(path: Path) -> _Page:
-    soup = BeautifulSoup(path.read_text(encoding="utf-8", errors="replace"), "html.parser")
+    # its BOM or declared charset, as a browser reads it
+    soup = BeautifulSoup(decode(path.read_bytes(), None), "html.parser")
+    base_tag = soup.find("base", href=True)
+    base = str(base_tag["href"]).strip() if base_tag is not None else None
     ids = {str(tag["id"]) for tag in soup.find_all(id=True)}
     ids |= {str(tag["name"]) for tag in soup.find_all("a", attrs={"name": True})}
     links: list[tuple[str, int | None]] = []
@@ -70,7 +75,7 @@ def _parse(path: Path) -> _Page:
                 url = candidate.strip().split(" ")[0]
                 if url:
                     links.append((url, tag.sourceline))
-    return _Page(frozenset(ids), tuple(links))
+    return _Page(frozenset(ids), tuple(links), base or None)
 
 
 def check_internal(output_dir: Path, *, site_url: str | None = None) -> list[InternalProblem]:
@@ -91,9 +96,10 @@ def check_internal(output_dir: Path, *, site_url: str | None = None) -> list[Int
     problems: list[InternalProblem] = []
     for html_file in sorted(root.rglob("*.html")):
         rel_page = html_file.relative_to(root).as_posix()
-        for url, line in page(html_file).links:
+        parsed = page(html_file)
+        for url, line in parsed.links:
             try:
-                target = _target(url, rel_page, base)
+                target = _target(_against_base(url, rel_page, parsed.base), rel_page, base)
             except ValueError as exc:  # urlsplit: "Invalid IPv6 URL", a bad port, ...
                 problems.append(InternalProblem(rel_page, line, url, "malformed-url",
                                                 f"malformed URL ({exc})"))
@@ -106,13 +112,26 @@ def check_internal(output_dir: Path, *, site_url: str | None = None) -> list[Int
                 problems.append(InternalProblem(rel_page, line, url, "missing-file",
                                                 f"no file {rel_path or '/'} in the built site"))
                 continue
-            if fragment in ALWAYS_VALID_FRAGMENTS or file.suffix not in (".html", ".htm"):
+            anchor = anchor_of(fragment)  # the same rules as for external pages
+            if anchor is None or file.suffix not in (".html", ".htm"):
                 continue
-            if fragment not in page(file).ids:
+            if not has_anchor(page(file).ids, anchor):
                 target_name = file.relative_to(root).as_posix()
                 problems.append(InternalProblem(rel_page, line, url, "missing-anchor",
                                                 f"no id {fragment!r} in {target_name}"))
     return problems
+
+
+_SITE = "http://site.invalid"  # stands for the site's own origin while resolving against <base>
+
+
+def _against_base(url: str, rel_page: str, base_href: str | None) -> str:
+    """``url`` as a browser resolves it on a page with ``<base href>``: relative links
+    (and bare #fragments) against the base, not the page's own address."""
+    if not base_href or urlsplit(url).scheme:
+        return url
+    resolved = urljoin(urljoin(f"{_SITE}/{rel_page}", base_href), url)
+    return resolved[len(_SITE):] if resolved.startswith(_SITE + "/") else resolved
 
 
 def _target(url: str, rel_page: str, base: SplitResult | None) -> tuple[str, str] | None:
@@ -136,7 +155,7 @@ def _target(url: str, rel_page: str, base: SplitResult | None) -> tuple[str, str
         normal = ""
     if path.endswith("/") and normal:
         normal += "/"
-    return normal, unquote(parts.fragment)
+    return normal, parts.fragment
 
 
 def _resolve(root: Path, rel_path: str) -> Path | None:

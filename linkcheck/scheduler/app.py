@@ -15,9 +15,11 @@ from __future__ import annotations
 import logging
 import sys
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from celery import Celery, signals
+from celery.beat import PersistentScheduler
 from kombu import Queue
 
 from linkcheck import redact
@@ -106,6 +108,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         },
         "beat_schedule": beat_schedule(settings),
         "beat_schedule_filename": str(settings.var_dir / "celerybeat-schedule"),
+        "beat_scheduler": "linkcheck.scheduler.app:VarFolderScheduler",
         "worker_hijack_root_logger": True,
     }
 
@@ -139,6 +142,15 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
     return schedule
 
 
+class VarFolderScheduler(PersistentScheduler):
+    """Beat's own scheduler, creating the folder of its schedule file first: on a fresh
+    checkout var/ does not exist yet, and `make beat` died with a shelve traceback."""
+
+    def setup_schedule(self) -> None:
+        Path(self.schedule_filename).parent.mkdir(parents=True, exist_ok=True)
+        super().setup_schedule()
+
+
 def _survive_restore_on_close() -> None:
     """kombu 5.x: when Redis goes away, a channel may be closed after its connection
     was detached; restoring its unacked messages then raises AttributeError
@@ -165,8 +177,7 @@ def _survive_restore_on_close() -> None:
     kombu_redis.QoS.restore_unacked = restore_unacked
 
 
-def make_app(settings: Settings | None = None) -> Celery:
-    settings = settings or Settings.from_env()
+def make_app(settings: Settings) -> Celery:
     celery_app = Celery("linkcheck", include=["linkcheck.scheduler.tasks"])
     celery_app.conf.update(celery_config(settings))
     _survive_restore_on_close()
@@ -182,7 +193,7 @@ def make_app(settings: Settings | None = None) -> Celery:
 
 def _startup_rule(**_: Any) -> None:
     """Worker and beat say at start-up how rebuilds build the site, or refuse to start."""
-    fine, message = Settings.from_env().pelican_conf_rule()
+    fine, message = SETTINGS.pelican_conf_rule()
     if not fine:
         print(f"linkcheck: {message}", file=sys.stderr, flush=True)
         raise SystemExit(2)
@@ -192,7 +203,7 @@ def _startup_rule(**_: Any) -> None:
 def _first_run_at_start(sender: Any = None, **_: Any) -> None:
     """Beat checks at once when the store has no run within the last interval
     (the task decides; a second beat's request is skipped the same way)."""
-    settings = Settings.from_env()
+    settings = SETTINGS
     if settings.check_interval_hours > 0:
         app.send_task("linkcheck.start_check_run", kwargs={"scheduled": True, "startup": True})
         logging.getLogger("linkcheck").warning(
@@ -205,4 +216,7 @@ signals.beat_init.connect(_startup_rule, weak=False)
 signals.beat_init.connect(_first_run_at_start, weak=False)
 
 
-app = make_app()
+# Built once per worker/beat process, at import (Celery's entry point), and passed down:
+# every task takes its settings from here, none reads the environment itself.
+SETTINGS = Settings.from_env()
+app = make_app(SETTINGS)

@@ -23,7 +23,14 @@ from celery import chain
 from linkcheck.runs import chunked as fanout
 from linkcheck.runs import progress, watch
 from linkcheck.scheduler import liveness
-from linkcheck.scheduler.app import CHUNK_QUEUE, STATE_QUEUE, app, time_limits, visibility_timeout
+from linkcheck.scheduler.app import (
+    CHUNK_QUEUE,
+    SETTINGS,
+    STATE_QUEUE,
+    app,
+    time_limits,
+    visibility_timeout,
+)
 from linkcheck.scheduler.broker import redis_client
 from linkcheck.scheduler.locks import JobLock
 from linkcheck.settings import Settings
@@ -51,7 +58,7 @@ RETRY = {
 
 
 def _settings() -> Settings:
-    return Settings.from_env()
+    return SETTINGS  # built once by the app (scheduler/app.py)
 
 
 def _lock(settings: Settings, job: str, ttl: float | None = None) -> JobLock:

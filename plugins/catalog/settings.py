@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from linkcheck.settings import plugin_options
+
 DEFAULTS: dict[str, Any] = {
     # Folder holding catalog/<section>.yaml; None means Pelican's PATH (content/).
     "content_dir": None,
@@ -21,8 +23,4 @@ DEFAULTS: dict[str, Any] = {
 
 
 def catalog_settings(pelican_settings: dict[str, Any]) -> dict[str, Any]:
-    given = pelican_settings.get("CATALOG") or {}
-    unknown = sorted(set(given) - set(DEFAULTS))
-    if unknown:
-        raise ValueError(f"CATALOG setting has unknown keys {unknown}; known: {sorted(DEFAULTS)}")
-    return {**DEFAULTS, **given}
+    return plugin_options(pelican_settings, "CATALOG", DEFAULTS)

@@ -20,7 +20,7 @@ from typing import Any
 from blinker import signal
 from pelican import signals
 
-from linkcheck.settings import Settings
+from linkcheck.settings import plugin_store_path
 from linkcheck.store import Store
 
 from .figures import by_stars, figures, pypi_release
@@ -32,14 +32,6 @@ logger = logging.getLogger(__name__)
 
 # The catalog plugin's signal, by name: blinker returns the same object.
 catalog_loaded = signal("catalog_loaded")
-
-
-def store_path(pelican_settings: dict[str, Any], options: dict[str, Any]) -> Path:
-    path = Path(options["store"] or Settings.from_env().store_path)
-    if not path.is_absolute():
-        # relative to the folder holding content/ (the project root), like pelicanconf paths
-        path = Path(pelican_settings["PATH"]).parent / path
-    return path
 
 
 def load_rows(path: Path) -> dict[str, dict[str, Any]]:
@@ -60,7 +52,7 @@ def load_pypi_rows(path: Path) -> dict[str, dict[str, Any]]:
 
 def attach_github(catalog: Any, settings: dict[str, Any] | None = None, **_: Any) -> None:
     options = github_data_settings(settings or {})
-    path = store_path(settings or {"PATH": "content"}, options)
+    path = plugin_store_path(settings or {"PATH": "content"}, options["store"])
     rows = load_rows(path)
     pypi_rows = load_pypi_rows(path)
     now = float(options["now"]) if options["now"] is not None else time.time()

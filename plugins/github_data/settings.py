@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from linkcheck.settings import DEFAULT_STORE, plugin_options
+
 DEFAULTS: dict[str, Any] = {
-    # SQLite store to read; None means the checker's own (LINKCHECK_STORE / var/).
-    "store": None,
+    # SQLite store to read, relative to the folder holding content/ (pelicanconf.py passes the
+    # checker's LINKCHECK_STORE).
+    "store": DEFAULT_STORE,
     # "Inactive" badge when the last push is older than this many days.
     "inactive_days": 365,
     # Build time as a unix timestamp for "3 months ago"; None means now (tests pin it).
@@ -17,8 +20,4 @@ DEFAULTS: dict[str, Any] = {
 
 
 def github_data_settings(pelican_settings: dict[str, Any]) -> dict[str, Any]:
-    given = pelican_settings.get("GITHUB_DATA") or {}
-    unknown = sorted(set(given) - set(DEFAULTS))
-    if unknown:
-        raise ValueError(f"GITHUB_DATA setting has unknown keys {unknown}; known: {sorted(DEFAULTS)}")
-    return {**DEFAULTS, **given}
+    return plugin_options(pelican_settings, "GITHUB_DATA", DEFAULTS)

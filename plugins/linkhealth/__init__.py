@@ -22,7 +22,7 @@ from typing import Any
 from blinker import signal
 from pelican import signals
 
-from linkcheck.settings import Settings
+from linkcheck.settings import plugin_store_path
 
 from .annotate import COUNT_SLOT, annotate_counted, count_phrase
 from .data import HealthData
@@ -45,23 +45,9 @@ class _Build:
     output_path: Path | None = None
 
 
-def _resolve(pelican_settings: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
-    env = Settings.from_env()
-    store_path = Path(options["store_path"] or env.store_path)
-    if not store_path.is_absolute():
-        # relative to the folder holding content/ (the project root), like pelicanconf paths
-        store_path = Path(pelican_settings["PATH"]).parent / store_path
-    return {
-        "store_path": store_path,
-        "broken_after_runs": options["broken_after_runs"] or env.broken_after_runs,
-        "broken_after_hours": (options["broken_after_hours"]
-                               if options["broken_after_hours"] is not None else env.broken_after_hours),
-    }
-
-
 def initialized(pelican: Any) -> None:
     options = linkhealth_settings(pelican.settings)
-    where = _resolve(pelican.settings, options)
+    where = {**options, "store_path": plugin_store_path(pelican.settings, options["store_path"])}
     _Build.options = options
     _Build.output_path = Path(pelican.output_path)
     # The theme's footer links the page only when this plugin writes it.

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from linkcheck.settings import DEFAULT_STORE, Settings, plugin_options
+
 DEFAULTS: dict[str, Any] = {
-    # SQLite store to read; None means the checker's own (LINKCHECK_STORE / var/).
-    "store_path": None,
-    # Broken-for-readers rule; None means the checker's settings (LINKCHECK_BROKEN_AFTER_*).
-    "broken_after_runs": None,
-    "broken_after_hours": None,
+    # SQLite store to read, relative to the folder holding content/ (pelicanconf.py passes the
+    # checker's LINKCHECK_STORE).
+    "store_path": DEFAULT_STORE,
+    # Broken-for-readers rule (pelicanconf.py passes the checker's LINKCHECK_BROKEN_AFTER_*).
+    "broken_after_runs": Settings.broken_after_runs,
+    "broken_after_hours": Settings.broken_after_hours,
     # Output path of the link-health page, or None for no page.
     "page": "link-health.html",
     # Template of that page (theme/templates/<name>.html).
@@ -22,8 +25,4 @@ DEFAULTS: dict[str, Any] = {
 
 
 def linkhealth_settings(pelican_settings: dict[str, Any]) -> dict[str, Any]:
-    given = pelican_settings.get("LINKHEALTH") or {}
-    unknown = sorted(set(given) - set(DEFAULTS))
-    if unknown:
-        raise ValueError(f"LINKHEALTH setting has unknown keys {unknown}; known: {sorted(DEFAULTS)}")
-    return {**DEFAULTS, **given}
+    return plugin_options(pelican_settings, "LINKHEALTH", DEFAULTS)

@@ -104,6 +104,7 @@ def test_percent_encoding_preserved_as_written(run):
 
     app = site({"/{tail:.*}": handler})
     with serve_sites(app) as (url,):
-        results = run([url + "/a%2Fb", url + "/caf\u00e9", url + "/x y?q=%26"])
-    assert [(r.verdict, r.reason) for r in results] == [("ok", "ok")] * 3
+        results = run([url + "/a%2Fb", url + "/caf\u00e9", url + "/x%20y?q=%26", url + "/x y"])
+    assert [(r.verdict, r.reason) for r in results] == [("ok", "ok")] * 3 + [("error", "invalid_url")]
+    assert results[3].message == "invalid URL: whitespace inside the URL"  # written so: the author fixes it
     assert {"/a%2Fb", "/caf%C3%A9", "/x%20y?q=%26"} <= {h.path for h in app[HITS]}

@@ -1,6 +1,6 @@
 """A loopback fake of the GitHub API: REST repositories and releases, and GraphQL.
 
-Answers are built from the fixtures in ``tests/github/fixtures`` (GitHub's
+Answers are built from the fixtures in ``tests/metadata/github/fixtures`` (GitHub's
 documented response shapes), with the behaviours the client must cope with:
 ETags and 304s, 301 for renamed repositories, 404s, primary rate limits
 (``x-ratelimit-*`` headers, 403 when spent), one-shot secondary limits (403
@@ -30,7 +30,7 @@ from aiohttp import web
 
 from .servers import serve_app
 
-FIXTURES = Path(__file__).resolve().parent.parent / "github" / "fixtures"
+FIXTURES = Path(__file__).resolve().parent.parent / "metadata" / "github" / "fixtures"
 ALIAS_RE = re.compile(r"(\w+)\s*:\s*repository\(\s*owner:\s*\$(\w+)\s*,\s*name:\s*\$(\w+)\s*\)")
 
 

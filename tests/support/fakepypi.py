@@ -1,6 +1,6 @@
 """A loopback fake of PyPI's JSON API (``GET /pypi/NAME/json``).
 
-Bodies follow the documented shape (``tests/pypi/fixtures/project.json``, after
+Bodies follow the documented shape (``tests/metadata/pypi/fixtures/project.json``, after
 PyPI's own sample). Behaviours the client must cope with: ETags and 304s, 404
 for unknown projects, a 301 from a non-normalised name to the canonical one,
 429 with ``Retry-After`` (one-shot, after N answers), malformed JSON, 5xx, and
@@ -23,7 +23,7 @@ from aiohttp import web
 
 from .servers import serve_app
 
-FIXTURES = Path(__file__).resolve().parent.parent / "pypi" / "fixtures"
+FIXTURES = Path(__file__).resolve().parent.parent / "metadata" / "pypi" / "fixtures"
 
 
 def fixture(name: str) -> Any:

@@ -1,0 +1,89 @@
+"""plugins/sitecontext/helpers.py: the number, date and "what to show" rules of the theme."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "plugins"))
+
+from sitecontext import helpers as h  # noqa: E402
+
+NOW = dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC).timestamp()
+DAY = 86400
+
+
+def Fact(value):  # noqa: N802 - mirrors the catalog's Fact(value, source, note)
+    return SimpleNamespace(value=value, source="https://docs.example/#x", note=None)
+
+
+def test_compact_number():
+    assert [h.compact_number(v) for v in (0, 950, 1000, 84768, 999_950, 1_234_567)] == \
+        ["0", "950", "1k", "84.8k", "1M", "1.2M"]
+    assert h.compact_number(None) == "" and h.compact_number(True) == "" and h.compact_number("5") == ""
+
+
+def test_dates():
+    assert h.day_month_year(NOW) == "30 Nov 2026" and h.month_year("2026-09-06T10:00:00Z") == "Sep 2026"
+    assert h.day_month_year(dt.date(2026, 1, 2)) == "2 Jan 2026"
+    assert h.day_month_year(None) == "" and h.day_month_year("not a date") == ""
+
+
+def test_license_label():
+    assert h.license_label("NOASSERTION") == "other license"
+    assert h.license_label("BSD-3-Clause") == "BSD-3-Clause" and h.license_label(None) == ""
+
+
+def test_github_description_only_when_it_adds_something():
+    curated = "The Celery distributed task queue is the most used library for asynchronous tasks."
+    assert not h.adds_to("Distributed Task Queue (development branch)", curated + " development branch")
+    assert not h.adds_to("Distributed task queue", curated)
+    assert h.adds_to("Lightweight workflow engine with a web dashboard", curated)
+    assert not h.adds_to(None, curated) and not h.adds_to("   ", curated)
+
+
+def test_latest_release_takes_the_newer_of_github_and_pypi():
+    gh = {"release_tag": "v1.0", "released": {"ts": str(int(NOW - 40 * DAY))}}
+    pypi = {"version": "1.1", "released": "2026-11-20T00:00:00Z", "yanked": False}
+    entry = SimpleNamespace(github=gh, pypi="thing", pypi_release=pypi)
+    release = h.latest_release(entry)
+    assert (release.version, release.source) == ("1.1", "PyPI")
+    assert release.url == "https://pypi.org/project/thing/1.1/"
+    entry.pypi_release["yanked"] = True
+    assert h.latest_release(entry).version == "v1.0"  # a yanked release is not "the latest"
+    entry.github = None
+    assert h.latest_release(entry).yanked == "yanked"
+    assert h.latest_release(SimpleNamespace(github=None)) is None
+
+
+def test_status_prefers_the_catalog_then_github():
+    assert h.project_status(SimpleNamespace(status="unmaintained", github=None)) == "inactive"
+    assert h.project_status(SimpleNamespace(status=None, github={"archived": True})) == "archived"
+    assert h.project_status(SimpleNamespace(status=None, github={"inactive": True})) == "inactive"
+    assert h.project_status(SimpleNamespace(status=None, github={"pushed": {"ts": "1"}})) == "active"
+    assert h.project_status(SimpleNamespace(status=None, github=None)) == ""  # no data: no claim
+
+
+def test_needs_come_from_sourced_facts_only():
+    a = SimpleNamespace(id="a", name="A", status=None, github={"stars": 5, "pushed": {}},
+                        facts={"asyncio": Fact(True), "brokers": Fact(("redis",))})
+    b = SimpleNamespace(id="b", name="B", status=None, github={"stars": 50, "pushed": {}},
+                        facts={"asyncio": Fact(True), "brokers": Fact(("postgresql",))})
+    gone = SimpleNamespace(id="c", name="C", status="archived", github=None, facts={"asyncio": Fact(True)})
+    bare = SimpleNamespace(id="d", name="D", status=None, github=None, facts={})
+    found = {n["query"]: [e.id for e in n["entries"]] for n in h.needs([a, b, gone, bare])}
+    assert found == {"has=asyncio": ["b", "a"], "has=database": ["b"], "broker=redis": ["a"]}
+    assert h.needs([bare]) == []  # no facts: the home page stays quiet
+    assert h.features(b) == ["asyncio", "database"] and h.brokers(a) == ["redis"]
+
+
+def test_recent_changes():
+    new = SimpleNamespace(added=dt.date(2026, 11, 20), github=None)
+    old = SimpleNamespace(added=dt.date(2025, 1, 1), github=None)
+    seed = SimpleNamespace(added=None, github=None)
+    assert h.recently_added([old, new, seed], NOW) == [new]
+    fresh = SimpleNamespace(github={"release_tag": "v2", "released": {"ts": str(int(NOW - 3 * DAY))}})
+    stale = SimpleNamespace(github={"release_tag": "v1", "released": {"ts": str(int(NOW - 90 * DAY))}})
+    assert [e for e, _ in h.recent_releases([stale, fresh], NOW)] == [fresh]
