@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -44,6 +44,10 @@ def write_sitemap(settings: dict[str, Any], path: Path, dated: list[tuple[Any, d
         return
     newest = max((d for _, d in dated), default=None)
     rows = [(f"{siteurl}/", newest)] + [(f"{siteurl}/{page.url}", d) for page, d in dated]
+    # pages other plugins write (the link-health page): SITEMAP_EXTRA = [(url, unix time or None)]
+    for url, stamp in settings.get("SITEMAP_EXTRA") or []:
+        when = datetime.fromtimestamp(stamp, tz=UTC) if isinstance(stamp, int | float) else None
+        rows.append((f"{siteurl}/{url}", when))
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for loc, when in rows:

@@ -67,6 +67,10 @@ def initialized(pelican: Any) -> None:
     pelican.settings["LINKHEALTH_LAST_CHECKED"] = _Build.data.last_checked_ts if _Build.data else None
     # The home page's site-wide count: (links that work, links checked).
     pelican.settings["LINKHEALTH_WORKING"] = _Build.data.working_count if _Build.data else None
+    if options.get("page"):  # in the sitemap, dated by the last check (none before one)
+        extra = [e for e in pelican.settings.get("SITEMAP_EXTRA") or [] if e[0] != options["page"]]
+        checked = pelican.settings["LINKHEALTH_LAST_CHECKED"]
+        pelican.settings["SITEMAP_EXTRA"] = [*extra, (options["page"], checked)]
     LinkHealthGenerator.data = _Build.data
     LinkHealthGenerator.options = options
 

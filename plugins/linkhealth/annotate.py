@@ -40,7 +40,7 @@ def marker(health: dict[str, Any]) -> str:
     since = f' title="failing since {html.escape(health["failing_since"])}"' if health.get(
         "failing_since") else ""
     out = (f'{JOINER}<span class="link-health link-health-broken" {SKIP_ATTR}="mark"{since}>'
-           f"{JOINER}{ICON}broken link")
+           f'<span class="lh-words">{JOINER}{ICON}broken link</span>')
     if health.get("archive_url"):
         out += (f' · <a class="link-health-archive" {SKIP_ATTR}="archive" rel="nofollow noopener" '
                 f'href="{html.escape(health["archive_url"], quote=True)}">archived copy</a>')

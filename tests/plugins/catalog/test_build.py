@@ -251,7 +251,8 @@ def test_publish_build_has_absolute_urls_feed_sitemap_and_canonical(tmp_path, mo
     pages = ["task-queues.html", "projects.html", "hosted.html", "resources.html"]
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "a": "http://www.w3.org/2005/Atom"}
     locs = [e.text for e in ET.parse(out / "sitemap.xml").getroot().findall("s:url/s:loc", ns)]
-    assert locs == [f"{siteurl}/"] + [f"{siteurl}/{p}" for p in pages]
+    # every page, the link-health page too (issue 16)
+    assert locs == [f"{siteurl}/"] + [f"{siteurl}/{p}" for p in pages] + [f"{siteurl}/link-health.html"]
     feed = ET.parse(out / "feeds" / "all.atom.xml").getroot()
     entries = {e.find("a:link", ns).get("href") for e in feed.findall("a:entry", ns)}
     assert entries == {f"{siteurl}/{p}" for p in pages}
@@ -261,6 +262,12 @@ def test_publish_build_has_absolute_urls_feed_sitemap_and_canonical(tmp_path, mo
         assert page.find("link", rel="stylesheet")["href"] == f"{siteurl}/theme/css/site.css"
         assert page.find("link", type="application/atom+xml")["href"] == f"{siteurl}/feeds/all.atom.xml"
     assert check_internal(out, site_url=siteurl) == []
+    home = soup(out / "index.html")
+    assert home.find("link", rel="canonical")["href"] == f"{siteurl}/"
+    assert home.select_one("a.site-name")["href"] == f"{siteurl}/"  # one address for the home page
+    assert home.find("link", rel="icon")["href"] == f"{siteurl}/theme/favicon.svg"
+    assert (out / "theme" / "favicon.svg").is_file()
+    assert "Built " in home.select_one(".site-footer").get_text()
 
 
 def test_publish_refuses_a_missing_siteurl(tmp_path, monkeypatch):
