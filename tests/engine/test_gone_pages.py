@@ -12,6 +12,19 @@ from tests.support.fakeweb import page, redirect, serve_sites, site, static
 ARTICLE = "<p>" + "Task queues move slow work out of the request. " * 120 + "</p>"  # ~5,700 chars
 
 
+def _stays_alive(run, body: str, first_host: int) -> None:
+    """``body`` is judged alive where a gone page's words would be looked for: on a host that
+    answers every path with 2xx (each with its own title), directly and after a redirect."""
+    async def handler(request: web.Request) -> web.Response:
+        return page(f"{request.path} – Blog", body)
+
+    app = site({"/go": redirect("/post", 302), "/{tail:.*}": handler})
+    with serve_sites(app, first_host=first_host) as (url,):
+        direct, redirected = run([url + "/post", url + "/go"])
+    assert (direct.verdict, direct.reason) == ("ok", "ok")
+    assert (redirected.verdict, redirected.reason) == ("ok", "redirect_temporary")
+
+
 # --- 1. removed pages sent to the home page -----------------------------------------------
 
 def _home_site() -> web.Application:
@@ -116,15 +129,7 @@ def test_real_page_about_buying_domains_stays_alive(run):
              "wanted was for sale at a premium; we bought a shorter one instead. See "
              '<a href="https://dan.com/">a marketplace</a> and '
              '<a href="https://sedo.com/">another</a> for prices.</p>' + ARTICLE)
-    async def handler(request: web.Request) -> web.Response:
-        return page(f"{request.path} – Blog", prose)
-
-    # on a host that answers every path (so the page is read in full) and after a redirect
-    app = site({"/go": redirect("/post", 302), "/{tail:.*}": handler})
-    with serve_sites(app, first_host=29) as (url,):
-        direct, redirected = run([url + "/post", url + "/go"])
-    assert (direct.verdict, direct.reason) == ("ok", "ok")
-    assert (redirected.verdict, redirected.reason) == ("ok", "redirect_temporary")
+    _stays_alive(run, prose, first_host=29)
 
 
 # --- 2. "not found" in words, after a temporary redirect or directly ---------------------------
@@ -167,14 +172,7 @@ def test_article_about_404_errors_stays_alive(run):
                "<p>When a server says <q>The page you are looking for does not exist</q> or "
                "<q>We can't find that page</q>, it usually answers 404.</p>" + ARTICLE)
 
-    async def handler(request: web.Request) -> web.Response:
-        return page(f"{request.path} – HTTP guide", article)
-
-    app = site({"/go": redirect("/http-404", 302), "/{tail:.*}": handler})
-    with serve_sites(app, first_host=32) as (url,):
-        direct, redirected = run([url + "/http-404", url + "/go"])
-    assert (direct.verdict, direct.reason) == ("ok", "ok")
-    assert (redirected.verdict, redirected.reason) == ("ok", "redirect_temporary")
+    _stays_alive(run, article, first_host=32)
 
 
 def test_app_shell_that_only_says_enable_javascript_stays_alive(run_one):
