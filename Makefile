@@ -112,6 +112,7 @@ runs: $(BASE_STAMP)
 
 bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/bench_linkcheck.py
+	$(BIN)/python benchmarks/bench_pathological.py
 	$(BIN)/python benchmarks/bench_github.py
 
 # Visual review (issue 16): PNGs in test-artifacts/screenshots/<state>/ (git-ignored).

@@ -140,9 +140,9 @@ def run_tool(cmd: list[str], timeout: float) -> tuple[float, float, float, float
     return wall, usage.ru_utime + usage.ru_stime, rss, max(peak_tree, rss), proc.returncode, err[-2000:]
 
 
-def run_ours(page: Path, out: Path, timeout: float) -> Measure:
-    cmd = [sys.executable, "-m", "linkcheck", "check", "--no-store", "--allow-private", "--json", str(out),
-           str(page)]
+def run_ours(page: Path, out: Path, timeout: float, extra: tuple[str, ...] = ()) -> Measure:
+    cmd = [sys.executable, "-m", "linkcheck", "check", "--no-store", "--allow-private", *extra, "--json",
+           str(out), str(page)]
     wall, cpu, rss, tree, code, err = run_tool(cmd, timeout)
     checked = ok = errors = 0
     if out.exists():
@@ -155,9 +155,9 @@ def run_ours(page: Path, out: Path, timeout: float) -> Measure:
     return Measure("ours", wall, cpu, rss, tree, code, checked, ok, errors)
 
 
-def run_lychee(lychee: str, page: Path, out: Path, timeout: float) -> Measure:
+def run_lychee(lychee: str, page: Path, out: Path, timeout: float, extra: tuple[str, ...] = ()) -> Measure:
     # lychee allows loopback/private targets unless told to exclude them (-E); defaults otherwise
-    cmd = [lychee, "--no-progress", "--format", "json", "--output", str(out), str(page)]
+    cmd = [lychee, "--no-progress", *extra, "--format", "json", "--output", str(out), str(page)]
     wall, cpu, rss, tree, code, err = run_tool(cmd, timeout)
     checked = ok = errors = 0
     if out.exists():

@@ -394,6 +394,8 @@ class _Engine:
         future = self.probes.get(origin)
         if future is None:
             future = self.probes[origin] = asyncio.ensure_future(self._run_probe(url))
+        if future.done():  # the usual case after a host's first page: no timer, no task
+            return future.result()
         # waiting for the host's probe counts against this link's budget too
         try:
             return await asyncio.wait_for(asyncio.shield(future), max(0.0, trail.budget_left(self.o)))
@@ -441,27 +443,26 @@ class _Engine:
                 return "bot_blocked", f"HTTP {status}"
             return reason_for_status(status), hops.strip()
         final, redirected = trail.final_url, bool(trail.redirects)
-        if on_parking_host(wire, final):
+        if redirected and on_parking_host(wire, final):
             return "parked_domain", f"sent to {final.host}"
         if page_says_not_found(trail.page):
             title = trail.page.title or trail.page.heading if trail.page else ""
             return "soft_404", f"title {title!r}"
         reply = trail.reply
-        app_shell = False
+        home = redirected_home(wire, final, redirected)
         if html.is_html(reply.headers.get("content-type"), reply.body):
             probe = await self.probe(final, trail)
+            app_shell = False
             # Only pages reached by a redirect, or on a host that answers nonexistent paths
             # with 2xx, can be parked or a wordier "not found": only those are read in full.
             if reply.body and (redirected or probe.soft):
                 verdict, app_shell = await self._read_page(reply, trail.page)
                 if verdict is not None:
                     return verdict
-            if redirected_home(wire, final, redirected):
-                return "redirected_home", ""
-            if not app_shell and same_as_probe(probe, requested=wire, final_url=str(final),
-                                               redirected=redirected, page=trail.page):
+            if not (home or app_shell) and same_as_probe(probe, requested=wire, final_url=str(final),
+                                                         redirected=redirected, page=trail.page):
                 return "soft_404", "the site answers a nonexistent path with the same page"
-        elif redirected_home(wire, final, redirected):
+        if home:
             return "redirected_home", ""
         if trail.redirects and trail.redirects[0][0] in PERMANENT:
             return "moved_permanently", ""
