@@ -68,7 +68,9 @@ def history_svg(history: list[dict[str, Any]]) -> str:
     step = max(1, n // (5 if with_time else 8))  # few enough labels not to overlap
     for i in range(0, n, step):
         label = _date(history[i]["started_at"], with_time)
-        parts.append(f'<text x="{x(i):.1f}" y="{TOP + plot_h + 20}" text-anchor="middle" '
+        # the first and last labels align with the plot's edges instead of spilling past them
+        anchor = "start" if i == 0 and n > 1 else "end" if i == n - 1 and n > 1 else "middle"
+        parts.append(f'<text x="{x(i):.1f}" y="{TOP + plot_h + 20}" text-anchor="{anchor}" '
                      f'font-size="14" fill="currentColor">{label}</text>')
     for key, _label, colour, dash, shape in SERIES:
         pts = " ".join(f"{x(i):.1f},{y(h[key]):.1f}" for i, h in enumerate(history))
