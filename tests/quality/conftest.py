@@ -155,6 +155,12 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 class StaticServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A browser that cancels a request (a screenshot taken, a page left) closes the
+        # socket mid-answer: not an error of the page, and no traceback in the output.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
     def __init__(self, root: Path) -> None:
         super().__init__(("127.0.0.1", 0), functools.partial(_Handler, directory=str(root)))
         self._lock = threading.Lock()
