@@ -98,6 +98,10 @@ class CheckOptions:
     resolve: tuple[tuple[str, str], ...] = ()  # fixed (host name, IP) answers, like curl --resolve
     method: str = "head"  # "head": HEAD first, GET when needed; "get": always GET
     processes: int = 0  # engine processes, each over its own hosts; 0: one per core for big runs
+    # Names that exist on the open internet: when "no such name" comes back for every one of
+    # them too, the resolver is filtered or cut off (a sandbox, a captive portal), and its
+    # answers say nothing about our links.
+    dns_canaries: tuple[str, ...] = ("example.com", "www.iana.org", "www.python.org")
 
     @classmethod
     def from_settings(cls, settings: Any, **overrides: Any) -> CheckOptions:
@@ -381,9 +385,10 @@ class _Engine:
     async def _resolver_answers(self, host: str) -> bool:
         """A name that did not resolve: did the resolver say "no such name" (an answer about
         the link) or not answer at all (our network)? libcurl does not tell the two apart;
-        one lookup of our own per run does."""
+        one lookup of our own per run does, plus the canaries: a resolver that denies names
+        which certainly exist is not answering about the link either."""
         if self.resolver is None:
-            self.resolver = asyncio.ensure_future(resolver_answers(host))
+            self.resolver = asyncio.ensure_future(resolver_trusted(host, self.o.dns_canaries))
         return await asyncio.shield(self.resolver)
 
     # --- soft-404 probe, once per origin
@@ -518,6 +523,23 @@ class _Engine:
 _NO_SUCH_NAME = frozenset(
     getattr(socket, name) for name in ("EAI_NONAME", "EAI_NODATA", "EAI_ADDRFAMILY") if hasattr(socket, name)
 )
+
+
+async def resolver_trusted(host: str, canaries: tuple[str, ...]) -> bool:
+    """The resolver answers (``resolver_answers``) and resolves at least one canary name."""
+    if not await resolver_answers(host):
+        return False
+    if not canaries:
+        return True
+    for name in canaries:
+        try:
+            await asyncio.get_running_loop().getaddrinfo(name, None)
+        except (OSError, UnicodeError):
+            continue
+        return True
+    log.warning("the resolver denies even %s: treating DNS failures as no network, not as dead links",
+                ", ".join(canaries))
+    return False
 
 
 async def resolver_answers(host: str) -> bool:
@@ -675,10 +697,12 @@ OFFLINE_MIN_HOSTS = 3
 
 def is_offline(results: list[Result]) -> bool:
     """The checker itself seems to have no network: at least ``OFFLINE_MIN_HOSTS`` distinct
-    hosts were tried and not one answered at the network level (nothing connected, or the
-    resolver itself did not answer). One host that answered anything -- an HTTP status, a
-    TLS handshake, a connection that then hung, a DNS "no such name" -- shows the network
-    works, and the failures are the links' own. Refused URLs (invalid, SSRF) do not count."""
+    hosts were tried and not one answered (nothing connected, connections only stalled, or the
+    resolver did not answer or denied even names that exist). One host that answered
+    anything -- an HTTP status, a TLS handshake, a DNS "no such name" from a resolver that
+    knows real names -- shows the network works, and the failures are the links' own. A
+    connection that only stalls is no such proof: firewalls and sandboxes accept and hang.
+    Refused URLs (invalid, SSRF) do not count."""
     hosts: set[str] = set()
     for result in results:
         if result.reason in ("invalid_url", "unsupported_scheme", "private_address", "check_failed"):

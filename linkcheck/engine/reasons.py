@@ -87,7 +87,8 @@ _TABLE: tuple[Reason, ...] = (
     Reason("timeout", "error", "connected, but no answer within the per-request deadline (a silent host "
            "gets one more attempt; no link takes more than twice the timeout)",
            "timed out",
-           "The host does not answer in time: if it lasts, link an archived copy or remove the link."),
+           "The host does not answer in time: if it lasts, link an archived copy or remove the link.",
+           network=True),  # a firewall or sandbox accepts and stalls too: no proof the network works
     Reason("connect_timeout", "error", "the connection could not be opened in time (one more attempt)",
            "could not connect in time",
            "The host cannot be reached: if it lasts, link an archived copy or remove the link.",
