@@ -654,12 +654,7 @@ def refresh(
         store.set_github_pending(summary.pending)
         store.record_github_attempts(run.attempted, run.failures, run.now)
     _collect_problems(store, wanted, summary)
-    status = "done"
-    if summary.errors:
-        status = "failed" if not summary.updated and not summary.not_modified else "partial"
-    elif summary.rate_limited:
-        status = "partial"
-    store.finish_run(summary.run_id, status=status, stats=summary.to_json())
+    store.finish_run(summary.run_id, status=summary.run_status, stats=summary.to_json())
     return summary
 
 

@@ -307,10 +307,5 @@ def refresh(settings: Settings, store: Store, *, projects: dict[str, str | None]
     rows = store.pypi_projects()
     summary.missing = [n for n in names if (rows.get(n) or {}).get("state") == "missing"]
     summary.source_mismatch = {n: theirs for n, (_, theirs) in mismatches(store, names).items()}
-    status = "done"
-    if summary.errors:
-        status = "failed" if not summary.updated and not summary.not_modified else "partial"
-    elif summary.rate_limited:
-        status = "partial"
-    store.finish_run(summary.run_id, status=status, stats=summary.to_json())
+    store.finish_run(summary.run_id, status=summary.run_status, stats=summary.to_json())
     return summary

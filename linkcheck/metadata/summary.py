@@ -27,5 +27,12 @@ class RefreshSummary:
         """Something in the catalog needs a maintainer (exit code 1)."""
         return False
 
+    @property
+    def run_status(self) -> str:
+        """How the refresh's run is stored: done, partial (paused or some errors), failed."""
+        if self.errors:
+            return "failed" if not self.updated and not self.not_modified else "partial"
+        return "partial" if self.rate_limited else "done"
+
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -283,46 +283,36 @@ def rebuild_site(self: Any) -> str:
         lock.release(token)
 
 
-# ------------------------------------------------------------------- GitHub
-@app.task(name="linkcheck.refresh_github", bind=True, **RETRY)
-def refresh_github(self: Any) -> dict[str, Any] | None:
-    from linkcheck.metadata.github import refresh
-
+# ------------------------------------------------------------ GitHub and PyPI
+def _refresh_metadata(task: Any, job: str, label: str, refresh: Any) -> dict[str, Any] | None:
+    """One metadata refresh under its job lock; the site is rebuilt only when stored
+    figures changed (an unchanged or paused run leaves it alone)."""
     settings = _settings()
-    token = f"github:{self.request.id}"
-    lock = _lock(settings, "github", ttl=time_limits(settings)[1] + 60)
+    token = f"{job}:{task.request.id}"
+    lock = _lock(settings, job, ttl=time_limits(settings)[1] + 60)
     if not lock.acquire(token):
-        log.info("a GitHub refresh is already in progress; this one is skipped")
+        log.info("a %s refresh is already in progress; this one is skipped", label)
         return None
     try:
         with Store.from_settings(settings) as store:
             summary = refresh(settings, store)
     finally:
         lock.release(token)
-    # Rebuild only when stored figures changed: an unchanged or paused run leaves the site alone.
     if summary.changed:
         rebuild_site.delay()
     return {"updated": summary.updated, "changed": summary.changed, "not_modified": summary.not_modified,
             "rate_limited": summary.rate_limited, "errors": len(summary.errors)}
 
 
-# --------------------------------------------------------------------- PyPI
+@app.task(name="linkcheck.refresh_github", bind=True, **RETRY)
+def refresh_github(self: Any) -> dict[str, Any] | None:
+    from linkcheck.metadata.github import refresh
+
+    return _refresh_metadata(self, "github", "GitHub", refresh)
+
+
 @app.task(name="linkcheck.refresh_pypi", bind=True, **RETRY)
 def refresh_pypi(self: Any) -> dict[str, Any] | None:
     from linkcheck.metadata.pypi import refresh
 
-    settings = _settings()
-    token = f"pypi:{self.request.id}"
-    lock = _lock(settings, "pypi", ttl=time_limits(settings)[1] + 60)
-    if not lock.acquire(token):
-        log.info("a PyPI refresh is already in progress; this one is skipped")
-        return None
-    try:
-        with Store.from_settings(settings) as store:
-            summary = refresh(settings, store)
-    finally:
-        lock.release(token)
-    if summary.changed:  # as for GitHub: an unchanged or paused run leaves the site alone
-        rebuild_site.delay()
-    return {"updated": summary.updated, "changed": summary.changed, "not_modified": summary.not_modified,
-            "rate_limited": summary.rate_limited, "errors": len(summary.errors)}
+    return _refresh_metadata(self, "pypi", "PyPI", refresh)
