@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from linkcheck.timefmt import utc_iso
+from linkcheck.timefmt import to_timestamp, utc_iso
 
 DAY = 86400.0
 UNITS = ((365 * DAY, "year"), (30 * DAY, "month"), (DAY, "day"), (3600.0, "hour"), (60.0, "minute"))
@@ -18,17 +18,7 @@ UNITS = ((365 * DAY, "year"), (30 * DAY, "month"), (DAY, "day"), (3600.0, "hour"
 
 def parse_time(value: Any) -> float | None:
     """Unix time of an ISO 8601 timestamp as GitHub writes them ("2024-05-01T12:00:00Z")."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=dt.UTC)
-        ts = parsed.astimezone(dt.UTC).timestamp()
-        dt.datetime.fromtimestamp(ts, dt.UTC)  # must come back too: year 9999 with an offset does not
-    except (ValueError, OverflowError, OSError):
-        return None  # stored data never stops the build
-    return ts
+    return to_timestamp(value) if isinstance(value, str) else None
 
 
 def iso(ts: float) -> str:

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from linkcheck.timefmt import to_timestamp
+
 DAY = 86400.0
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 WORD_RE = re.compile(r"[a-z0-9]+")
@@ -34,25 +36,6 @@ def compact_number(value: Any) -> str:
                 return "1M"
             return text + suffix
     return str(value)
-
-
-def to_timestamp(value: Any) -> float | None:
-    """Unix time of a timestamp, a date/datetime or an ISO 8601 string; None otherwise."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, dt.datetime):
-        return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).timestamp()
-    if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC).timestamp()
-    if isinstance(value, str) and value.strip():
-        try:
-            parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError:
-            return None
-        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)).timestamp()
-    return None
 
 
 def day_month_year(value: Any) -> str:

@@ -87,3 +87,11 @@ def test_recent_changes():
     fresh = SimpleNamespace(github={"release_tag": "v2", "released": {"ts": str(int(NOW - 3 * DAY))}})
     stale = SimpleNamespace(github={"release_tag": "v1", "released": {"ts": str(int(NOW - 90 * DAY))}})
     assert [e for e, _ in h.recent_releases([stale, fresh], NOW)] == [fresh]
+
+
+def test_out_of_range_times_are_quiet_not_a_crash():
+    # stored data never stops the build: these raised from fromtimestamp before
+    for value in ("9999-12-31T23:59:59-23:59", 10**20, float("inf")):
+        assert h.month_year(value) == "" and h.day_month_year(value) == ""
+        assert h.iso_date(value) == ""
+    assert h.day_month_year("2026-11-30T08:00:00Z") == "30 Nov 2026"
