@@ -138,14 +138,13 @@ def test_offline_says_so_and_records_no_failure(tmp_path):
         assert db.execute("SELECT COUNT(*) FROM checks").fetchone()[0] == 0
 
 
-def test_terminal_gets_progress_and_summary_table(tmp_path, web_hosts):
+def _on_terminal(tmp_path: Path, columns: str) -> tuple[int, str]:
+    """``check --allow-private --no-store doc.md`` on a real pseudo-terminal: exit code, output."""
     import pty
 
-    a, b = web_hosts
-    _md(tmp_path, f"[ok]({a}/ok)\n[gone]({b}/gone)\n")
     master, slave = pty.openpty()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "LINKCHECK_VAR_DIR": str(tmp_path / "var"),
-           "COLUMNS": "200", "TERM": "xterm"}
+           "COLUMNS": columns, "TERM": "xterm"}
     proc = subprocess.Popen([sys.executable, "-m", "linkcheck", "check", "--allow-private", "--no-store",
                              "doc.md"], cwd=tmp_path, env=env, stdout=slave, stderr=slave)
     os.close(slave)
@@ -159,8 +158,15 @@ def test_terminal_gets_progress_and_summary_table(tmp_path, web_hosts):
             break
         chunks.append(data)
     os.close(master)
-    assert proc.wait(60) == 1
-    screen = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", b"".join(chunks).decode(errors="replace"))
+    return proc.wait(60), b"".join(chunks).decode(errors="replace")
+
+
+def test_terminal_gets_progress_and_summary_table(tmp_path, web_hosts):
+    a, b = web_hosts
+    _md(tmp_path, f"[ok]({a}/ok)\n[gone]({b}/gone)\n")
+    returncode, raw = _on_terminal(tmp_path, "200")
+    assert returncode == 1
+    screen = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", raw)
     assert "checking links" in screen  # the progress bar was drawn
     assert "Links that need attention" in screen
     assert f"{b}/gone" in screen and "doc.md:2" in screen
@@ -203,30 +209,12 @@ def test_killed_mid_run_keeps_what_was_recorded(tmp_path, web_hosts):
 
 
 def test_markup_and_escapes_from_the_web_are_printed_as_text(tmp_path, web_hosts):
-    import pty
-
     a, _ = web_hosts
     hostile = [f"{a}/gone?x=[/]", f"{a}/gone?y=[link=https://evil.example/]click[/link]",
                f"{a}/gone?z=%1B]0;pwned%07"]
     _md(tmp_path, "\n".join(f"[l{i}]({u})" for i, u in enumerate(hostile)) + "\n")
-    master, slave = pty.openpty()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "LINKCHECK_VAR_DIR": str(tmp_path / "var"),
-           "COLUMNS": "250", "TERM": "xterm"}
-    proc = subprocess.Popen([sys.executable, "-m", "linkcheck", "check", "--allow-private", "--no-store",
-                             "doc.md"], cwd=tmp_path, env=env, stdout=slave, stderr=slave)
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.close(master)
-    assert proc.wait(60) == 1  # a MarkupError used to end the run with exit 2 and no table
-    raw = b"".join(chunks).decode(errors="replace")
+    returncode, raw = _on_terminal(tmp_path, "250")
+    assert returncode == 1  # a MarkupError used to end the run with exit 2 and no table
     assert "\x1b]8;" not in raw  # no terminal hyperlink planted
     screen = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", raw)
     assert "x=[/]" in screen and "[link=https://evil.example/]click[/link]" in screen
