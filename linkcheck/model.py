@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def storable_text(text: str) -> str:
+    """Text SQLite, JSON and every report can take: lone surrogates (a UTF-7 page can
+    decode to them) become U+FFFD instead of failing a write later."""
+    return text if text.isascii() else _SURROGATES.sub("\ufffd", text)
 
 Verdict = Literal["ok", "warn", "error"]
 VERDICTS: tuple[Verdict, ...] = ("ok", "warn", "error")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import socket
 import sqlite3
 import time
@@ -23,7 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from linkcheck.model import Location, Result
+from linkcheck.model import Location, Result, storable_text
 
 log = logging.getLogger(__name__)
 
@@ -255,12 +254,8 @@ class StoreFileError(RuntimeError):
     """The store file cannot be opened as a store: says which file and the way out."""
 
 
-_SURROGATES = re.compile("[\ud800-\udfff]")
-
-
 def _text(value: str | None) -> str | None:
-    """Text SQLite can take: lone surrogates (decoded from a hostile page) become U+FFFD."""
-    return value if value is None or value.isascii() else _SURROGATES.sub("\ufffd", value)
+    return None if value is None else storable_text(value)
 
 
 def storable(result: Result) -> Result:

@@ -9,6 +9,8 @@ from html import unescape
 import lxml.html
 from lxml import etree
 
+from linkcheck.model import storable_text
+
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.IGNORECASE)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _REFRESH = re.compile(r"^\s*\d*(?:\.\d*)?\s*[;,]?\s*(?:url\s*=\s*)?(.*)$", re.IGNORECASE | re.DOTALL)
@@ -19,13 +21,6 @@ TEXT_CAP = 300  # titles are untrusted text headed for the store and reports
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
-_SURROGATES = re.compile("[\ud800-\udfff]")
-
-
-def storable(text: str) -> str:
-    """Text as SQLite and every report can take it: lone surrogates (a UTF-7 page can
-    decode to them) become U+FFFD instead of failing the write later."""
-    return text if text.isascii() else _SURROGATES.sub("\ufffd", text)
 
 
 @dataclass
@@ -69,7 +64,7 @@ def _text(el: etree._Element | None) -> str | None:
     if el is None:
         return None
     text = _SPACES.sub(" ", el.text_content()).strip()
-    return storable(text[:TEXT_CAP]) or None
+    return storable_text(text[:TEXT_CAP]) or None
 
 
 _TAG_RE = re.compile(r"<[^>]*>")
@@ -104,7 +99,7 @@ def _clean(fragment: str | None) -> str | None:
     if fragment is None:
         return None
     text = _SPACES.sub(" ", unescape(_TAG_RE.sub("", fragment[:_FRAGMENT_CAP]))).strip()
-    return storable(text[:TEXT_CAP]) or None
+    return storable_text(text[:TEXT_CAP]) or None
 
 
 def parse(body: bytes, charset: str | None, *, anchors: bool) -> Page:
@@ -171,4 +166,4 @@ def headings_and_text(body: bytes, charset: str | None) -> tuple[list[str], str]
     headings = [h for _, h in zip(range(6), found, strict=False) if h]
     body_el = doc.find("body")
     visible = _SPACES.sub(" ", (body_el if body_el is not None else doc).text_content()).strip()
-    return headings, storable(visible[:VISIBLE_TEXT_CAP])
+    return headings, storable_text(visible[:VISIBLE_TEXT_CAP])
