@@ -36,8 +36,11 @@ from linkcheck.catalog.schema import (
     FACT_FIELDS,
     FIRST_YEAR,
     GROUPS,
+    KIND_FACTS,
     LIST_FACTS,
     NOTE_MAX,
+    PART_OF_MAX,
+    PARTIAL,
     RESOURCE_TOPICS,
     RESOURCE_TYPES,
     SECTION_FACTS,
@@ -233,6 +236,8 @@ class _FileLoader:
                 raise self.error(lines["pypi"], f"pypi {name!r} is not normalised",
                                  f"did you mean '{normal}'? lower case, runs of '-', '_' and '.' become '-'")
             entry.pypi = name
+        if "part_of" in values:
+            entry.part_of = self.part_of(values["part_of"], lines["part_of"])
         if "summary" in values:
             entry.summary = self.summary(values["summary"], lines["summary"])
         if "added" in nodes:
@@ -292,6 +297,12 @@ class _FileLoader:
                              "remove Markdown or HTML (links, *emphasis*, `code`, <tags>)")
         return text
 
+    def part_of(self, text: str, line: int) -> str:
+        if len(text) > PART_OF_MAX or not is_plain(text):
+            raise self.error(line, f"part_of must be the plain name of the larger project, at most "
+                             f"{PART_OF_MAX} characters", "e.g. part_of: Django")
+        return text
+
     def date(self, key: str, node: yaml.Node) -> date:
         line = _line(node)
         raw = str(node.value) if isinstance(node, yaml.ScalarNode) else ""
@@ -328,7 +339,11 @@ class _FileLoader:
 
     # ----------------------------------------------------------------- facts
     def facts(self, entry: Entry, node: yaml.Node) -> dict[str, Fact]:
-        keys = SECTION_FACTS[self.section]
+        # projects: the facts of the entry's kind (a scheduler has no 'priorities', a monitoring UI
+        # no 'brokers'); like is compared with like
+        kind = entry.kind
+        keys = KIND_FACTS[kind] if kind else SECTION_FACTS[self.section]
+        whose = f"a {entry.group} project" if kind else self.section
         if not isinstance(node, yaml.MappingNode):
             raise self.error(_line(node), "facts must be a mapping of fact names",
                              "write each fact on its own indented line, e.g. '    retries: {value: true, "
@@ -338,8 +353,11 @@ class _FileLoader:
             key = str(key_node.value)
             key_line = _line(key_node)
             if key not in keys:
-                raise self.error(key_line, f"unknown fact {key!r}",
-                                 f"{did_you_mean(key, keys)}facts of {self.section}: {', '.join(keys)}")
+                known = key in SECTION_FACTS[self.section]
+                raise self.error(key_line, f"{'fact' if known else 'unknown fact'} {key!r}"
+                                 f"{' does not apply to ' + whose if known else ''}",
+                                 f"{'' if known else did_you_mean(key, keys)}facts of {whose}: "
+                                 f"{', '.join(keys)}")
             if key in found:
                 raise self.error(key_line, f"fact {key!r} appears twice (first at line {found[key].line})",
                                  "keep one of the two")
@@ -380,16 +398,21 @@ class _FileLoader:
                 raise self.error(_line(parts["note"]), f"note of fact {key!r} must be plain text",
                                  "remove Markdown or HTML")
         value = self.fact_value(key, parts["value"])
+        if value == PARTIAL and note is None:
+            raise self.error(key_line, f"fact {key!r} is partial but has no note",
+                             "say what the limit is in 'note:', e.g. note: Redis broker only")
         return Fact(key=key, value=value, source=source, note=note, line=key_line, source_line=source_line)
 
-    def fact_value(self, key: str, node: yaml.Node) -> bool | tuple[str, ...]:
+    def fact_value(self, key: str, node: yaml.Node) -> bool | str | tuple[str, ...]:
         line = _line(node)
         if key in BOOLEAN_FACTS:
+            if isinstance(node, yaml.ScalarNode) and node.tag == _STR and node.value == PARTIAL:
+                return PARTIAL
             if not isinstance(node, yaml.ScalarNode) or node.tag != _BOOL:
                 shown = node.value if isinstance(node, yaml.ScalarNode) else "a list or mapping"
-                raise self.error(line, f"value of fact {key!r} must be true or false, got {shown!r}",
-                                 "write value: true or value: false (no quotes); "
-                                 "leave the fact out if unsure")
+                raise self.error(line, f"value of fact {key!r} must be true, false or partial, got {shown!r}",
+                                 "write value: true, value: false or value: partial (no quotes; partial "
+                                 "needs a note); leave the fact out if unsure")
             return str(node.value).lower() in ("true", "yes", "on")
         _label, allowed = LIST_FACTS[key]
         if not isinstance(node, yaml.SequenceNode) or not node.value:

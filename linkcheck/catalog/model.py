@@ -22,13 +22,19 @@ import markdown
 from linkcheck.catalog.schema import (
     ARCHIVED_GROUP,
     ARCHIVED_GROUP_TITLE,
+    CORE_FACTS,
     FACT_LABELS,
     GROUPS,
+    INACTIVE_STATUSES,
+    KIND_FACTS,
+    PARTIAL,
     PROTOCOL_LABELS,
     RESOURCE_TOPICS,
     SECTION_FACTS,
     SECTIONS,
     VALUE_LABELS,
+    fact_label,
+    kind_of,
 )
 
 _GITHUB_REPO_RE = re.compile(r"^https://github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\.git)?/?$")
@@ -72,12 +78,14 @@ class CatalogError(Exception):
 class Fact:
     """One sourced claim about an entry, e.g. brokers = [redis, rabbitmq] per <docs URL#anchor>.
 
-    ``value`` is a bool for boolean facts and a tuple of strings for list facts.
+    ``value`` is a bool or ``"partial"`` (true with a limit, stated in ``note``) for boolean
+    facts, and a tuple of strings for list facts. A missing fact is "unknown", never "no":
+    ``False`` is a sourced answer like ``True``.
     ``line`` is the fact's line in the YAML file, ``source_line`` the line of its source URL.
     """
 
     key: str
-    value: bool | tuple[str, ...]
+    value: bool | str | tuple[str, ...]
     source: str
     note: str | None
     line: int
@@ -96,10 +104,19 @@ class Fact:
         """The list value (empty for a boolean fact)."""
         return self.value if isinstance(self.value, tuple) else ()
 
+    @property
+    def answer(self) -> str:
+        """"yes", "no" or "partial" for a boolean fact; "list" for a list fact."""
+        if isinstance(self.value, tuple):
+            return "list"
+        if self.value == PARTIAL:
+            return "partial"
+        return "yes" if self.value else "no"
+
     def value_labels(self) -> list[str]:
-        """The value as readers see it: "yes"/"no", or each list item's label (RabbitMQ, SQS API...)."""
+        """The value as readers see it: "yes"/"no"/"partial", or each list item's label (RabbitMQ...)."""
         if not isinstance(self.value, tuple):
-            return ["yes" if self.value else "no"]
+            return [self.answer]
         labels = {**VALUE_LABELS, **PROTOCOL_LABELS} if self.key == "protocols" else VALUE_LABELS
         return [labels.get(v, v) for v in self.value]
 
@@ -129,6 +146,9 @@ class Entry:
     status: str | None = None  # projects: None (maintained as far as we know) or one of schema.STATUSES
     status_source: str | None = None
     pypi: str | None = None  # normalised PyPI name
+    # projects: the larger project this one is a feature of ("Django"); its repo and pypi are the
+    # host's, so the host's stars and downloads are never shown as this entry's own
+    part_of: str | None = None
     summary: str | None = None  # one plain-text line
     added: date | None = None  # None: from the original guide
     facts: dict[str, Fact] = field(default_factory=dict)  # in schema.SECTION_FACTS order
@@ -157,9 +177,15 @@ class Entry:
         return self.added is None
 
     @property
+    def kind(self) -> str | None:
+        """schema.KINDS key of a project's group ("queue", "scheduler", ...); None for other sections."""
+        return kind_of(self.group)
+
+    @property
     def archived(self) -> bool:
-        """Unmaintained or archived: by the catalog's ``status``, or GitHub's archived flag once fetched."""
-        return self.status is not None or bool(self.github and self.github.get("archived"))
+        """Unmaintained or archived: by the catalog's ``status``, or GitHub's archived flag once fetched.
+        A maintenance-only project is not: it still gets fixes and releases."""
+        return self.status in INACTIVE_STATUSES or bool(self.github and self.github.get("archived"))
 
     @property
     def pypi_url(self) -> str | None:
@@ -168,10 +194,19 @@ class Entry:
     def fact(self, key: str) -> Fact | None:
         return self.facts.get(key)
 
+    def fact_keys(self) -> tuple[str, ...]:
+        """The fact keys of this entry's kind (projects) or section, in display order."""
+        kind = self.kind
+        return KIND_FACTS[kind] if kind else SECTION_FACTS[self.section]
+
     def fact_rows(self) -> list[tuple[str, str, Fact | None]]:
-        """(key, label, fact or None) for every fact key of this entry's section, in schema order:
-        the comparison table shows "—" where the fact is None."""
-        return [(key, FACT_LABELS[key], self.facts.get(key)) for key in SECTION_FACTS[self.section]]
+        """(key, label, fact or None) for every fact key of this entry's kind (or section), in schema
+        order; None is "unknown", which readers see as such (never as "no")."""
+        return [(key, fact_label(key, self.kind), self.facts.get(key)) for key in self.fact_keys()]
+
+    def unknown_core_facts(self) -> list[str]:
+        """The core facts of this project's kind that the catalog does not answer yet."""
+        return [key for key in CORE_FACTS.get(self.kind or "", ()) if key not in self.facts]
 
     def description_links(self) -> list[str]:
         return [html.unescape(url) for url in _HREF_RE.findall(self.description_html)]

@@ -24,11 +24,30 @@ GROUPS: dict[str, str] = {
     "scheduler": "Schedulers",
     "workflow": "Workflow and durable-execution engines",
     "monitoring": "Monitoring UIs",
+    "in-process": "In-process background work (not a queue)",
 }
 # Shown last, whatever the entry's own group, for unmaintained or archived projects.
 ARCHIVED_GROUP = "archived"
 ARCHIVED_GROUP_TITLE = "Archived / unmaintained"
-STATUSES: tuple[str, ...] = ("unmaintained", "archived")
+# "maintenance-only": maintained (fixes, releases) but closed to new features, as its maintainers
+# announced; shown in its own group, named as such. The other two are set apart as inactive.
+STATUSES: tuple[str, ...] = ("maintenance-only", "unmaintained", "archived")
+INACTIVE_STATUSES: tuple[str, ...] = ("unmaintained", "archived")
+
+# What kind of thing each group holds. Only like is compared with like: each kind has the
+# facts that matter for it (KIND_FACTS), and the task-queue comparison covers kind "queue".
+KINDS: dict[str, str] = {
+    "queue": "Task queues",
+    "scheduler": "Schedulers",
+    "workflow": "Workflow and durable-execution engines",
+    "monitoring": "Monitoring tools",
+    "in-process": "In-process background work (not a queue)",
+}
+GROUP_KIND: dict[str, str] = {
+    "general": "queue", "asyncio": "queue", "database": "queue", "framework": "queue",
+    "scheduler": "scheduler", "workflow": "workflow", "monitoring": "monitoring",
+    "in-process": "in-process",
+}
 
 RESOURCE_TYPES: tuple[str, ...] = ("article", "tutorial", "documentation", "talk", "video", "book",
                                    "course", "podcast", "list")
@@ -67,9 +86,13 @@ VALUE_LABELS: dict[str, str] = {
     "tornado": "Tornado",
     "amqp": "AMQP", "sqs-api": "SQS API", "http-push": "HTTP push", "mqtt": "MQTT", "stomp": "STOMP",
     "pubsub-api": "Pub/Sub API",
+    "library": "a library (no server)", "self-hosted": "self-hosted server", "managed": "managed service",
 }
 # "redis" is both a broker and a protocol; as a protocol it is the wire protocol.
 PROTOCOL_LABELS: dict[str, str] = {"redis": "Redis protocol", "kafka": "Kafka protocol"}
+
+# How a workflow engine (or anything else with `hosting`) is run: what running it costs.
+HOSTING: tuple[str, ...] = ("library", "self-hosted", "managed")
 
 # Fact key -> short label for tables and headings.
 BOOLEAN_FACTS: dict[str, str] = {
@@ -80,19 +103,53 @@ BOOLEAN_FACTS: dict[str, str] = {
     "rate_limits": "Rate limits",
     "results": "Result storage",
     "monitoring": "Monitoring UI",
+    "in_process": "Runs in your process",
+    "cron": "Cron expressions",
+    "persistence": "Survives restarts",
+    "durable": "Durable execution",
+    "metrics": "Prometheus metrics",
 }
+# A boolean fact may also be "partial": true with a limit the note must state.
+PARTIAL = "partial"
 # List fact key -> (label, allowed values). works_with's values are catalog project ids
 # (None here: checked against the loaded projects).
 LIST_FACTS: dict[str, tuple[str, tuple[str, ...] | None]] = {
     "brokers": ("Brokers and backends", BROKERS),
     "frameworks": ("Framework integrations", FRAMEWORKS),
     "protocols": ("Protocols", PROTOCOLS),
+    "hosting": ("How you run it", HOSTING),
     "works_with": ("Works with", None),
 }
-# Which facts each section may carry, in display order.
+# The facts of each kind of project, in display order; the first CORE_FACTS[kind] of them are the
+# ones every maintained entry of that kind answers (true, false or partial, each with its source):
+# `make lint-content` lists the unknown ones.
+KIND_FACTS: dict[str, tuple[str, ...]] = {
+    "queue": ("brokers", "asyncio", "scheduling", "retries", "priorities", "rate_limits", "results",
+              "monitoring", "frameworks"),
+    "scheduler": ("in_process", "cron", "persistence", "asyncio", "brokers", "works_with", "frameworks"),
+    "workflow": ("hosting", "durable", "asyncio", "brokers", "scheduling", "retries", "rate_limits",
+                 "priorities", "monitoring", "frameworks"),
+    "monitoring": ("works_with", "monitoring", "metrics", "frameworks"),
+    "in-process": ("persistence", "asyncio", "retries", "results", "frameworks"),
+}
+CORE_FACTS: dict[str, tuple[str, ...]] = {
+    "queue": ("brokers", "asyncio", "scheduling", "retries", "priorities", "rate_limits", "results",
+              "monitoring"),
+    "scheduler": ("in_process", "cron", "persistence", "asyncio"),
+    "workflow": ("hosting", "durable", "asyncio"),
+    "monitoring": ("works_with", "monitoring", "metrics"),
+    "in-process": ("persistence", "asyncio"),
+}
+# A fact's label where one kind reads it differently (brokers of a scheduler: where it keeps schedules).
+KIND_FACT_LABELS: dict[str, dict[str, str]] = {
+    "scheduler": {"brokers": "Stores schedules in", "works_with": "Schedules tasks of"},
+    "workflow": {"brokers": "Stores state in", "monitoring": "Web UI"},
+    "monitoring": {"works_with": "Monitors", "monitoring": "Web UI"},
+}
+
+# Which facts each section may carry, in display order (projects: every kind's, checked per kind).
 SECTION_FACTS: dict[str, tuple[str, ...]] = {
-    "projects": ("brokers", "asyncio", "scheduling", "retries", "priorities", "rate_limits", "results",
-                 "monitoring", "frameworks"),
+    "projects": tuple(dict.fromkeys(k for keys in KIND_FACTS.values() for k in keys)),
     "hosted": ("protocols", "works_with"),
     "examples": (),
     "resources": (),
@@ -112,7 +169,7 @@ SECTION_REQUIRED: dict[str, tuple[str, ...]] = {
     "resources": COMMON_REQUIRED + ("type", "topic"),
 }
 SECTION_OPTIONAL: dict[str, tuple[str, ...]] = {
-    "projects": COMMON_OPTIONAL + ("status", "status_source", "pypi", "facts"),
+    "projects": COMMON_OPTIONAL + ("status", "status_source", "pypi", "part_of", "facts"),
     "hosted": COMMON_OPTIONAL + ("facts",),
     "examples": COMMON_OPTIONAL + ("year",),
     "resources": COMMON_OPTIONAL + ("year",),
@@ -120,8 +177,18 @@ SECTION_OPTIONAL: dict[str, tuple[str, ...]] = {
 
 SUMMARY_MAX = 90
 NOTE_MAX = 40
+PART_OF_MAX = 40
 FIRST_YEAR = 1990  # older than any Python task queue writing; a smaller year is a typo
 
 
 def allowed_fields(section: str) -> tuple[str, ...]:
     return SECTION_REQUIRED[section] + SECTION_OPTIONAL[section]
+
+
+def kind_of(group: str | None) -> str | None:
+    return GROUP_KIND.get(group) if group else None
+
+
+def fact_label(key: str, kind: str | None = None) -> str:
+    """The label of a fact as an entry of ``kind`` shows it."""
+    return KIND_FACT_LABELS.get(kind or "", {}).get(key) or FACT_LABELS[key]

@@ -1,7 +1,8 @@
 """``python -m linkcheck lint-content [CONTENT_DIR]``: every catalog warning, with file and line.
 
 The site build sums up plain ``http://`` links in one line; this lists them,
-and every other warning of the catalog validation, one per line. Exit codes:
+every other warning of the catalog validation, one per line, and the core facts
+(schema.CORE_FACTS) that a maintained project does not answer yet. Exit codes:
 0 the catalog is valid (warnings or not), 2 it is invalid (``path:line: message``).
 """
 
@@ -11,7 +12,8 @@ import argparse
 from collections import Counter
 from pathlib import Path
 
-from linkcheck.catalog import PLAIN_HTTP, CatalogError, load_catalog
+from linkcheck.catalog import PLAIN_HTTP, CatalogError, CatalogWarning, load_catalog
+from linkcheck.catalog.model import Catalog
 from linkcheck.cli import UsageError
 
 
@@ -33,10 +35,33 @@ def run(args: argparse.Namespace) -> int:
         print(warning)
     if not catalog.warnings:
         print(f"no warnings in {len(catalog)} catalog entries")
-        return 0
-    kinds = Counter(w.kind for w in catalog.warnings)
-    parts = [f"{kinds[PLAIN_HTTP]} plain http://"] if kinds[PLAIN_HTTP] else []
-    if len(catalog.warnings) > kinds[PLAIN_HTTP]:
-        parts.append(f"{len(catalog.warnings) - kinds[PLAIN_HTTP]} other")
-    print(f"{len(catalog.warnings)} warning(s) in {len(catalog)} catalog entries: {', '.join(parts)}")
+    else:
+        kinds = Counter(w.kind for w in catalog.warnings)
+        parts = [f"{kinds[PLAIN_HTTP]} plain http://"] if kinds[PLAIN_HTTP] else []
+        if len(catalog.warnings) > kinds[PLAIN_HTTP]:
+            parts.append(f"{len(catalog.warnings) - kinds[PLAIN_HTTP]} other")
+        print(f"{len(catalog.warnings)} warning(s) in {len(catalog)} catalog entries: {', '.join(parts)}")
+    unknown = unknown_core_facts(catalog, content)
+    for warning in unknown:
+        print(warning)
+    if unknown:
+        print(f"{len(unknown)} core fact(s) of maintained projects unknown: answer each with true, false or "
+              "partial and its source (docs/catalog.md, Facts)")
     return 0
+
+
+def unknown_core_facts(catalog: Catalog, content: Path) -> list[CatalogWarning]:
+    """One line per core fact a maintained project leaves unknown (archived and unmaintained
+    projects are not compared, so their gaps are not listed)."""
+    found = []
+    for entry in catalog.section("projects"):
+        if entry.archived:
+            continue
+        try:
+            shown = str(entry.path.relative_to(content.parent))
+        except ValueError:
+            shown = str(entry.path)
+        found += [CatalogWarning(entry.path, entry.line, f"{entry.id}: core fact {key!r} of a {entry.kind} "
+                                 "is unknown", display_path=shown, kind="unknown-fact")
+                  for key in entry.unknown_core_facts()]
+    return found

@@ -289,7 +289,8 @@ def grouped(entries: Iterable[Any]) -> list[tuple[str | None, str | None, list[A
     archived_title = getattr(schema, "ARCHIVED_GROUP_TITLE", "Archived / unmaintained")
     buckets: dict[str, list[Any]] = {key: [] for key in [*groups, archived_key]}
     for entry in entries:
-        key = archived_key if getattr(entry, "status", None) else getattr(entry, "group", None)
+        inactive = getattr(schema, "INACTIVE_STATUSES", ("unmaintained", "archived"))
+        key = archived_key if getattr(entry, "status", None) in inactive else getattr(entry, "group", None)
         buckets.setdefault(key or archived_key, []).append(entry)
     titles = {**groups, archived_key: archived_title}
     return [(key, titles.get(key, key), items) for key, items in buckets.items() if items]

@@ -230,7 +230,7 @@ def test_lint_content_lists_every_warning_with_file_and_line(tmp_path, capsys):
     content = catalog_dir(tmp_path, text, examples="", resources="[]\n")
     assert main(["lint-content", str(content)]) == 0
     switch = "switch to https:// if the site supports it"
-    assert capsys.readouterr().out.splitlines() == [
+    assert capsys.readouterr().out.splitlines()[:5] == [
         f"content/catalog/projects.yaml:15: url uses plain http:// (http://old.example/); {switch}",
         f"content/catalog/projects.yaml:16: description uses plain http:// (http://old.example/a); {switch}",
         "content/catalog/hosted.yaml:0: no catalog file: section 'hosted' is empty",
@@ -244,11 +244,11 @@ def test_lint_content_of_the_real_content_lists_the_plain_http_links(capsys, mon
     assert main(["lint-content"]) == 0
     lines = capsys.readouterr().out.splitlines()
     plain = [w for w in load_catalog(CONTENT).warnings if w.kind == PLAIN_HTTP]
-    assert len(lines) == len(plain) + 1
-    assert lines[:-1] == [str(w) for w in plain]
+    assert lines[:len(plain)] == [str(w) for w in plain]
+    assert lines[len(plain)].startswith(f"{len(plain)} warning(s) in ")
     listed = re.compile(r"content/catalog/\w+\.yaml:\d+: \w+ uses plain http:// \(http://")
-    assert all(listed.match(line) for line in lines[:-1])
-    assert lines[-1] == f"{len(plain)} warning(s) in {len(load_catalog(CONTENT))} catalog entries: " \
+    assert all(listed.match(line) for line in lines[:len(plain)])
+    assert lines[len(plain)] == f"{len(plain)} warning(s) in {len(load_catalog(CONTENT))} catalog entries: " \
                         f"{len(plain)} plain http://"
 
 
@@ -258,3 +258,17 @@ def test_lint_content_of_an_invalid_catalog_exits_2_naming_file_and_line(tmp_pat
     assert main(["lint-content", str(content)]) == 2
     assert "content/catalog/projects.yaml:15: url 'ftp://gamma.example/' is not an http(s) URL" in \
         capsys.readouterr().err
+
+
+def test_lint_content_lists_unknown_core_facts_of_maintained_projects(tmp_path, capsys):
+    known = "".join(f"    {key}: {{value: false, source: https://a.example/#{key}}}\n"
+                    for key in ("asyncio", "scheduling", "retries", "priorities", "rate_limits", "results"))
+    text = (GOOD.split("\n\n")[0] + "\n  facts:\n    brokers: {value: [redis], source: https://a.example/}\n"
+            + known + "- name: Gone\n  url: https://gone.example/\n  description: x\n" + G
+            + "  status: archived\n  status_source: https://gone.example/\n")
+    assert main(["lint-content", str(catalog_dir(tmp_path, text, examples="", resources="[]\n"))]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-2:] == [
+        "content/catalog/projects.yaml:1: alpha: core fact 'monitoring' of a queue is unknown",
+        "1 core fact(s) of maintained projects unknown: answer each with true, false or partial and its "
+        "source (docs/catalog.md, Facts)"]

@@ -188,8 +188,16 @@ def test_reading_list_by_topic_newest_first(tmp_path):
     (P, "    retries: {value: true", "    retries: {valeu: true", 11, "did you mean 'value'?"),
     (P, "    retries: {value: true, source:", "    retries: {value: true, sources:", 11,
      "did you mean 'source'?"),
-    (P, "    retries: {value: true", "    retries: {value: 'true'", 11, "must be true or false"),
-    (P, "    retries: {value: true", "    retries: {value: [yes]", 11, "must be true or false"),
+    (P, "    retries: {value: true", "    retries: {value: 'true'", 11, "must be true, false or partial"),
+    (P, "    retries: {value: true", "    retries: {value: [yes]", 11, "must be true, false or partial"),
+    (P, "    retries: {value: true", "    retries: {value: parital", 11, "must be true, false or partial"),
+    (P, "    retries: {value: true, source: \"https://alpha.example.org/docs/#retrying\", note: exponential "
+     "backoff}", "    retries: {value: partial, source: \"https://alpha.example.org/docs/#retrying\"}", 11,
+     "fact 'retries' is partial but has no note"),
+    # facts are those of the entry's kind: a queue has no 'cron', a scheduler no 'priorities'
+    (P, "    retries:", "    cron: {value: true, source: https://a.org/}\n    retries:", 11,
+     "fact 'cron' does not apply to a general project (facts of a general project: brokers,"),
+    (P, "summary: Jobs on Redis, with retries", "part_of: '*Django*'", 7, "part_of must be the plain name"),
     (P, "    retries: {value: true", "    retries: {value: true, value: false", 11, "appears twice"),
     (P, "    retries: {", "    brokers: {value: [redis], source: https://a.org/}\n    retries: {", 13,
      "fact 'brokers' appears twice"),
@@ -271,3 +279,44 @@ def test_real_catalog_facts_all_have_sources():
     assert all(f.source.startswith("https://") for f in facts)
     assert all(e.group for e in catalog.section("projects"))
     assert all(e.type and e.topic for e in catalog.section("resources"))
+
+
+def test_partial_is_an_answer_with_a_note_and_unknown_is_not_no(tmp_path):
+    text = FULL.replace("note: exponential backoff}", "note: \"Redis broker only\"}").replace(
+        "retries: {value: true", "retries: {value: partial")
+    alpha = load_catalog(write(tmp_path, text)).get("alpha")
+    assert alpha.facts["retries"].answer == "partial" and alpha.facts["retries"].note == "Redis broker only"
+    assert alpha.facts["asyncio"].answer == "no"
+    rows = {key: fact for key, _label, fact in alpha.fact_rows()}
+    assert rows["scheduling"] is None, "a fact the catalog lacks is unknown, not 'no'"
+    assert alpha.unknown_core_facts() == ["scheduling", "priorities", "rate_limits", "results", "monitoring"]
+
+
+def test_facts_and_labels_follow_the_kind_of_group(tmp_path):
+    sched = """\
+- name: Ticker
+  group: scheduler
+  url: https://ticker.example.org/
+  description: Runs functions on a timer.
+  facts:
+    in_process: {value: true, source: https://ticker.example.org/#how}
+    brokers: {value: [redis], source: https://ticker.example.org/#stores}
+    works_with: {value: [alpha], source: https://ticker.example.org/#celery}
+"""
+    catalog = load_catalog(write(tmp_path, FULL + sched))
+    ticker = catalog.get("ticker")
+    assert ticker.kind == "scheduler" and catalog.get("alpha").kind == "queue"
+    labels = {key: label for key, label, _fact in ticker.fact_rows()}
+    assert labels["brokers"] == "Stores schedules in" and labels["works_with"] == "Schedules tasks of"
+    assert "priorities" not in labels
+    assert ticker.unknown_core_facts() == ["cron", "persistence", "asyncio"]
+
+
+def test_maintenance_only_stays_in_its_group_and_part_of_names_the_host(tmp_path):
+    text = FULL.replace("  added: 2026-11-30\n", "  added: 2026-11-30\n  status: maintenance-only\n"
+                        "  status_source: https://github.com/example/alpha/issues/1\n  part_of: Example\n")
+    catalog = load_catalog(write(tmp_path, text + "\n" + OLD))
+    alpha = catalog.get("alpha")
+    assert alpha.status == "maintenance-only" and not alpha.archived and alpha.part_of == "Example"
+    groups = {g.key: [e.id for e in g.entries] for g in project_groups(catalog.section("projects"))}
+    assert groups == {"general": ["alpha"], "archived": ["old"]}

@@ -19,7 +19,7 @@ EXTRA_PROJECT = """
   added: 2026-11-30
   description: Runs jobs on a timetable.
   facts:
-    scheduling: {value: true, source: "https://old-scheduler.example/docs#cron", note: "cron & <friends>"}
+    cron: {value: true, source: "https://old-scheduler.example/docs#cron", note: "cron & <friends>"}
 """
 EXTRA_HOSTED = """
 - name: Managed Broker
