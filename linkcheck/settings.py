@@ -119,8 +119,8 @@ class Settings:
     pypi_api_url: str = "https://pypi.org"  # PyPI JSON API
     # --- PyPI downloads (pypistats.org JSON API; it updates once a day)
     pypistats_api_url: str = "https://pypistats.org/api"  # pypistats.org API (tests point it at loopback)
-    # a project's figure younger than this is not asked for again (less an hour of slack, so a
-    # daily schedule refreshes every figure daily)
+    # a project's figure younger than this is not asked for again (less a 24th of it, an hour for
+    # a day, so a schedule as long as this refreshes every figure every time)
     downloads_max_age_hours: float = 24.0
     downloads_interval_hours: float = 24.0  # scheduled downloads refreshes, hours apart (0: none)
     # --- signs of life (the site's quiet lines and the report's catalog edits)

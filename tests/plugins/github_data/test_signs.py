@@ -2,36 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
-from pelican import signals
-
-from linkcheck.catalog.model import Catalog
 from linkcheck.store import Store
-from tests.support.site import build, build_own_site, soup
+from tests.support.site import build, build_own_site, built_catalog, soup
 
 HERE = Path(__file__).resolve().parent
 NOW = 1_767_225_600.0  # build_own_site pins the build time: 2026-01-01
-
-
-@contextmanager
-def built_catalog() -> Iterator[dict[str, Catalog]]:
-    """The catalog as the built pages saw it (after every plugin attached its data)."""
-    seen: dict[str, Catalog] = {}
-
-    def keep(generators: list[Any]) -> None:
-        for generator in generators:
-            if getattr(generator, "catalog", None) is not None:
-                seen["catalog"] = generator.catalog
-
-    signals.all_generators_finalized.connect(keep)
-    try:
-        yield seen
-    finally:
-        signals.all_generators_finalized.disconnect(keep)
 
 
 def test_downloads_and_signs_attached_after_a_real_build(tmp_path: Path):
