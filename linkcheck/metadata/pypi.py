@@ -2,7 +2,10 @@
 
 ``GET {PYPI_API_URL}/pypi/NAME/json`` gives, for the latest release: its
 version, the upload time of its files, ``requires_python``, whether it is
-yanked, and the project URLs. Requests carry ``If-None-Match`` with the stored
+yanked, the project URLs, the summary and the "Development Status" classifier;
+and over every release, which are yanked. The signs of life
+(``metadata/vitality.py``) read these; a change seen between two fetches is
+recorded as a project event (``metadata/events.py``). Requests carry ``If-None-Match`` with the stored
 ETag (PyPI documents ETags on its JSON API), so an unchanged project costs one
 304. The same discipline as the GitHub refresh (shared client:
 ``metadata/http.py``): one failing project is recorded and retried next run,
@@ -23,6 +26,7 @@ from urllib.parse import quote, urlsplit
 
 import requests
 
+from linkcheck.metadata.events import pypi_changes, record_events
 from linkcheck.metadata.http import ApiClient, OffOrigin, RateLimited
 from linkcheck.metadata.summary import RefreshSummary
 from linkcheck.redact import redact
@@ -35,6 +39,11 @@ API = "pypi"  # the store's pause key
 MAX_REDIRECTS = 3
 MAX_CONSECUTIVE_ERRORS = 5  # then PyPI is considered down for this run
 MAX_URLS = 20  # project URLs kept per project
+MAX_RELEASES = 5000  # releases looked at for yanked ones (the biggest projects have ~1000)
+MAX_FILES = 200  # files looked at per release
+MAX_YANKED = 20  # yanked versions kept, newest first
+MAX_CLASSIFIERS = 500
+INACTIVE = "Development Status :: 7 - Inactive"
 EARLIEST_YEAR = 2000
 FUTURE_SLACK = 2 * 86400.0
 NAME_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -114,6 +123,10 @@ def normalise(body: dict[str, Any], name: str, now: float) -> tuple[dict[str, An
     if home and home not in urls.values():
         urls.setdefault("Homepage", home)
     version = _str(info.get("version"), 100)
+    classifiers = info.get("classifiers") if isinstance(info.get("classifiers"), list) else []
+    statuses = [c for c in classifiers[:MAX_CLASSIFIERS]
+                if isinstance(c, str) and c.startswith("Development Status ::")]
+    yanked_versions, newest_yanked = _yanked_releases(body.get("releases"))
     return {
         "name": _str(info.get("name"), 200),
         "version": version,
@@ -124,7 +137,30 @@ def normalise(body: dict[str, Any], name: str, now: float) -> tuple[dict[str, An
         "yanked_reason": _str(info.get("yanked_reason"), 200) if info.get("yanked") is True else None,
         "urls": urls,
         "source_repo": _source_repo(urls),
+        "summary": _str(info.get("summary"), 300),
+        "development_status": _str(statuses[0].split("::", 1)[1].strip(), 60) if statuses else None,
+        "inactive": INACTIVE in statuses,
+        "yanked_versions": yanked_versions,
+        "newest_yanked": newest_yanked,
     }, rejected
+
+
+def _yanked_releases(releases: Any) -> tuple[list[str], str | None]:
+    """(yanked versions, newest upload first; the newest release's version when it is yanked).
+
+    A release counts as yanked when every one of its files is (PyPI yanks releases whole)."""
+    if not isinstance(releases, dict):
+        return [], None
+    dated = []
+    for version, files in list(releases.items())[:MAX_RELEASES]:
+        kept = [f for f in files[:MAX_FILES] if isinstance(f, dict)] if isinstance(files, list) else []
+        if not isinstance(version, str) or not version.strip() or not kept:
+            continue
+        first = min((t for f in kept if isinstance(t := f.get("upload_time_iso_8601"), str)), default="")
+        dated.append((first, version[:100], all(f.get("yanked") is True for f in kept)))
+    dated.sort(reverse=True)
+    newest = dated[0][1] if dated and dated[0][2] else None
+    return [version for _, version, yanked in dated if yanked][:MAX_YANKED], newest
 
 
 def _source_repo(urls: dict[str, str]) -> str | None:
@@ -223,6 +259,9 @@ def _fetch(client: ApiClient, run: _Run, name: str) -> None:
     if usable is None or usable["data"] != data:
         run.summary.changed += 1
     run.store.save_pypi_project(name, state="ok", data=data, etag=resp.headers.get("etag"))
+    # a project fetched for the first time has no history: nothing "changed" (events.py)
+    if usable is not None:
+        record_events(run.store, f"pypi:{name}", pypi_changes(usable["data"], data), run.now)
 
 
 def _order(store: Store, names: list[str]) -> list[str]:
