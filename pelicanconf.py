@@ -73,7 +73,8 @@ CATALOG = {
 # GitHub figures of projects from the store (read only, no network); see plugins/github_data/settings.py.
 GITHUB_DATA = {
     "store": str(_CHECKER.store_path),  # LINKCHECK_STORE, default var/linkcheck.sqlite3
-    "inactive_days": 365,
+    # one threshold for "long" (inactive badge, "no release since ..."): LINKCHECK_QUIET_AFTER_DAYS
+    "quiet_after_days": _CHECKER.quiet_after_days,
 }
 LINKHEALTH = {
     "store_path": str(_CHECKER.store_path),

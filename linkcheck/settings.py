@@ -38,6 +38,9 @@ BOUNDS: dict[str, tuple[str, float, float]] = {
     "broken_after_hours": ("LINKCHECK_BROKEN_AFTER_HOURS", 0, 24 * 365),
     "check_interval_hours": ("LINKCHECK_CHECK_INTERVAL_HOURS", 0, 24 * 365),
     "github_interval_hours": ("LINKCHECK_GITHUB_INTERVAL_HOURS", 0, 24 * 365),
+    "downloads_interval_hours": ("LINKCHECK_DOWNLOADS_INTERVAL_HOURS", 0, 24 * 365),
+    "downloads_max_age_hours": ("LINKCHECK_DOWNLOADS_MAX_AGE_HOURS", 0, 24 * 365),
+    "quiet_after_days": ("LINKCHECK_QUIET_AFTER_DAYS", 1, 36_500),
     "chunk_size": ("LINKCHECK_CHUNK_SIZE", 1, 100_000),
     "task_time_limit": ("LINKCHECK_TASK_TIME_LIMIT", 1, 7 * 86_400),
     "visibility_timeout": ("LINKCHECK_VISIBILITY_TIMEOUT", 0, 7 * 86_400),
@@ -114,6 +117,17 @@ class Settings:
     github_backoff: float = 2.0  # seconds before retrying a GraphQL query that timed out
     # --- PyPI JSON API
     pypi_api_url: str = "https://pypi.org"  # PyPI JSON API
+    # --- PyPI downloads (pypistats.org JSON API; it updates once a day)
+    pypistats_api_url: str = "https://pypistats.org/api"  # pypistats.org API (tests point it at loopback)
+    # a project's figure younger than this is not asked for again (less a 24th of it, an hour for
+    # a day, so a schedule as long as this refreshes every figure every time)
+    downloads_max_age_hours: float = 24.0
+    downloads_interval_hours: float = 24.0  # scheduled downloads refreshes, hours apart (0: none)
+    # --- signs of life (the site's quiet lines and the report's catalog edits)
+    # "long" for a project: no release (and no push) for more than this many days reads
+    # "no release since ..." on the site and proposes `status: unmaintained` in the report;
+    # also the site's "inactive" badge (no push for this long). 548 days = 18 months.
+    quiet_after_days: float = 548.0
     # --- Internet Archive availability API
     wayback_api_url: str = "https://archive.org/wayback/available"  # archived copies of broken links
     # --- Celery / Redis
@@ -172,6 +186,12 @@ class Settings:
             ),
             "github_backoff": _env_float("LINKCHECK_GITHUB_BACKOFF", cls.github_backoff),
             "pypi_api_url": _env("PYPI_API_URL", cls.pypi_api_url).rstrip("/"),
+            "pypistats_api_url": _env("PYPISTATS_API_URL", cls.pypistats_api_url).rstrip("/"),
+            "downloads_max_age_hours": _env_float("LINKCHECK_DOWNLOADS_MAX_AGE_HOURS",
+                                                  cls.downloads_max_age_hours),
+            "downloads_interval_hours": _env_float("LINKCHECK_DOWNLOADS_INTERVAL_HOURS",
+                                                   cls.downloads_interval_hours),
+            "quiet_after_days": _env_float("LINKCHECK_QUIET_AFTER_DAYS", cls.quiet_after_days),
             "wayback_api_url": _env("WAYBACK_API_URL", cls.wayback_api_url),
             "broker_url": _env("LINKCHECK_BROKER_URL", os.environ.get("REDIS_URL", "")),
             "check_interval_hours": _env_float("LINKCHECK_CHECK_INTERVAL_HOURS", cls.check_interval_hours),
@@ -336,8 +356,8 @@ def markdown_reference() -> str:
     """docs/configuration.md, generated from Settings, from_env and BOUNDS."""
     saved = dict(os.environ)
     try:  # defaults as a fresh machine sees them: no variable set
-        for key in [k for k in os.environ if k.startswith(("LINKCHECK_", "GITHUB_", "PYPI_", "WAYBACK_"))
-                    or k in ("REDIS_URL", "SITEURL")]:
+        prefixes = ("LINKCHECK_", "GITHUB_", "PYPI_", "PYPISTATS_", "WAYBACK_")
+        for key in [k for k in os.environ if k.startswith(prefixes) or k in ("REDIS_URL", "SITEURL")]:
             del os.environ[key]
         defaults = Settings.from_env()
     finally:

@@ -224,6 +224,26 @@ CREATE TABLE schedule_claims (
 """
 
 
+# Version 7: PyPI download counts (pypistats.org) and what the metadata refreshes saw change.
+SCHEMA_V7 = """
+CREATE TABLE pypi_downloads (
+    name TEXT PRIMARY KEY,             -- normalised PyPI name, as in the catalog
+    last_month INTEGER,                -- downloads in the last 30 days, NULL until one good answer
+    fetched_at REAL NOT NULL,          -- when last_month was fetched (0 when never)
+    error TEXT,                        -- last failure (last_month stays the last good figure)
+    failed_at REAL
+);
+CREATE TABLE project_events (          -- news of catalog projects, for the catalog feed
+    id INTEGER PRIMARY KEY,
+    project TEXT NOT NULL,             -- 'pypi:NAME' or 'github:OWNER/NAME'
+    kind TEXT NOT NULL,                -- release, archived, unarchived, renamed, inactive-classifier, yanked
+    detail TEXT NOT NULL DEFAULT '{}', -- JSON: version, its upload date, new name, ...
+    at REAL NOT NULL                   -- when the refresh saw the change
+);
+CREATE INDEX project_events_at ON project_events(at)
+"""
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -242,6 +262,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "runs.pid and runs.host: an in-process run whose process died is reaped",
               _script("ALTER TABLE runs ADD COLUMN pid INTEGER; ALTER TABLE runs ADD COLUMN host TEXT")),
     Migration(6, "chunk liveness (seen_at, stalled_since), schedule claims", _script(SCHEMA_V6)),
+    Migration(7, "PyPI downloads; project events", _script(SCHEMA_V7)),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -848,6 +869,54 @@ class Store:
                 (name, error, at),
             )
 
+    # ------------------------------------------------------- PyPI downloads
+    def save_pypi_downloads(self, name: str, last_month: int, fetched_at: float) -> None:
+        """A good figure: replaces the last one and clears any failure."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO pypi_downloads(name, last_month, fetched_at, error, failed_at)"
+                " VALUES (?, ?, ?, NULL, NULL) ON CONFLICT(name) DO UPDATE SET"
+                " last_month = excluded.last_month, fetched_at = excluded.fetched_at,"
+                " error = NULL, failed_at = NULL",
+                (name, int(last_month), fetched_at),
+            )
+
+    def save_pypi_downloads_failure(self, name: str, error: str, failed_at: float) -> None:
+        """No usable answer: the last good figure stays; a never-fetched name gets a row without one."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO pypi_downloads(name, last_month, fetched_at, error, failed_at)"
+                " VALUES (?, NULL, 0, ?, ?) ON CONFLICT(name) DO UPDATE SET"
+                " error = excluded.error, failed_at = excluded.failed_at",
+                (name, error, failed_at),
+            )
+
+    def pypi_downloads(self) -> dict[str, dict[str, Any]]:
+        """``{name: {"last_month": int, "fetched_at": float}}`` for names with a good figure."""
+        return {r["name"]: {"last_month": int(r["last_month"]), "fetched_at": float(r["fetched_at"])}
+                for r in self.db.execute(
+                    "SELECT name, last_month, fetched_at FROM pypi_downloads WHERE last_month IS NOT NULL")}
+
+    def pypi_downloads_attempts(self) -> dict[str, dict[str, Any]]:
+        """Every row, failures included: ``{name: {last_month, fetched_at, error, failed_at}}``."""
+        return {r["name"]: {k: r[k] for k in ("last_month", "fetched_at", "error", "failed_at")}
+                for r in self.db.execute("SELECT * FROM pypi_downloads")}
+
+    # -------------------------------------------------------- project events
+    def record_project_event(self, project: str, kind: str, detail: dict[str, Any], at: float) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT INTO project_events(project, kind, detail, at) VALUES (?, ?, ?, ?)",
+                       (project, kind, json.dumps(detail, sort_keys=True), at))
+
+    def project_events(self, since: float | None = None) -> list[dict[str, Any]]:
+        """Events newest first (``at`` at or after ``since`` when given); ``detail`` decoded."""
+        sql, args = "SELECT * FROM project_events", ()
+        if since is not None:
+            sql, args = sql + " WHERE at >= ?", (since,)
+        rows = self.db.execute(sql + " ORDER BY at DESC, id DESC", args)
+        return [{**dict(r), "detail": json.loads(r["detail"] or "{}")} for r in rows]
+
+    # ------------------------------------------------------------ API pauses
     def api_paused_until(self, api: str) -> float:
         row = self.db.execute("SELECT paused_until FROM api_pauses WHERE api = ?", (api,)).fetchone()
         return float(row["paused_until"]) if row else 0.0

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import markdown
@@ -36,6 +36,9 @@ from linkcheck.catalog.schema import (
     fact_label,
     kind_of,
 )
+
+if TYPE_CHECKING:
+    from linkcheck.metadata.vitality import Sign
 
 _GITHUB_REPO_RE = re.compile(r"^https://github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\.git)?/?$")
 # Link targets in rendered description HTML (inline links, images, references, autolinks).
@@ -159,6 +162,11 @@ class Entry:
     health: dict[str, Any] | None = None
     github: dict[str, Any] | None = None
     pypi_release: dict[str, Any] | None = None  # plugins/github_data, from the store's PyPI data
+    # plugins/github_data: PyPI downloads of the last month ({"last_month": int, "fetched_at": float})
+    downloads: dict[str, Any] | None = None
+    # plugins/github_data: signs of life from GitHub and PyPI data (metadata/vitality.py); empty
+    # when there is no data or nothing to say
+    signs: list[Sign] = field(default_factory=list)
 
     @property
     def github_repo(self) -> str | None:

@@ -27,6 +27,7 @@ COMMAND_MODULES: list[str] = [
     "linkcheck.cli.status_cmd",
     "linkcheck.cli.github_cmd",
     "linkcheck.cli.pypi_cmd",
+    "linkcheck.cli.downloads_cmd",
     "linkcheck.cli.report_cmd",
     "linkcheck.cli.fix_cmd",
     "linkcheck.cli.archive_cmd",

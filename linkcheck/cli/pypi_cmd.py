@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import argparse
 
-from linkcheck.cli.refresh_output import add_json_option, print_refresh
+from linkcheck.cli.refresh_output import add_json_option, print_refresh, progress_lines
 from linkcheck.metadata.pypi import PypiSummary, catalog_projects, refresh
 from linkcheck.settings import Settings
 from linkcheck.store import Store
-from linkcheck.timefmt import utc_human
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,15 +35,7 @@ def describe(summary: PypiSummary) -> list[str]:
     for name, theirs in sorted(summary.source_mismatch.items()):
         lines.append(f"source differs: PyPI's {name} declares github.com/{theirs}, not the catalog's repo")
     lines.extend(f"rejected: {r}" for r in summary.rejected)
-    if summary.rate_limited:
-        lines.append(f"paused: {summary.rate_limit_reason}; {len(summary.pending)} projects resume "
-                     f"after {utc_human(summary.resume_after) or '-'}")
-    elif summary.pending:
-        lines.append(f"{len(summary.pending)} projects not refreshed this run; they go first next run")
-    if summary.failed:
-        lines.append(f"{len(summary.failed)} projects failed this run and are retried with the next")
-    lines.extend(f"error: {e}" for e in summary.errors)
-    return lines
+    return lines + progress_lines(summary, "projects")
 
 
 def run(args: argparse.Namespace) -> int:

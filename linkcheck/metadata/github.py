@@ -41,6 +41,7 @@ from typing import Any
 
 import requests
 
+from linkcheck.metadata.events import github_changes, record_events
 from linkcheck.metadata.http import (
     DEFAULT_WAIT,
     ApiClient,
@@ -308,6 +309,10 @@ class _Run:
         self.store.save_github_repo(repo, state=state, data=data, etag=etag,
                                     renamed_to=current if renamed else None)
         self.stored[repo] = self.store.github_repo(repo) or {}
+        # a repository fetched for the first time has no history: nothing "changed" (events.py)
+        if previous is not None:
+            record_events(self.store, f"github:{repo}",
+                          github_changes(repo, previous, state, data, current if renamed else None), self.now)
         return changed
 
     def missing(self, repo: str) -> None:

@@ -6,7 +6,10 @@ ETag and recognises rate limits in the shapes APIs use for them: 429, 403 with
 ``x-ratelimit-remaining: 0``, 403/429 with ``Retry-After``, and GitHub's
 secondary-limit message. A recognised limit raises ``RateLimited`` with the
 moment the API said it may be asked again; the caller stores that pause in
-the store so the next run waits too instead of asking at once.
+the store so the next run waits too instead of asking at once. Given
+``max_bytes``, answers are read as a stream and one larger than that (or
+dripping in for longer than twice the timeout, checked as pieces arrive)
+raises ``UnusableAnswer`` before it is kept in memory.
 """
 
 from __future__ import annotations
@@ -41,6 +44,34 @@ class RateLimited(Exception):
 
 class OffOrigin(Exception):
     """A redirect pointed away from the API host; not followed (the token stays home)."""
+
+
+class UnusableAnswer(Exception):
+    """An answer too large or too slow to read (``ApiClient(max_bytes=...)``)."""
+
+
+READ_CHUNK = 8192
+
+
+def read_bounded(resp: requests.Response, max_bytes: int, deadline: float) -> None:
+    """Read a streamed answer into ``resp`` (``.content``, ``.json()`` work as usual) or raise
+    ``UnusableAnswer`` once it passes ``max_bytes`` (decoded) or the ``deadline`` (monotonic)."""
+    declared = resp.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        resp.close()
+        raise UnusableAnswer(f"answer of {int(declared)} bytes is larger than {max_bytes}")
+    body = bytearray()
+    for chunk in resp.iter_content(READ_CHUNK):
+        body += chunk
+        if len(body) > max_bytes:
+            resp.close()
+            raise UnusableAnswer(f"answer larger than {max_bytes} bytes")
+        if time.monotonic() > deadline:
+            resp.close()
+            raise UnusableAnswer("answer took too long to arrive")
+    # what requests itself does after reading a whole body: .content and .json() read from here
+    resp._content = bytes(body)  # noqa: SLF001
+    resp._content_consumed = True  # noqa: SLF001
 
 
 def retry_after(value: str | None, now: float | None = None) -> float | None:
@@ -101,8 +132,9 @@ class ApiClient:
 
     def __init__(self, base_url: str, *, headers: dict[str, str], timeout: float,
                  connect_timeout: float, count: Callable[[], None] | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep, max_bytes: int | None = None) -> None:
         self.origin = urlsplit(base_url)[:2]
+        self.max_bytes = max_bytes
         self.timeout = (connect_timeout, timeout)
         self.count = count or (lambda: None)
         self.sleep = sleep
@@ -127,8 +159,11 @@ class ApiClient:
             raise OffOrigin(f"refusing to follow a redirect off the API host to {urlsplit(url).netloc}")
         headers = {"If-None-Match": etag} if etag else {}
         self.count()
+        started = time.monotonic()
         resp = self.session.request(method, url, headers=headers, allow_redirects=False,
-                                    timeout=self.timeout, **kw)
+                                    timeout=self.timeout, stream=self.max_bytes is not None, **kw)
+        if self.max_bytes is not None:
+            read_bounded(resp, self.max_bytes, started + 2 * self.timeout[1])
         log.debug("%s %s -> %s", method, url, resp.status_code)
         self._note(resp)
         return resp

@@ -2,7 +2,10 @@
 
 ``GET {PYPI_API_URL}/pypi/NAME/json`` gives, for the latest release: its
 version, the upload time of its files, ``requires_python``, whether it is
-yanked, and the project URLs. Requests carry ``If-None-Match`` with the stored
+yanked, the project URLs, the summary and the "Development Status" classifier;
+and over every release, which are yanked. The signs of life
+(``metadata/vitality.py``) read these; a change seen between two fetches is
+recorded as a project event (``metadata/events.py``). Requests carry ``If-None-Match`` with the stored
 ETag (PyPI documents ETags on its JSON API), so an unchanged project costs one
 304. The same discipline as the GitHub refresh (shared client:
 ``metadata/http.py``): one failing project is recorded and retried next run,
@@ -21,11 +24,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-import requests
-
-from linkcheck.metadata.http import ApiClient, OffOrigin, RateLimited
+from linkcheck.metadata.events import pypi_changes, record_events
+from linkcheck.metadata.http import ApiClient, OffOrigin
 from linkcheck.metadata.summary import RefreshSummary
-from linkcheck.redact import redact
+from linkcheck.metadata.sweep import ProjectError, sweep
 from linkcheck.settings import Settings
 from linkcheck.store import Store
 
@@ -33,8 +35,12 @@ log = logging.getLogger(__name__)
 
 API = "pypi"  # the store's pause key
 MAX_REDIRECTS = 3
-MAX_CONSECUTIVE_ERRORS = 5  # then PyPI is considered down for this run
 MAX_URLS = 20  # project URLs kept per project
+MAX_RELEASES = 5000  # releases looked at for yanked ones (the biggest projects have ~1000)
+MAX_FILES = 200  # files looked at per release
+MAX_YANKED = 20  # yanked versions kept, newest first
+MAX_CLASSIFIERS = 500
+INACTIVE = "Development Status :: 7 - Inactive"
 EARLIEST_YEAR = 2000
 FUTURE_SLACK = 2 * 86400.0
 NAME_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -47,10 +53,6 @@ GITHUB_URL_RE = re.compile(r"^https?://(?:www\.)?github\.com/([\w.-]+)/([\w.-]+?
 
 class PypiError(Exception):
     """PyPI refused the whole run (unexpected answer); the message is secret-free."""
-
-
-class _ProjectError(Exception):
-    """One project could not be fetched this time; recorded and retried next run."""
 
 
 @dataclass(kw_only=True)
@@ -114,6 +116,10 @@ def normalise(body: dict[str, Any], name: str, now: float) -> tuple[dict[str, An
     if home and home not in urls.values():
         urls.setdefault("Homepage", home)
     version = _str(info.get("version"), 100)
+    classifiers = info.get("classifiers") if isinstance(info.get("classifiers"), list) else []
+    statuses = [c for c in classifiers[:MAX_CLASSIFIERS]
+                if isinstance(c, str) and c.startswith("Development Status ::")]
+    yanked_versions, newest_yanked = _yanked_releases(body.get("releases"))
     return {
         "name": _str(info.get("name"), 200),
         "version": version,
@@ -124,7 +130,30 @@ def normalise(body: dict[str, Any], name: str, now: float) -> tuple[dict[str, An
         "yanked_reason": _str(info.get("yanked_reason"), 200) if info.get("yanked") is True else None,
         "urls": urls,
         "source_repo": _source_repo(urls),
+        "summary": _str(info.get("summary"), 300),
+        "development_status": _str(statuses[0].split("::", 1)[1].strip(), 60) if statuses else None,
+        "inactive": INACTIVE in statuses,
+        "yanked_versions": yanked_versions,
+        "newest_yanked": newest_yanked,
     }, rejected
+
+
+def _yanked_releases(releases: Any) -> tuple[list[str], str | None]:
+    """(yanked versions, newest upload first; the newest release's version when it is yanked).
+
+    A release counts as yanked when every one of its files is (PyPI yanks releases whole)."""
+    if not isinstance(releases, dict):
+        return [], None
+    dated = []
+    for version, files in list(releases.items())[:MAX_RELEASES]:
+        kept = [f for f in files[:MAX_FILES] if isinstance(f, dict)] if isinstance(files, list) else []
+        if not isinstance(version, str) or not version.strip() or not kept:
+            continue
+        first = min((t for f in kept if isinstance(t := f.get("upload_time_iso_8601"), str)), default="")
+        dated.append((first, version[:100], all(f.get("yanked") is True for f in kept)))
+    dated.sort(reverse=True)
+    newest = dated[0][1] if dated and dated[0][2] else None
+    return [version for _, version, yanked in dated if yanked][:MAX_YANKED], newest
 
 
 def _source_repo(urls: dict[str, str]) -> str | None:
@@ -167,9 +196,6 @@ class _Run:
 
     def fail(self, name: str, message: str) -> None:
         self.attempted.add(name)
-        message = redact(message, self.settings.secret_parts())
-        self.summary.failed.append(name)
-        self.summary.errors.append(message)
         self.store.fail_pypi_project(name, message, self.now)
 
 
@@ -184,13 +210,13 @@ def _fetch(client: ApiClient, run: _Run, name: str) -> None:
         hops += 1
         location = resp.headers.get("location")
         if not location or hops > MAX_REDIRECTS:
-            raise _ProjectError(f"{name}: redirect without usable Location (HTTP {resp.status_code})")
+            raise ProjectError(f"{name}: redirect without usable Location (HTTP {resp.status_code})")
         if location.startswith("/"):
             location = base + location
         try:
             resp = client.request("GET", location, etag=etag)
         except OffOrigin as exc:
-            raise _ProjectError(f"{name}: {exc}") from exc
+            raise ProjectError(f"{name}: {exc}") from exc
     run.attempted.add(name)
     if resp.status_code == 304 and usable:
         run.summary.not_modified += 1
@@ -207,22 +233,25 @@ def _fetch(client: ApiClient, run: _Run, name: str) -> None:
         run.store.save_pypi_project(name, state="missing", data=(usable or {}).get("data") or {}, etag=None)
         return
     if resp.status_code != 200:
-        raise _ProjectError(f"{name}: HTTP {resp.status_code} from PyPI")
+        raise ProjectError(f"{name}: HTTP {resp.status_code} from PyPI")
     try:
         body = resp.json()
     except ValueError as exc:
-        raise _ProjectError(f"{name}: PyPI answered with malformed JSON") from exc
+        raise ProjectError(f"{name}: PyPI answered with malformed JSON") from exc
     if not isinstance(body, dict) or not isinstance(body.get("info"), dict):
-        raise _ProjectError(f"{name}: PyPI's answer has no project info")
+        raise ProjectError(f"{name}: PyPI's answer has no project info")
     data, rejected = normalise(body, name, run.now)
     run.summary.rejected.extend(rejected)
     if data["version"] is None:
-        raise _ProjectError(f"{name}: PyPI's answer names no version")
+        raise ProjectError(f"{name}: PyPI's answer names no version")
     data["catalog_repo"] = (run.repos.get(name) or "").lower() or None
     run.summary.updated += 1
     if usable is None or usable["data"] != data:
         run.summary.changed += 1
     run.store.save_pypi_project(name, state="ok", data=data, etag=resp.headers.get("etag"))
+    # a project fetched for the first time has no history: nothing "changed" (events.py)
+    if usable is not None:
+        record_events(run.store, f"pypi:{name}", pypi_changes(usable["data"], data), run.now)
 
 
 def _order(store: Store, names: list[str]) -> list[str]:
@@ -276,33 +305,8 @@ def refresh(settings: Settings, store: Store, *, projects: dict[str, str | None]
                            headers={"Accept": "application/json",
                                     "User-Agent": settings.agent},
                            count=lambda: setattr(summary, "requests", summary.requests + 1))
-        consecutive = 0
-        try:
-            for name in due:
-                try:
-                    _fetch(client, run, name)
-                except (_ProjectError, requests.ReadTimeout) as exc:
-                    why = str(exc) if isinstance(exc, _ProjectError) else f"{name}: {type(exc).__name__}"
-                    run.fail(name, why)
-                    consecutive += 1
-                    if consecutive >= MAX_CONSECUTIVE_ERRORS:
-                        summary.errors.append("stopped after repeated errors; the rest goes first next run")
-                        break
-                    continue
-                consecutive = 0
-        except RateLimited as stop:
-            summary.rate_limited = True
-            summary.rate_limit_reason = stop.why
-            summary.resume_after = stop.resume_after
-            store.set_api_paused_until(API, stop.resume_after)
-        except requests.RequestException as exc:
-            why = f"cannot reach PyPI at {settings.pypi_api_url}: {type(exc).__name__}"
-            summary.errors.append(redact(why, settings.secret_parts()))
-        else:
-            if summary.requests:
-                store.set_api_paused_until(API, 0.0)
-        finally:
-            client.close()
+        sweep(due, lambda name: _fetch(client, run, name), run.fail, client=client, summary=summary,
+              store=store, settings=settings, api=API, label="PyPI", base_url=settings.pypi_api_url)
     summary.pending = [n for n in due if n not in run.attempted]
     rows = store.pypi_projects()
     summary.missing = [n for n in names if (rows.get(n) or {}).get("state") == "missing"]

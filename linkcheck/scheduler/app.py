@@ -115,7 +115,8 @@ def celery_config(settings: Settings) -> dict[str, Any]:
 
 def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
     """Check every link every ``check_interval_hours``, refresh GitHub and PyPI every
-    ``github_interval_hours``. Reports and rebuilds follow the data, not the clock."""
+    ``github_interval_hours``, PyPI downloads every ``downloads_interval_hours``. Reports
+    and rebuilds follow the data, not the clock."""
     schedule: dict[str, dict[str, Any]] = {}
     if settings.check_interval_hours > 0:
         schedule["check-links"] = {
@@ -138,6 +139,12 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
         schedule["refresh-pypi"] = {
             "task": "linkcheck.refresh_pypi",
             "schedule": timedelta(hours=settings.github_interval_hours),
+        }
+    if settings.downloads_interval_hours > 0:
+        # pypistats updates once a day: a daily run, each figure asked once its day is over
+        schedule["refresh-downloads"] = {
+            "task": "linkcheck.refresh_downloads",
+            "schedule": timedelta(hours=settings.downloads_interval_hours),
         }
     return schedule
 

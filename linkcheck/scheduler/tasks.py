@@ -283,7 +283,7 @@ def rebuild_site(self: Any) -> str:
         lock.release(token)
 
 
-# ------------------------------------------------------------ GitHub and PyPI
+# ------------------------------------------------- GitHub, PyPI and downloads
 def _refresh_metadata(task: Any, job: str, label: str, refresh: Any) -> dict[str, Any] | None:
     """One metadata refresh under its job lock; the site is rebuilt only when stored
     figures changed (an unchanged or paused run leaves it alone)."""
@@ -316,3 +316,10 @@ def refresh_pypi(self: Any) -> dict[str, Any] | None:
     from linkcheck.metadata.pypi import refresh
 
     return _refresh_metadata(self, "pypi", "PyPI", refresh)
+
+
+@app.task(name="linkcheck.refresh_downloads", bind=True, **RETRY)
+def refresh_downloads(self: Any) -> dict[str, Any] | None:
+    from linkcheck.metadata.downloads import refresh
+
+    return _refresh_metadata(self, "downloads", "downloads", refresh)

@@ -69,6 +69,14 @@ def _moment(value: Any, now: float) -> dict[str, str] | None:
     return {"iso": iso(ts), "date": date(ts), "ago": ago(ts, now), "ts": str(int(ts))}
 
 
+def threshold_words(days: float) -> str:
+    """ "18 months" for 548 days, "2 years" for 730, "90 days" below two months."""
+    if days < 60:
+        return f"{days:g} days"
+    months = round(days / 30.44)
+    return f"{months // 12} years" if months % 12 == 0 and months >= 24 else f"{months} months"
+
+
 def license_label(spdx: str | None) -> str:
     """How a license reads: GitHub's NOASSERTION means a license it could not identify."""
     if spdx is None:
@@ -78,7 +86,7 @@ def license_label(spdx: str | None) -> str:
     return f"license {spdx}"
 
 
-def figures(row: dict[str, Any], now: float, *, inactive_days: float = 365,
+def figures(row: dict[str, Any], now: float, *, quiet_after_days: float = 548.0,
             description_chars: int = 200) -> dict[str, Any]:
     """What ``partials/github.html`` shows for one stored repository."""
     data = row.get("data") or {}
@@ -111,7 +119,9 @@ def figures(row: dict[str, Any], now: float, *, inactive_days: float = 365,
         "description": _text(data.get("description"), description_chars),
         "homepage": _web_url(data.get("homepage")),
         "archived": data.get("archived") is True,
-        "inactive": pushed_ts is not None and now - pushed_ts > inactive_days * DAY,
+        "inactive": pushed_ts is not None and now - pushed_ts > quiet_after_days * DAY,
+        # what "inactive" means, for the badge's title (the threshold is a setting)
+        "inactive_note": f"no push to the repository in {threshold_words(quiet_after_days)}",
         "fetched": _moment(iso(row["fetched_at"]), now) if row.get("fetched_at") else None,
         # for sorting: no data sorts last
         "sort_stars": stars if stars is not None else -1,
@@ -156,3 +166,15 @@ def pypi_release(row: dict[str, Any], now: float) -> dict[str, Any] | None:
                  if label and url},
         "fetched": _moment(iso(row["fetched_at"]), now) if row.get("fetched_at") else None,
     }
+
+
+def downloads_figure(row: dict[str, Any] | None) -> dict[str, Any] | None:
+    """``{"last_month": int, "fetched_at": float}`` from ``Store.pypi_downloads``; None without a
+    usable figure (the site says nothing then)."""
+    if not row:
+        return None
+    count = _int(row.get("last_month"))
+    fetched = row.get("fetched_at")
+    if count is None or count < 0 or not isinstance(fetched, int | float) or isinstance(fetched, bool):
+        return None
+    return {"last_month": count, "fetched_at": float(fetched)}

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from linkcheck.settings import DEFAULT_STORE, plugin_options
+from linkcheck.settings import DEFAULT_STORE, Settings, plugin_options
 
 DEFAULTS: dict[str, Any] = {
     # SQLite store to read, relative to the folder holding content/ (pelicanconf.py passes the
     # checker's LINKCHECK_STORE).
     "store": DEFAULT_STORE,
-    # "Inactive" badge when the last push is older than this many days.
-    "inactive_days": 365,
+    # "Long" for a project, in days: the "inactive" badge (no push for this long) and the signs of
+    # life ("no release since ..."). pelicanconf.py passes the checker's LINKCHECK_QUIET_AFTER_DAYS,
+    # so the site and the report share one threshold.
+    "quiet_after_days": Settings.quiet_after_days,
     # Build time as a unix timestamp for "3 months ago"; None means now (tests pin it).
     "now": None,
     # GitHub descriptions longer than this are cut (with an ellipsis) on the page.

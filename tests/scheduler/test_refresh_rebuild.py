@@ -1,5 +1,6 @@
-"""Scheduled GitHub and PyPI refreshes rebuild the site only when stored figures changed
-(issue 14 item 7): a real worker against the loopback fake GitHub API and fake PyPI.
+"""Scheduled GitHub, PyPI and downloads refreshes rebuild the site only when stored figures
+changed (issue 14 item 7): a real worker against the loopback fake GitHub API, fake PyPI and
+fake pypistats.
 Rebuilds are observed in the worker's task log, the figures in the store and the site."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import pytest
 
 from tests.support.fakegithub import FakeGitHub, serve_fake_github
 from tests.support.fakepypi import FakePyPI, serve_fake_pypi
+from tests.support.fakepypistats import FakePyPIStats, serve_fake_pypistats
 
 from .conftest import Deployment, FakeSite, Procs, wait_for, write_content
 
@@ -33,13 +35,16 @@ def test_refreshes_rebuild_the_site_only_when_stored_figures_changed(
     write_content(content, fake_site.urls(), repo="acme/fastqueue")
     projects_yaml = content / "catalog" / "projects.yaml"
     projects_yaml.write_text(projects_yaml.read_text() + "  pypi: fastqueue\n")
-    github, pypi = FakeGitHub(), FakePyPI()
+    github, pypi, stats = FakeGitHub(), FakePyPI(), FakePyPIStats()
     github.add_repo("acme/fastqueue", stargazers_count=4242)
     pypi.add("fastqueue", version="1.0.0", source="https://github.com/acme/fastqueue")
+    stats.add("fastqueue", 123_456)
 
-    with serve_fake_github(github) as gh_api, serve_fake_pypi(pypi) as pypi_api:
+    with serve_fake_github(github) as gh_api, serve_fake_pypi(pypi) as pypi_api, \
+            serve_fake_pypistats(stats) as stats_api:
         d.env["GITHUB_API_URL"] = gh_api
         d.env["PYPI_API_URL"] = pypi_api
+        d.env["PYPISTATS_API_URL"] = stats_api
         worker = procs.worker("state", "state")  # refreshes and rebuilds run on the state queue
 
         def settle(task: str) -> list[tuple[str, str, str]]:
@@ -90,6 +95,15 @@ def test_refreshes_rebuild_the_site_only_when_stored_figures_changed(
         assert "'changed': 1" in summary(ev, "linkcheck.refresh_pypi") and rebuilds(ev) == 1, ev
         page = (d.site_dir / "projects.html").read_text()
         assert 'data-stars="5000"' in page and "1.1.0" in page
+
+        # downloads: through the same task body; a new figure -> one rebuild, a fresh one is not asked
+        ev = settle("linkcheck.refresh_downloads")
+        assert "'changed': 1" in summary(ev, "linkcheck.refresh_downloads") and rebuilds(ev) == 1, ev
+        ev = settle("linkcheck.refresh_downloads")
+        assert "'changed': 0" in summary(ev, "linkcheck.refresh_downloads"), ev
+        assert not any(t == "linkcheck.rebuild_site" for t, _, _ in ev), ev
+        assert stats.count() == 1  # the second run found the figure fresh
     with d.store() as store:
         assert store.github_repo("acme/fastqueue")["data"]["stars"] == 5000
         assert store.pypi_project("fastqueue")["data"]["version"] == "1.1.0"
+        assert store.pypi_downloads()["fastqueue"]["last_month"] == 123_456

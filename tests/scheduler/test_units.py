@@ -184,6 +184,11 @@ def test_celery_config_reliability_and_schedule(tmp_path: Path) -> None:
     assert conf["beat_schedule"]["check-links"]["schedule"].total_seconds() == 24 * 3600
     assert conf["beat_schedule"]["refresh-github"]["schedule"].total_seconds() == 12 * 3600
     assert conf["beat_schedule"]["refresh-pypi"]["schedule"].total_seconds() == 12 * 3600
+    # pypistats updates daily: downloads on their own, daily clock
+    assert conf["beat_schedule"]["refresh-downloads"]["schedule"].total_seconds() == 24 * 3600
+    assert conf["beat_schedule"]["refresh-downloads"]["task"] == "linkcheck.refresh_downloads"
+    assert "refresh-downloads" not in celery_config(
+        _settings(tmp_path, downloads_interval_hours=0))["beat_schedule"]
     assert conf["beat_schedule_filename"].startswith(str(tmp_path / "var"))
     assert conf["task_routes"]["linkcheck.check_chunk"]["queue"] == "celery"
     assert conf["task_routes"]["linkcheck.*"]["queue"] == "state"
@@ -201,6 +206,7 @@ def test_routing_sends_chunks_to_any_worker_and_state_work_to_the_state_queue() 
         check_chunk,
         rebuild_site,
         record_chunk,
+        refresh_downloads,
         refresh_github,
         refresh_pypi,
         start_check_run,
@@ -209,7 +215,8 @@ def test_routing_sends_chunks_to_any_worker_and_state_work_to_the_state_queue() 
 
     router = app.amqp.router
     assert router.route({}, check_chunk.name)["queue"].name == "celery"
-    for task in (start_check_run, record_chunk, write_report, rebuild_site, refresh_github, refresh_pypi):
+    for task in (start_check_run, record_chunk, write_report, rebuild_site, refresh_github, refresh_pypi,
+                 refresh_downloads):
         assert router.route({}, task.name)["queue"].name == "state"
 
 

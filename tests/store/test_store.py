@@ -172,3 +172,32 @@ def test_a_killed_in_process_run_is_marked_interrupted_on_the_next_start(tmp_pat
     assert store.start_run(in_process=True)
     statuses = {r["id"]: r["status"] for r in store.runs()}
     assert statuses[1] == "interrupted" and statuses[scheduled] == "running"
+
+
+def test_pypi_downloads_keep_the_last_good_figure_through_failures(tmp_path):
+    with Store(tmp_path / "s.sqlite3") as store:
+        store.save_pypi_downloads_failure("never", "HTTP 503 from pypistats", 100.0)
+        assert store.pypi_downloads() == {}  # no good figure, nothing to show
+        store.save_pypi_downloads("celery", 1000, 200.0)
+        store.save_pypi_downloads_failure("celery", "HTTP 502 from pypistats", 300.0)
+        assert store.pypi_downloads() == {"celery": {"last_month": 1000, "fetched_at": 200.0}}
+        attempts = store.pypi_downloads_attempts()
+        celery = attempts["celery"]
+        assert (celery["error"], celery["failed_at"]) == ("HTTP 502 from pypistats", 300.0)
+        assert attempts["never"] == {"last_month": None, "fetched_at": 0, "error": "HTTP 503 from pypistats",
+                                     "failed_at": 100.0}
+        store.save_pypi_downloads("celery", 1200, 400.0)  # a good answer clears the failure
+        assert store.pypi_downloads_attempts()["celery"]["error"] is None
+        assert store.pypi_downloads()["celery"] == {"last_month": 1200, "fetched_at": 400.0}
+
+
+def test_project_events_newest_first_and_since(tmp_path):
+    with Store(tmp_path / "s.sqlite3") as store:
+        store.record_project_event("pypi:rq", "release", {"version": "2.0", "released": "2026-01-01"}, 10.0)
+        store.record_project_event("github:a/b", "archived", {}, 30.0)
+        store.record_project_event("pypi:rq", "yanked", {"version": "2.0"}, 20.0)
+        events = store.project_events()
+        assert [(e["project"], e["kind"], e["at"]) for e in events] == [
+            ("github:a/b", "archived", 30.0), ("pypi:rq", "yanked", 20.0), ("pypi:rq", "release", 10.0)]
+        assert events[2]["detail"] == {"version": "2.0", "released": "2026-01-01"}
+        assert [e["kind"] for e in store.project_events(since=20.0)] == ["archived", "yanked"]

@@ -174,3 +174,26 @@ def test_store_from_a_newer_linkcheck_is_refused_with_its_path(tmp_path: Path) -
     db.close()
     with pytest.raises(StoreVersionError, match="future.sqlite3"):
         Store(path)
+
+
+def test_version_6_store_gains_downloads_and_events_with_its_rows_intact(tmp_path: Path) -> None:
+    path = tmp_path / "v6.sqlite3"
+    db = sqlite3.connect(path)
+    for step in MIGRATIONS[:6]:
+        step.apply(db)
+    db.execute("PRAGMA user_version = 6")
+    db.execute("INSERT INTO pypi_projects(name, state, data, etag, fetched_at)"
+               " VALUES ('celery', 'ok', '{\"version\": \"5.4.0\"}', '\"e\"', 1700000000)")
+    db.execute("INSERT INTO api_pauses VALUES ('pypi', 1700000600)")
+    db.commit()
+    db.close()
+    with Store(path) as store:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION >= 7
+        assert store.pypi_project("celery")["data"] == {"version": "5.4.0"}
+        assert store.api_paused_until("pypi") == 1700000600.0
+        assert store.pypi_downloads() == {} and store.project_events() == []
+        store.save_pypi_downloads("celery", 12_345_678, 1700000100.0)
+        store.record_project_event("pypi:celery", "release", {"version": "5.5.0"}, 1700000200.0)
+    with Store(path) as store:  # opening again migrates nothing twice
+        assert store.pypi_downloads() == {"celery": {"last_month": 12_345_678, "fetched_at": 1700000100.0}}
+        assert [e["kind"] for e in store.project_events()] == ["release"]

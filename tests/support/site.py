@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from bs4 import BeautifulSoup
-from pelican import Pelican
+from pelican import Pelican, signals
 from pelican.log import LimitFilter
 from pelican.settings import read_settings
 
@@ -49,3 +51,21 @@ def build_own_site(plugin_tests: Path, output: Path, store: Path, **overrides: A
     return build(plugin_tests / "site" / "content", output,
                  LINKHEALTH={"store_path": str(store), "broken_after_hours": 0.0},
                  GITHUB_DATA={"store": str(store), "now": 1_767_225_600.0}, **overrides)
+
+
+@contextmanager
+def built_catalog() -> Iterator[dict[str, Any]]:
+    """``seen["catalog"]``: the catalog as the pages of a build in this block saw it (after every
+    plugin attached its data on ``catalog_loaded``)."""
+    seen: dict[str, Any] = {}
+
+    def keep(generators: list[Any]) -> None:
+        for generator in generators:
+            if getattr(generator, "catalog", None) is not None:
+                seen["catalog"] = generator.catalog
+
+    signals.all_generators_finalized.connect(keep)
+    try:
+        yield seen
+    finally:
+        signals.all_generators_finalized.disconnect(keep)

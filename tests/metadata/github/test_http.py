@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from email.utils import formatdate
 
@@ -83,3 +84,36 @@ def test_redirect_off_the_api_origin_is_refused(base):
         with pytest.raises(OffOrigin):
             client.request("GET", resp.headers["location"])
     assert limit_pause(resp) is None
+
+
+@pytest.fixture(scope="module")
+def streaming():
+    async def chunked(request: web.Request) -> web.StreamResponse:
+        resp = web.StreamResponse()  # no Content-Length: only reading tells the size
+        await resp.prepare(request)
+        for _ in range(int(request.query.get("chunks", "1"))):
+            await resp.write(b"x" * int(request.query.get("size", "65536")))
+            await asyncio.sleep(float(request.query.get("pause", "0")))
+        return resp
+
+    app = web.Application()
+    app.router.add_get("/chunked", chunked)
+    with serve_app(app) as url:
+        yield url
+
+
+def test_bounded_reads_refuse_oversized_and_dripping_answers(streaming):
+    from linkcheck.metadata.http import UnusableAnswer
+
+    def client(timeout: float = 5.0) -> ApiClient:
+        return ApiClient(streaming, headers={}, timeout=timeout, connect_timeout=2, max_bytes=100_000)
+
+    with client() as c:
+        assert len(c.request("GET", streaming + "/chunked?chunks=1").content) == 65536  # within: kept
+        with pytest.raises(UnusableAnswer, match="larger than 100000 bytes"):
+            c.request("GET", streaming + "/chunked?chunks=64")  # 4 MiB, never held whole
+    start = time.monotonic()
+    with client(timeout=0.3) as c, pytest.raises(UnusableAnswer, match="took too long"):
+        # each small piece arrives within the socket timeout, the whole never within twice it
+        c.request("GET", streaming + "/chunked?chunks=50&size=100&pause=0.1")
+    assert time.monotonic() - start < 3  # stopped at the deadline, not after all 5 s

@@ -63,3 +63,21 @@ def test_blocked_repository_state():
     row = {"repo": "a/b", "state": "blocked", "data": {"block_reason": "tos", "stars": 5}}
     f = figures(row, NOW)
     assert f["blocked"] and not f["missing"] and f["block_reason"] == "tos"
+
+
+def test_downloads_figure_only_from_a_usable_row():
+    from plugins.github_data.figures import downloads_figure
+
+    assert downloads_figure({"last_month": 12, "fetched_at": NOW}) == {"last_month": 12, "fetched_at": NOW}
+    for bad in (None, {}, {"last_month": "12", "fetched_at": NOW}, {"last_month": True, "fetched_at": NOW},
+                {"last_month": -1, "fetched_at": NOW}, {"last_month": 3, "fetched_at": None}):
+        assert downloads_figure(bad) is None
+
+
+def test_inactive_note_names_the_threshold():
+    from plugins.github_data.figures import threshold_words
+
+    assert figures({"repo": "a/b", "state": "ok", "data": {}}, NOW)["inactive_note"] == (
+        "no push to the repository in 18 months")
+    assert [threshold_words(d) for d in (365, 548, 730, 90, 30)] == [
+        "12 months", "18 months", "2 years", "3 months", "30 days"]
