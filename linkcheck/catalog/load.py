@@ -244,10 +244,6 @@ class _FileLoader:
             entry.added = self.date("added", nodes["added"])
         if "year" in nodes:
             entry.year = self.year(nodes["year"])
-        elif self.section == "resources" and entry.added is not None:
-            raise self.error(entry.line, "entry is missing the required field 'year'",
-                             "add 'year: YYYY', the year of publication read off the page or its URL; "
-                             "only entries from the original guide (no 'added') may leave it out")
         if "type" in values:
             entry.type = self.choice("type", values["type"], RESOURCE_TYPES, lines["type"])
         if "topic" in values:
@@ -324,8 +320,7 @@ class _FileLoader:
         fix = f"write the year of publication as four digits, {FIRST_YEAR}-{this_year}, e.g. year: 2014"
         if isinstance(node, yaml.ScalarNode) and node.tag == _NULL:
             raise self.error(line, "year is empty",
-                             "leave 'year' out when the date cannot be confirmed (allowed for entries from "
-                             "the original guide only), never guess it")
+                             "leave 'year' out when the page and its URL show no date, never guess it")
         if not isinstance(node, yaml.ScalarNode) or node.tag != _INT:
             shown = node.value if isinstance(node, yaml.ScalarNode) else "a list or mapping"
             raise self.error(line, f"year {shown!r} is not a year", fix)

@@ -164,8 +164,7 @@ SECTION_REQUIRED: dict[str, tuple[str, ...]] = {
     "projects": COMMON_REQUIRED + ("group",),
     "hosted": COMMON_REQUIRED,
     "examples": COMMON_REQUIRED,
-    # year: also required, but only for entries with `added` (load.py): the original guide's
-    # resources often carry no confirmable date, and a year is never guessed
+    # year: optional: many pages show no date, and a year is only ever read off the page or its URL
     "resources": COMMON_REQUIRED + ("type", "topic"),
 }
 SECTION_OPTIONAL: dict[str, tuple[str, ...]] = {

@@ -222,7 +222,6 @@ def test_reading_list_by_topic_newest_first(tmp_path):
     (H, "  url: https://cloud", "  group: general\n  url: https://cloud", 2,
      "field 'group' does not belong in hosted"),
     # resources
-    (R, "  year: 2014\n", "", 1, "missing the required field 'year'"),
     (R, "  type: article\n", "", 1, "missing the required field 'type'"),
     (R, "  topic: celery\n", "", 1, "missing the required field 'topic'"),
     (R, "type: article", "type: blog", 4, "unknown type 'blog'"),
@@ -254,13 +253,13 @@ def test_facts_must_be_a_mapping(tmp_path):
         load_catalog(write(tmp_path, text))
 
 
-def test_year_may_be_left_out_only_by_entries_of_the_original_guide(tmp_path):
-    # the original guide's resources often carry no confirmable date: never guessed
+def test_year_is_left_out_when_the_page_shows_none(tmp_path):
+    # a year is read off the page or its URL, never guessed: undated pages leave it out
     seed = RESOURCE.replace("  year: 2014\n", "").replace("  added: 2026-11-30\n", "")
     catalog = load_catalog(write(tmp_path / "a", FULL, resources=seed))
     assert catalog.get("a-post").year is None and catalog.get("a-post").from_seed
-    with pytest.raises(CatalogError, match=r"resources.yaml:1: entry is missing the required field 'year'"):
-        load_catalog(write(tmp_path / "b", FULL, resources=RESOURCE.replace("  year: 2014\n", "")))
+    catalog = load_catalog(write(tmp_path / "b", FULL, resources=RESOURCE.replace("  year: 2014\n", "")))
+    assert catalog.get("a-post").year is None and not catalog.get("a-post").from_seed
     with pytest.raises(CatalogError, match=r"resources.yaml:3: year is empty \(leave 'year' out"):
         load_catalog(write(tmp_path / "c", FULL, resources=seed.replace("  type:", "  year: null\n  type:")))
 
