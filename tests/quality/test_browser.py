@@ -243,7 +243,13 @@ def test_every_page_is_complete_without_javascript(
 
 # --- JavaScript features -------------------------------------------------------------------------
 # Each script the theme ships must have a browser test here: name -> the test that covers it.
-KNOWN_SCRIPTS = {"projects.js": "test_projects_filters_and_sorting_work"}
+KNOWN_SCRIPTS = {
+    "projects.js": "test_projects_filters_and_sorting_work",
+    # the search page's script and the two of Pagefind's bundle it loads (plugins/search)
+    "search.js": "test_search.test_search_finds_the_right_entries",
+    "pagefind.js": "test_search.test_search_finds_the_right_entries",
+    "pagefind-worker.js": "test_search.test_search_finds_the_right_entries",
+}
 
 CARDS_JS = """() => [...document.querySelectorAll('ul.catalog-projects > li[data-project]')]
   .filter((li) => !li.hidden).map((li) => ({id: li.dataset.project, name: li.dataset.name,
