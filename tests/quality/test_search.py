@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.quality.browsing import OVERFLOW_JS, new_context, open_page
-from tests.quality.conftest import StaticServer
+from tests.quality.conftest import StaticServer, screenshot_dir
 from tests.quality.test_axe import BLOCKING, _fmt, run_axe
 from tests.quality.test_html_valid import run_vnu
 from tests.quality.tools import VIEWPORTS, require_axe
@@ -197,9 +197,7 @@ def test_open_results_fit_pass_axe_and_vnu(
 ) -> None:
     """Results shown: no sideways scroll, no serious axe violation (light and dark), valid HTML."""
     axe_js = require_axe()
-    build = request.node.callspec.params["site_dir"]
-    shots = artifacts / "screenshots" / build / viewport
-    shots.mkdir(parents=True, exist_ok=True)
+    shots = screenshot_dir(artifacts, request, viewport)
     context, watch = new_context(browser, site_server.url, viewport=VIEWPORTS[viewport])
     problems: list[str] = []
     try:

@@ -3,7 +3,6 @@ markup in catalog text shown as text (never run), and chrome kept out of the ind
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.quality.browsing import new_context, open_page
-from tests.quality.conftest import StaticServer
+from tests.quality.conftest import StaticServer, serving
 from tests.quality.tools import CHROMIUM_ARGS, require_chromium
 from tests.support.site import build_own_site
 
@@ -27,16 +26,8 @@ HREFS_JS = ("() => [...document.querySelectorAll('ol.search-results a[href]')]"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaticServer]:
     tmp = tmp_path_factory.mktemp("search-page")
-    site = build_own_site(HERE, tmp / "out", tmp / "no-store.sqlite3")
-    srv = StaticServer(site)
-    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-    thread.start()
-    try:
+    with serving(build_own_site(HERE, tmp / "out", tmp / "no-store.sqlite3")) as srv:
         yield srv
-    finally:
-        srv.shutdown()
-        srv.server_close()
-        thread.join(10)
 
 
 @pytest.fixture(scope="module")
