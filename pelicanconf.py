@@ -64,7 +64,7 @@ PAGE_OVERRIDES = {
 }
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["sitecontext", "catalog", "linkhealth", "github_data"]
+PLUGINS = ["sitecontext", "catalog", "linkhealth", "github_data", "search"]
 CATALOG = {
     "sitemap": None,
     "feed": None,
@@ -84,6 +84,9 @@ LINKHEALTH = {
     "page": "link-health.html",
     "history_runs": 60,
 }
+# Full-text search (Pagefind, from the pagefind-bin wheel): search.html and the index in pagefind/,
+# built after the site is written; see plugins/search/settings.py and docs/site.md.
+SEARCH: dict[str, object] = {}
 
 # Feeds are written by publishconf.py only (Pelican's own feeds cover blog articles; none here).
 FEED_ALL_ATOM = None

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # CI stage: a plain install runs what the README promises. A fresh virtual
 # environment gets only `pip install -e .` (no extras), then
-# scripts/plain_install_check.py imports every module and runs check, github and
-# the scheduler against loopback servers. Prints one line per check and ends with
+# scripts/plain_install_check.py imports every module, runs check, github and
+# the scheduler against loopback servers, and builds the site with its search
+# index. Prints one line per check and ends with
 # "plain-install: N passed, M failed"; exit 1 when anything failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."

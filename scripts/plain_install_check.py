@@ -13,6 +13,7 @@ Checks, each reported as it runs:
 3. check     ``python -m linkcheck check`` judges a live link ok (exit 0) and a 404 an error (exit 1)
 4. github    ``python -m linkcheck github`` fetches figures from a fake GitHub API
 5. scheduler ``python -m linkcheck scheduler`` completes one scheduled check run and stops cleanly
+6. html      ``pelican`` builds the real site, search index included (the Pagefind binary of its wheel)
 
 Modules are discovered, never listed: the package is found by import
 machinery, the plugins through ``PLUGIN_PATHS`` of ``pelicanconf.py``.
@@ -520,12 +521,34 @@ class Context:
         return path
 
 
+# ------------------------------------------------------------------- 6. html
+def check_html(ctx: Context) -> str:
+    """What `make html` runs, on the real content/: the site and its search index, from the base
+    install alone (plugins/search runs the binary the pagefind-bin wheel brings)."""
+    work = ctx.workdir("html")
+    out = work / "output"
+    cmd = [sys.executable, "-m", "pelican", "content", "-o", str(out), "-s", "pelicanconf.py"]
+    proc = subprocess.run(cmd, cwd=ctx.root, env=base_env(work), capture_output=True, text=True,
+                          timeout=300, stdin=subprocess.DEVNULL)
+    if proc.returncode != 0 or not (out / "index.html").is_file():
+        raise Failed(f"pelican exit {proc.returncode}\n{_tail(proc.stdout + proc.stderr)}")
+    bundle = out / "pagefind"
+    entry = bundle / "pagefind-entry.json"
+    if not (entry.is_file() and (bundle / "pagefind.js").is_file() and (out / "search.html").is_file()):
+        held = sorted(p.name for p in bundle.glob("*")) if bundle.is_dir() else []
+        raise Failed(f"no search index in {out}: pagefind/ holds {held}")
+    records = sum(lang["page_count"] for lang in json.loads(entry.read_text())["languages"].values())
+    pages = len(list(out.glob("*.html")))
+    return f"{pages} pages written, search index of {records} pages and entries"
+
+
 CHECKS: list[tuple[str, Callable[[Context], str]]] = [
     ("declared", check_declared),
     ("imports", check_imports),
     ("check", check_check),
     ("github", check_github),
     ("scheduler", check_scheduler),
+    ("html", check_html),
 ]
 
 

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -183,9 +184,10 @@ class StaticServer(http.server.ThreadingHTTPServer):
             return list(self._log[mark:])
 
 
-@pytest.fixture(scope="package")
-def site_server(site_dir: Path) -> Iterator[StaticServer]:
-    server = StaticServer(site_dir)
+@contextmanager
+def serving(root: Path) -> Iterator[StaticServer]:
+    """``root`` served on 127.0.0.1 (an ephemeral port) by a StaticServer in a thread."""
+    server = StaticServer(root)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
     thread.start()
     try:
@@ -194,6 +196,12 @@ def site_server(site_dir: Path) -> Iterator[StaticServer]:
         server.shutdown()
         server.server_close()
         thread.join(10)
+
+
+@pytest.fixture(scope="package")
+def site_server(site_dir: Path) -> Iterator[StaticServer]:
+    with serving(site_dir) as server:
+        yield server
 
 
 # --- one headless Chromium for the package ----------------------------------------------------
@@ -220,6 +228,13 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+def screenshot_dir(artifacts: Path, request: pytest.FixtureRequest, viewport: str) -> Path:
+    """test-artifacts/screenshots/<build>/<viewport>/ of a test that runs on each build."""
+    shots = artifacts / "screenshots" / request.node.callspec.params["site_dir"] / viewport
+    shots.mkdir(parents=True, exist_ok=True)
+    return shots
 
 
 def artifact_name(page: str) -> str:

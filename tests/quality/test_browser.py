@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from tests.quality.browsing import OVERFLOW_JS, new_context, open_page
-from tests.quality.conftest import StaticServer, artifact_name
+from tests.quality.conftest import StaticServer, artifact_name, screenshot_dir
 from tests.quality.tools import REPO, VIEWPORTS
 
 pytestmark = pytest.mark.browser
@@ -29,8 +29,7 @@ def test_every_page_fits_the_viewport(
     """No horizontal scroll: document.scrollingElement.scrollWidth <= innerWidth, on every page.
     A full-page screenshot of each goes to test-artifacts/screenshots/<build>/<viewport>/."""
     build = request.node.callspec.params["site_dir"]
-    shots = artifacts / "screenshots" / build / viewport
-    shots.mkdir(parents=True, exist_ok=True)
+    shots = screenshot_dir(artifacts, request, viewport)
     context, watch = new_context(browser, site_server.url, viewport=VIEWPORTS[viewport])
     problems: list[str] = []
     try:
@@ -243,7 +242,13 @@ def test_every_page_is_complete_without_javascript(
 
 # --- JavaScript features -------------------------------------------------------------------------
 # Each script the theme ships must have a browser test here: name -> the test that covers it.
-KNOWN_SCRIPTS = {"projects.js": "test_projects_filters_and_sorting_work"}
+KNOWN_SCRIPTS = {
+    "projects.js": "test_projects_filters_and_sorting_work",
+    # the search page's script and the two of Pagefind's bundle it loads (plugins/search)
+    "search.js": "test_search.test_search_finds_the_right_entries",
+    "pagefind.js": "test_search.test_search_finds_the_right_entries",
+    "pagefind-worker.js": "test_search.test_search_finds_the_right_entries",
+}
 
 CARDS_JS = """() => [...document.querySelectorAll('ul.catalog-projects > li[data-project]')]
   .filter((li) => !li.hidden).map((li) => ({id: li.dataset.project, name: li.dataset.name,
