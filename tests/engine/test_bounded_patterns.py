@@ -57,7 +57,8 @@ def test_the_readers_of_page_words_still_judge_as_before():
         "parked_domain", "the page says the domain is for sale")
     assert read_page(body("<p>We can't find that page.</p>"), None, None)[0] == (
         "soft_404", "the page says it is not there")
-    assert read_page(body("<svg><text>buy this domain</text></svg><p>Our product</p>"), None, None) == (None, False)
+    invisible = body("<svg><text>buy this domain</text></svg><p>Our product</p>")
+    assert read_page(invisible, None, None) == (None, False)
     assert read_page(body("<p>Please enable JavaScript</p>"), None, None) == (None, True)
 
 
