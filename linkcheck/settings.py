@@ -33,6 +33,7 @@ BOUNDS: dict[str, tuple[str, float, float]] = {
     "retry_after_cap": ("LINKCHECK_RETRY_AFTER_CAP", 0, 86_400),
     "max_redirects": ("LINKCHECK_MAX_REDIRECTS", 0, 100),
     "max_body_bytes": ("LINKCHECK_MAX_BODY_BYTES", 1_024, 1 << 30),
+    "api_max_bytes": ("LINKCHECK_API_MAX_BYTES", 1_024, 1 << 30),
     "processes": ("LINKCHECK_PROCESSES", 0, 64),
     "broken_after_runs": ("LINKCHECK_BROKEN_AFTER_RUNS", 1, 1_000),
     "broken_after_hours": ("LINKCHECK_BROKEN_AFTER_HOURS", 0, 24 * 365),
@@ -116,6 +117,8 @@ class Settings:
     pypi_api_url: str = "https://pypi.org"  # PyPI JSON API
     # --- Internet Archive availability API
     wayback_api_url: str = "https://archive.org/wayback/available"  # archived copies of broken links
+    # --- answers of outside APIs (GitHub, PyPI, the Internet Archive)
+    api_max_bytes: int = 32 * 1024 * 1024  # bytes of one API answer read, after decompression
     # --- Celery / Redis
     broker_url: str = ""  # Redis for Celery; empty: `make scheduler` starts its own
     check_interval_hours: float = 24.0  # scheduled check runs, hours apart (0: none)
@@ -173,6 +176,7 @@ class Settings:
             "github_backoff": _env_float("LINKCHECK_GITHUB_BACKOFF", cls.github_backoff),
             "pypi_api_url": _env("PYPI_API_URL", cls.pypi_api_url).rstrip("/"),
             "wayback_api_url": _env("WAYBACK_API_URL", cls.wayback_api_url),
+            "api_max_bytes": _env_int("LINKCHECK_API_MAX_BYTES", cls.api_max_bytes),
             "broker_url": _env("LINKCHECK_BROKER_URL", os.environ.get("REDIS_URL", "")),
             "check_interval_hours": _env_float("LINKCHECK_CHECK_INTERVAL_HOURS", cls.check_interval_hours),
             "github_interval_hours": _env_float(

@@ -7,6 +7,11 @@ ETag and recognises rate limits in the shapes APIs use for them: 429, 403 with
 secondary-limit message. A recognised limit raises ``RateLimited`` with the
 moment the API said it may be asked again; the caller stores that pause in
 the store so the next run waits too instead of asking at once.
+
+Every answer is read streamed and capped (``read_capped``): at most
+``LINKCHECK_API_MAX_BYTES`` after decompression, else ``AnswerTooLarge`` naming the
+API and the cap. A gzip bomb (1 MB that inflates to 1 GiB) used to be read whole:
+3.2 GB of memory for one PyPI answer.
 """
 
 from __future__ import annotations
@@ -41,6 +46,38 @@ class RateLimited(Exception):
 
 class OffOrigin(Exception):
     """A redirect pointed away from the API host; not followed (the token stays home)."""
+
+
+class AnswerTooLarge(Exception):
+    """An API answer longer than the cap (decompressed) or slower than its deadline: not
+    read further. One project's or query's failure, never the whole refresh's."""
+
+
+_CHUNK = 64 * 1024
+
+
+def read_capped(resp: requests.Response, api: str, max_bytes: int, deadline: float) -> bytes:
+    """The body of a streamed ``resp`` (``stream=True``), decompressed, at most ``max_bytes``,
+    read within ``deadline`` seconds; it becomes ``resp.content`` (so ``.json()`` works).
+    urllib3 inflates gzip and brotli a chunk at a time, so a bomb costs about one chunk of
+    memory beyond the cap before ``AnswerTooLarge``."""
+    chunks: list[bytes] = []
+    size = 0
+    ends = time.monotonic() + deadline
+    try:
+        for chunk in resp.iter_content(_CHUNK):
+            size += len(chunk)
+            if size > max_bytes:
+                raise AnswerTooLarge(f"{api} answered more than {max_bytes} bytes (LINKCHECK_API_MAX_BYTES); "
+                                     "the answer was not read")
+            if time.monotonic() > ends:
+                raise AnswerTooLarge(f"{api} took more than {deadline:g} s to send its answer; not read")
+            chunks.append(chunk)
+    finally:
+        resp.close()
+    body = b"".join(chunks)
+    resp._content = body  # requests' own cache: what .content, .text and .json() read
+    return body
 
 
 def retry_after(value: str | None, now: float | None = None) -> float | None:
@@ -100,10 +137,13 @@ class ApiClient:
     """A ``requests`` session bound to one API origin that counts requests and obeys limits."""
 
     def __init__(self, base_url: str, *, headers: dict[str, str], timeout: float,
-                 connect_timeout: float, count: Callable[[], None] | None = None,
+                 connect_timeout: float, max_bytes: int, api: str,
+                 count: Callable[[], None] | None = None,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self.origin = urlsplit(base_url)[:2]
         self.timeout = (connect_timeout, timeout)
+        self.max_bytes = max_bytes  # of one answer, decompressed
+        self.api = api  # named in errors: "PyPI", "the GitHub API"
         self.count = count or (lambda: None)
         self.sleep = sleep
         self.session = requests.Session()
@@ -128,7 +168,9 @@ class ApiClient:
         headers = {"If-None-Match": etag} if etag else {}
         self.count()
         resp = self.session.request(method, url, headers=headers, allow_redirects=False,
-                                    timeout=self.timeout, **kw)
+                                    timeout=self.timeout, stream=True, **kw)
+        # one read timeout per packet, and the whole answer within four of them
+        read_capped(resp, self.api, self.max_bytes, 4 * self.timeout[1])
         log.debug("%s %s -> %s", method, url, resp.status_code)
         self._note(resp)
         return resp

@@ -23,7 +23,7 @@ from urllib.parse import quote, urlsplit
 
 import requests
 
-from linkcheck.metadata.http import ApiClient, OffOrigin, RateLimited
+from linkcheck.metadata.http import AnswerTooLarge, ApiClient, OffOrigin, RateLimited
 from linkcheck.metadata.summary import RefreshSummary
 from linkcheck.redact import redact
 from linkcheck.settings import Settings
@@ -272,7 +272,8 @@ def refresh(settings: Settings, store: Store, *, projects: dict[str, str | None]
         run.attempted = set(due)  # nothing asked, nothing left behind by this run
     elif due:
         client = ApiClient(settings.pypi_api_url, timeout=settings.timeout,
-                           connect_timeout=settings.connect_timeout,
+                           connect_timeout=settings.connect_timeout, max_bytes=settings.api_max_bytes,
+                           api="PyPI",
                            headers={"Accept": "application/json",
                                     "User-Agent": settings.agent},
                            count=lambda: setattr(summary, "requests", summary.requests + 1))
@@ -281,8 +282,10 @@ def refresh(settings: Settings, store: Store, *, projects: dict[str, str | None]
             for name in due:
                 try:
                     _fetch(client, run, name)
-                except (_ProjectError, requests.ReadTimeout) as exc:
+                except (_ProjectError, AnswerTooLarge, requests.ReadTimeout) as exc:
                     why = str(exc) if isinstance(exc, _ProjectError) else f"{name}: {type(exc).__name__}"
+                    if isinstance(exc, AnswerTooLarge):
+                        why = f"{name}: {exc}"
                     run.fail(name, why)
                     consecutive += 1
                     if consecutive >= MAX_CONSECUTIVE_ERRORS:

@@ -44,7 +44,8 @@ def base():
 
 
 def _client(base: str, counted: list[int]) -> ApiClient:
-    return ApiClient(base, headers={"User-Agent": "test"}, timeout=5, connect_timeout=2,
+    return ApiClient(base, headers={"User-Agent": "test"}, timeout=5, connect_timeout=2, max_bytes=1 << 20,
+                     api="the test API",
                      count=lambda: counted.append(1))
 
 
