@@ -62,7 +62,8 @@ class BadURL(ValueError):
 
 def request_url(raw: str, base: URL | None = None) -> URL:
     """The URL to put on the wire: IDN host in punycode, percent-encoding as written,
-    fragment dropped (servers never see it). ``base`` resolves a relative Location."""
+    fragment and userinfo dropped (servers never see them). ``base`` resolves a relative
+    Location."""
     text = raw.strip()
     try:
         if base is not None:
@@ -124,10 +125,9 @@ def _wire(text: str, written: bool = False) -> str:
         # a link as written (not a server's Location): whitespace inside is an unfinished
         # attribute or prose, and the author should correct it
         raise BadURL("invalid_url", "whitespace inside the URL")
+    # No userinfo on the wire: credentials written in a link are a leaked secret, masked by
+    # the inventory (redact.mask_userinfo), and a link is checked as a reader without them sees it.
     netloc = ascii_host if port is None else f"{ascii_host}:{port}"
-    if parts.username is not None:
-        userinfo = parts.netloc.rsplit("@", 1)[0]
-        netloc = f"{quote(userinfo, safe=_PATH_SAFE)}@{netloc}"
     path, query = parts.path or "/", parts.query
     if _NEEDS_QUOTING.search(path):
         path = quote(path, safe=_PATH_SAFE)
