@@ -133,7 +133,8 @@ class Settings:
     site_url: str = ""  # the public site (SITEURL): links to its own pages are not checked
     # a started chunk silent this long (no heartbeat, not queued) is sent again
     chunk_stall_after: float = 40.0
-    watch_interval: float = 10.0  # seconds between two looks at running scheduled runs
+    # seconds between two looks at running scheduled runs (by a state worker; 0: none)
+    watch_interval: float = 10.0
     # --- report delivery
     smtp_host: str = ""  # mail the report through this server; empty: no mail
     smtp_port: int = 587  # SMTP port
