@@ -47,6 +47,7 @@ from linkcheck.metadata.http import (
     ApiClient,
     OffOrigin,
     RateLimited,
+    failure_line,
     reset_from,
 )
 from linkcheck.metadata.summary import RefreshSummary
@@ -433,10 +434,7 @@ def _refresh_rest(client: ApiClient, run: _Run, due: list[str]) -> None:
         try:
             _rest_repo(client, run, repo)
         except (_RepoError, AnswerTooLarge, requests.ReadTimeout) as exc:  # unreachable API: stops the run
-            text = str(exc) if isinstance(exc, _RepoError) else f"{repo}: {type(exc).__name__}"
-            if isinstance(exc, AnswerTooLarge):
-                text = f"{repo}: {exc}"
-            run.error(repo, text)
+            run.error(repo, failure_line(repo, exc))
             consecutive += 1
             if consecutive >= MAX_CONSECUTIVE_ERRORS:
                 run.summary.errors.append("stopped after repeated errors; the rest stays due")

@@ -53,6 +53,15 @@ class AnswerTooLarge(Exception):
     read further. One project's or query's failure, never the whole refresh's."""
 
 
+def failure_line(item: str, exc: BaseException) -> str:
+    """One project's failure as a line naming it: a timeout by its kind only (its text carries
+    the URL), anything else in its own words."""
+    if isinstance(exc, requests.Timeout):
+        return f"{item}: {type(exc).__name__}"
+    text = str(exc)
+    return text if text.startswith(f"{item}: ") else f"{item}: {text}"
+
+
 _CHUNK = 64 * 1024
 
 

@@ -23,7 +23,7 @@ from urllib.parse import quote, urlsplit
 
 import requests
 
-from linkcheck.metadata.http import AnswerTooLarge, ApiClient, OffOrigin, RateLimited
+from linkcheck.metadata.http import AnswerTooLarge, ApiClient, OffOrigin, RateLimited, failure_line
 from linkcheck.metadata.summary import RefreshSummary
 from linkcheck.redact import redact
 from linkcheck.settings import Settings
@@ -283,10 +283,7 @@ def refresh(settings: Settings, store: Store, *, projects: dict[str, str | None]
                 try:
                     _fetch(client, run, name)
                 except (_ProjectError, AnswerTooLarge, requests.ReadTimeout) as exc:
-                    why = str(exc) if isinstance(exc, _ProjectError) else f"{name}: {type(exc).__name__}"
-                    if isinstance(exc, AnswerTooLarge):
-                        why = f"{name}: {exc}"
-                    run.fail(name, why)
+                    run.fail(name, failure_line(name, exc))
                     consecutive += 1
                     if consecutive >= MAX_CONSECUTIVE_ERRORS:
                         summary.errors.append("stopped after repeated errors; the rest goes first next run")
