@@ -102,7 +102,8 @@ def test_a_hostile_page_does_not_hold_up_a_healthy_link_on_another_host():
     delay = got[f"{b}/ok"] - sent_at[-1]
     print(f"\nhealthy link: result {delay * 1000:.0f} ms after its answer; 6 hostile pages: {cpu:.2f} s CPU")
     assert [r.reason for r in results] == ["anchor_missing"] * 6 + ["ok"]  # each one judged
-    assert delay < 0.5  # the engine kept serving other hosts while it read 6 MiB of hostile pages
+    assert got[f"{b}/ok"] < max(got[u] for u in urls[:6])  # it came in while hostile pages were read
+    assert delay < 1.0  # 0-170 ms measured under load: the engine kept serving other hosts meanwhile
     assert cpu < 10.0  # a hang guard: before, the first page alone would take hours
 
 
