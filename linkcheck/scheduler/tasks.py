@@ -6,6 +6,8 @@ chain per chunk, ``check_chunk`` (celery queue, any machine) ->
 ``finish_check_run``, which sends ``write_report`` -> ``rebuild_site``.
 Every task may run twice (late acks, redelivery after a crash) and is
 idempotent; a lock in Redis keeps two runs of one job from overlapping.
+The run watchdog (``look_after_runs``) is no task on a schedule: every worker
+that consumes the state queue runs it from a thread (``watchdog.py``).
 """
 
 from __future__ import annotations
