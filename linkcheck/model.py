@@ -49,6 +49,8 @@ class Link:
     url: str
     locations: list[Location] = field(default_factory=list)
     kind: Literal["link", "image"] = "link"
+    # written with credentials (user:password@): ``url`` holds them masked, see redact.mask_userinfo
+    credentials: bool = False
 
 
 @dataclass

@@ -68,6 +68,30 @@ def redact(text: str, parts: Iterable[str]) -> str:
     return text
 
 
+def userinfo_span(url: str) -> tuple[int, int] | None:
+    """Where the userinfo (``user:password``) of ``url`` is, or None: by plain string rules,
+    so a URL no parser accepts (``[`` in the host) is still caught."""
+    start = url.find("://")
+    if start == -1:
+        return None
+    start += 3
+    end = len(url)
+    for stop in "/?#":
+        at = url.find(stop, start)
+        if at != -1:
+            end = min(end, at)
+    at = url.rfind("@", start, end)
+    return (start, at) if at != -1 else None
+
+
+def mask_userinfo(url: str) -> str:
+    """``url`` with its userinfo replaced by the mask (``https://***@host/x``): a link written
+    in the content with credentials is shown, stored and checked only like this. The user
+    name goes too: tokens often stand there (``https://TOKEN@github.com/...``)."""
+    span = userinfo_span(url)
+    return url if span is None else url[:span[0]] + MASK + url[span[1]:]
+
+
 def redact_url(url: str) -> str:
     """``url`` for a log line: password and query values masked, the rest kept."""
     try:

@@ -33,6 +33,7 @@ BOUNDS: dict[str, tuple[str, float, float]] = {
     "retry_after_cap": ("LINKCHECK_RETRY_AFTER_CAP", 0, 86_400),
     "max_redirects": ("LINKCHECK_MAX_REDIRECTS", 0, 100),
     "max_body_bytes": ("LINKCHECK_MAX_BODY_BYTES", 1_024, 1 << 30),
+    "api_max_bytes": ("LINKCHECK_API_MAX_BYTES", 1_024, 1 << 30),
     "processes": ("LINKCHECK_PROCESSES", 0, 64),
     "broken_after_runs": ("LINKCHECK_BROKEN_AFTER_RUNS", 1, 1_000),
     "broken_after_hours": ("LINKCHECK_BROKEN_AFTER_HOURS", 0, 24 * 365),
@@ -130,6 +131,8 @@ class Settings:
     quiet_after_days: float = 548.0
     # --- Internet Archive availability API
     wayback_api_url: str = "https://archive.org/wayback/available"  # archived copies of broken links
+    # --- answers of outside APIs (GitHub, PyPI, the Internet Archive)
+    api_max_bytes: int = 32 * 1024 * 1024  # bytes of one API answer read, after decompression
     # --- Celery / Redis
     broker_url: str = ""  # Redis for Celery; empty: `make scheduler` starts its own
     check_interval_hours: float = 24.0  # scheduled check runs, hours apart (0: none)
@@ -144,7 +147,8 @@ class Settings:
     site_url: str = ""  # the public site (SITEURL): links to its own pages are not checked
     # a started chunk silent this long (no heartbeat, not queued) is sent again
     chunk_stall_after: float = 40.0
-    watch_interval: float = 10.0  # seconds between two looks at running scheduled runs
+    # seconds between two looks at running scheduled runs (by a state worker; 0: none)
+    watch_interval: float = 10.0
     # --- report delivery
     smtp_host: str = ""  # mail the report through this server; empty: no mail
     smtp_port: int = 587  # SMTP port
@@ -193,6 +197,7 @@ class Settings:
                                                    cls.downloads_interval_hours),
             "quiet_after_days": _env_float("LINKCHECK_QUIET_AFTER_DAYS", cls.quiet_after_days),
             "wayback_api_url": _env("WAYBACK_API_URL", cls.wayback_api_url),
+            "api_max_bytes": _env_int("LINKCHECK_API_MAX_BYTES", cls.api_max_bytes),
             "broker_url": _env("LINKCHECK_BROKER_URL", os.environ.get("REDIS_URL", "")),
             "check_interval_hours": _env_float("LINKCHECK_CHECK_INTERVAL_HOURS", cls.check_interval_hours),
             "github_interval_hours": _env_float(

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from linkcheck.cli import UsageError, terminal_safe
-from linkcheck.inventory.collect import SourceError
+from linkcheck.inventory.collect import SourceError, credential_warnings
 from linkcheck.model import Link, Result
 from linkcheck.settings import BOUNDS, Settings
 
@@ -237,7 +237,8 @@ def run(args: argparse.Namespace) -> int:
         _write_json(args.json_path, {
             "results": [result_json(r, summary.links.get(r.url)) for r in summary.results],
             "summary": {**summary.stats(), "run_id": summary.run_id, "sources": list(args.sources),
-                        "exit_code": summary.exit_code},
+                        "exit_code": summary.exit_code,
+                        "credentials": credential_warnings(summary.links)},
         })
     return summary.exit_code
 
@@ -250,6 +251,8 @@ def _check(settings: Settings, args: argparse.Namespace, options: Any, store: An
         summary = run_check(settings, args.sources, store=store, options=options)
         if not summary.offline:  # offline: nothing was judged, so nothing is listed as a problem
             _print_plain(out, summary.results, summary.links)
+        for line in credential_warnings(summary.links):
+            print(terminal_safe(f"warning: {line}"), file=out)
         print(_summary_line(summary.counts, len(summary.results), summary.elapsed, summary.offline), file=out)
         return summary
 
@@ -282,6 +285,10 @@ def _check(settings: Settings, args: argparse.Namespace, options: Any, store: An
                             on_result=on_result, on_links=on_links)
     if not summary.offline:
         _print_table(console, summary.results, summary.links)
+    for line in credential_warnings(summary.links):
+        from rich.text import Text
+
+        console.print(Text(f"warning: {line}"))  # Text: no markup, no control codes
     console.print(_summary_line(summary.counts, len(summary.results), summary.elapsed, summary.offline),
                   markup=False, highlight=False)
     return summary

@@ -1,9 +1,12 @@
 """``python -m linkcheck lint-content [CONTENT_DIR]``: every catalog warning, with file and line.
 
 The site build sums up plain ``http://`` links in one line; this lists them,
-every other warning of the catalog validation, one per line, and the core facts
-(schema.CORE_FACTS) that a maintained project does not answer yet. Exit codes:
-0 the catalog is valid (warnings or not), 2 it is invalid (``path:line: message``).
+every other warning of the catalog validation, one per line, the core facts
+(schema.CORE_FACTS) that a maintained project does not answer yet, and every
+link in the content (pages and catalog) written with credentials
+(``user:password@``). Exit codes: 0 the catalog is valid (warnings or not),
+1 a link carries credentials (a secret in the repository), 2 the catalog is
+invalid (``path:line: message``).
 """
 
 from __future__ import annotations
@@ -14,12 +17,14 @@ from pathlib import Path
 
 from linkcheck.catalog import PLAIN_HTTP, CatalogError, CatalogWarning, load_catalog
 from linkcheck.catalog.model import Catalog
-from linkcheck.cli import UsageError
+from linkcheck.cli import UsageError, terminal_safe
+from linkcheck.inventory.collect import SourceError, collect, credential_warnings
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("lint-content",
-                       help="list catalog warnings (plain http:// links, empty sections) with file:line")
+                       help="list catalog warnings (plain http:// links, empty sections) and links "
+                       "written with credentials, with file:line")
     p.add_argument("content_dir", nargs="?", metavar="CONTENT_DIR",
                    help="the folder holding catalog/ (default: LINKCHECK_CONTENT_DIR, content/)")
     p.set_defaults(handler=run)
@@ -47,7 +52,15 @@ def run(args: argparse.Namespace) -> int:
     if unknown:
         print(f"{len(unknown)} core fact(s) of maintained projects unknown: answer each with true, false or "
               "partial and its source (docs/catalog.md, Facts)")
-    return 0
+    try:
+        leaked = credential_warnings(collect([content], root=content.parent))
+    except SourceError as exc:
+        raise UsageError(str(exc)) from exc
+    for line in leaked:
+        print(terminal_safe(line))
+    if leaked:
+        print(f"{len(leaked)} link(s) written with credentials: remove them (and change the password)")
+    return 1 if leaked else 0
 
 
 def unknown_core_facts(catalog: Catalog, content: Path) -> list[CatalogWarning]:

@@ -71,9 +71,11 @@ _NO_GET_AFTER = frozenset({"dns_error", "private_address", "connect_timeout", "i
 _SILENT = frozenset({"timeout", "connect_timeout"})  # no answer in time: one more attempt at most
 SILENT_REQUESTS = 4  # requests a host left unanswered (and answered none) before we stop waiting on it
 _MIN_ATTEMPT = 0.05  # seconds: less budget than this is not worth another request
-# Pages bigger than this are parsed in a worker thread: lxml builds big trees with the GIL
-# released, and the event loop keeps serving the other requests meanwhile.
-PARSE_OFF_LOOP_BYTES = 64 * 1024
+# Pages bigger than this are read in a worker thread: lxml builds big trees with the GIL
+# released, every pattern on page text is linear (tests/engine/test_bounded_patterns.py),
+# and the event loop keeps serving the other requests meanwhile. Smaller pages cost less
+# than handing them over would.
+PARSE_OFF_LOOP_BYTES = 16 * 1024
 
 
 @dataclass(frozen=True)
@@ -337,11 +339,8 @@ class _Engine:
                     habits.head_enough += 1
                     self.run_habits.head_enough += 1
             if reply.body and html.is_html(reply.headers.get("content-type"), reply.body):
-                if len(reply.body) > PARSE_OFF_LOOP_BYTES:  # a big tree: let other requests go on
-                    trail.page = await asyncio.to_thread(html.parse, reply.body, reply.charset,
-                                                         anchors=anchors)
-                else:
-                    trail.page = html.parse(reply.body, reply.charset, anchors=anchors)
+                trail.page = await _off_loop(len(reply.body), html.parse, reply.body, reply.charset,
+                                             anchors=anchors)
             refresh = trail.page.refresh if trail.page else None
             refresh = refresh or _refresh_header(reply.headers.get("refresh"))
             if refresh:
@@ -461,7 +460,9 @@ class _Engine:
             # Only pages reached by a redirect, or on a host that answers nonexistent paths
             # with 2xx, can be parked or a wordier "not found": only those are read in full.
             if reply.body and (redirected or probe.soft):
-                verdict, app_shell = await self._read_page(reply, trail.page)
+                title = trail.page.title if trail.page is not None else None
+                verdict, app_shell = await _off_loop(len(reply.body), read_page, reply.body, reply.charset,
+                                                     title)
                 if verdict is not None:
                     return verdict
             if not (home or app_shell) and same_as_probe(probe, requested=wire, final_url=str(final),
@@ -474,23 +475,6 @@ class _Engine:
         if trail.redirects:
             return "redirect_temporary", ""
         return "ok", ""
-
-    async def _read_page(self, reply: Reply, page: html.Page | None
-                         ) -> tuple[tuple[str, str] | None, bool]:
-        """Parked or not-found by the page's words: (reason, detail) or None, and whether
-        the page is a script-only app shell."""
-        if loads_parking_script(reply.body.decode("latin-1")):
-            return ("parked_domain", "the page loads a domain-parking script"), False
-        if len(reply.body) > PARSE_OFF_LOOP_BYTES:
-            headings, text = await asyncio.to_thread(html.headings_and_text, reply.body, reply.charset)
-        else:
-            headings, text = html.headings_and_text(reply.body, reply.charset)
-        titled = [page.title] + headings if page is not None and page.title else headings
-        if says_parked(titled, text):
-            return ("parked_domain", "the page says the domain is for sale"), False
-        if text_says_not_found(headings, text):
-            return ("soft_404", "the page says it is not there"), False
-        return None, is_app_shell(text)
 
     def _result(self, written: str, fragment: str | None, trail: _Trail, reason: str, detail: str,
                 elapsed: float) -> Result:
@@ -552,6 +536,28 @@ async def resolver_answers(host: str) -> bool:
     except (OSError, UnicodeError):
         return False
     return True
+
+
+async def _off_loop(size: int, fn: Callable[..., Any], *args: Any, **kw: Any) -> Any:
+    """``fn(*args, **kw)`` in a worker thread when it reads a page of more than
+    ``PARSE_OFF_LOOP_BYTES``, so one big or hostile page never holds up the other links."""
+    if size > PARSE_OFF_LOOP_BYTES:
+        return await asyncio.to_thread(fn, *args, **kw)
+    return fn(*args, **kw)
+
+
+def read_page(body: bytes, charset: str | None, title: str | None) -> tuple[tuple[str, str] | None, bool]:
+    """Parked or not-found by a page's words: (reason, detail) or None, and whether the page
+    is a script-only app shell. Plain work on the body (no I/O): run off the loop for big pages."""
+    if loads_parking_script(body.decode("latin-1")):
+        return ("parked_domain", "the page loads a domain-parking script"), False
+    headings, text = html.headings_and_text(body, charset)
+    titled = [title, *headings] if title else headings
+    if says_parked(titled, text):
+        return ("parked_domain", "the page says the domain is for sale"), False
+    if text_says_not_found(headings, text):
+        return ("soft_404", "the page says it is not there"), False
+    return None, is_app_shell(text)
 
 
 def _fragment(url: str) -> str | None:

@@ -21,7 +21,7 @@ import ssl
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import pycurl
 from yarl import URL
@@ -62,15 +62,17 @@ class BadURL(ValueError):
 
 def request_url(raw: str, base: URL | None = None) -> URL:
     """The URL to put on the wire: IDN host in punycode, percent-encoding as written,
-    fragment dropped (servers never see it). ``base`` resolves a relative Location."""
+    fragment and userinfo dropped (servers never see them). ``base`` resolves a relative
+    Location."""
     text = raw.strip()
-    if base is not None:
-        from urllib.parse import urljoin
-
-        text = urljoin(str(base), text)
-    wire = _plain_wire(text) or _wire(text, written=base is None)
     try:
+        if base is not None:
+            # a server's Location: "[" or "]" in its host makes urljoin raise ValueError
+            text = urljoin(str(base), text)
+        wire = _plain_wire(text) or _wire(text, written=base is None)
         return URL(wire, encoded=True)
+    except BadURL:
+        raise
     except ValueError as exc:
         raise BadURL("invalid_url", str(exc)) from exc
 
@@ -108,7 +110,9 @@ def _wire(text: str, written: bool = False) -> str:
     host = parts.hostname
     if not host:
         raise BadURL("invalid_url", "no host name")
-    if ":" in host:
+    if "[" in parts.netloc or "]" in parts.netloc:
+        if ":" not in host or parse_ip(host) is None:  # brackets hold an IPv6 address, nothing else
+            raise BadURL("invalid_url", f"bad host name {parts.netloc.rsplit('@', 1)[-1]!r}")
         ascii_host = f"[{host}]"
     else:
         try:
@@ -121,10 +125,9 @@ def _wire(text: str, written: bool = False) -> str:
         # a link as written (not a server's Location): whitespace inside is an unfinished
         # attribute or prose, and the author should correct it
         raise BadURL("invalid_url", "whitespace inside the URL")
+    # No userinfo on the wire: credentials written in a link are a leaked secret, masked by
+    # the inventory (redact.mask_userinfo), and a link is checked as a reader without them sees it.
     netloc = ascii_host if port is None else f"{ascii_host}:{port}"
-    if parts.username is not None:
-        userinfo = parts.netloc.rsplit("@", 1)[0]
-        netloc = f"{quote(userinfo, safe=_PATH_SAFE)}@{netloc}"
     path, query = parts.path or "/", parts.query
     if _NEEDS_QUOTING.search(path):
         path = quote(path, safe=_PATH_SAFE)

@@ -18,6 +18,8 @@ import re
 
 from yarl import URL
 
+from linkcheck.engine.page import TEXT_CAP, squeeze
+
 # Marketplaces and parking services: a link that ends up here has lost its site.
 PARKING_HOSTS = (
     "sedo.com", "sedoparking.com", "parkingcrew.net", "bodis.com", "above.com", "parklogic.com",
@@ -26,12 +28,17 @@ PARKING_HOSTS = (
     "domainnamesales.com", "perfectdomain.com", "brandbucket.com", "squadhelp.com", "atom.com",
 )
 # Scripts and frames served only to parked domains (GoDaddy's lander, Google's AdSense for domains).
-_PARKING_SRC = re.compile(
-    r"""\bsrc\s*=\s*["']?[^"'\s>]*(?:"""
-    + "|".join(re.escape(h) for h in PARKING_HOSTS)
-    + r"""|/parking-lander/|adsense/domains/caf\.js|/js/parking\.)""",
+_PARKING_MARK = re.compile(
+    "|".join(re.escape(h) for h in PARKING_HOSTS)
+    + r"|/parking-lander/|adsense/domains/caf\.js|/js/parking\.",
     re.IGNORECASE,
 )
+# A src= attribute and its value, matched without backtracking (possessive quantifiers):
+# finditer resumes after each value, so every character is read once. A pattern that
+# searched for a marker after "src=" restarted at every "src=" and scanned to the end
+# (quadratic: 32 KiB of "src=" took 42 s of CPU).
+_SRC_VALUE = re.compile(r"""\bsrc\s*+=\s*+["']?+([^"'\s>]*+)""", re.IGNORECASE)
+_SRC_CAP = 2048  # characters of a src value worth reading: no script URL is longer
 _PARKED_PHRASE = re.compile(
     r"(?:this|the)\s+domain(?:\s+name)?(?:\s+\S+)?\s+(?:may\s+be|is|might\s+be)\s+for\s+sale"
     r"|buy\s+this\s+domain|this\s+domain\s+(?:name\s+)?(?:is\s+)?(?:parked|for\s+sale)"
@@ -57,10 +64,14 @@ def on_parking_host(requested: URL, final: URL) -> bool:
 
 
 def loads_parking_script(html: str) -> bool:
-    return _PARKING_SRC.search(html) is not None
+    for match in _SRC_VALUE.finditer(html):
+        start = match.start(1)
+        if match.end(1) > start and _PARKING_MARK.search(html, start, min(match.end(1), start + _SRC_CAP)):
+            return True
+    return False
 
 
 def says_parked(headings: list[str], text: str) -> bool:
-    if any(_PARKED_PHRASE.search(h) for h in headings):
+    if any(_PARKED_PHRASE.search(squeeze(h, TEXT_CAP)) for h in headings):
         return True
-    return len(text) <= SHORT_TEXT and _PARKED_PHRASE.search(text) is not None
+    return len(text) <= SHORT_TEXT and _PARKED_PHRASE.search(squeeze(text)) is not None

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from yarl import URL
 
-from linkcheck.engine.page import Page
+from linkcheck.engine.page import Page, squeeze
 from linkcheck.engine.verdict import says_not_found
 
 
@@ -76,7 +76,7 @@ def text_says_not_found(headings: list[str], text: str) -> bool:
     """A page's headings or (short) visible text say it is not there."""
     if any(says_not_found(h) for h in headings):
         return True
-    return len(text) <= SHORT_TEXT and _NOT_FOUND_SENTENCE.search(text) is not None
+    return len(text) <= SHORT_TEXT and _NOT_FOUND_SENTENCE.search(squeeze(text)) is not None
 
 
 _APP_SHELL = re.compile(r"(?:enable|requires?|turn\s+on)\s+javascript|javascript\s+(?:is\s+)?(?:required|"
@@ -86,7 +86,7 @@ _APP_SHELL = re.compile(r"(?:enable|requires?|turn\s+on)\s+javascript|javascript
 def is_app_shell(text: str) -> bool:
     """A single-page app's shell: the same few words for every path until scripts run.
     The probe cannot tell its pages apart, so the probe comparison says nothing."""
-    return len(text) <= 300 and _APP_SHELL.search(text) is not None
+    return len(text) <= 300 and _APP_SHELL.search(squeeze(text)) is not None
 
 
 def page_says_not_found(page: Page | None) -> bool:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from yarl import URL
 
+from linkcheck.engine.page import TEXT_CAP, squeeze
 from linkcheck.engine.reasons import NETWORK_REASONS, REASONS, TABLE  # noqa: F401  (re-exported)
 from linkcheck.model import Verdict
 
@@ -107,10 +108,15 @@ def says_not_found(text: str | None) -> bool:
     """
     if not text:
         return False
+    # One space between words, and no longer than a title is kept: the patterns below
+    # then never backtrack over a long run of blanks (a heading is raw page text).
+    text = squeeze(text)
+    if len(text) > TEXT_CAP:
+        return False  # a not-found message with a site name beside it is never this long
     low = text.lower()
     if not any(word in low for word in _NOT_FOUND_WORDS):  # most titles: skip the regexes
         return False
-    segments = [seg.strip().strip("!.") for seg in _SEPARATORS.split(text.strip())]
+    segments = [seg.strip().strip("!.") for seg in _SEPARATORS.split(text)]
     segments = [seg for seg in segments if seg]
     return 0 < len(segments) <= 2 and any(_NOT_FOUND.match(seg) for seg in segments)
 
@@ -126,8 +132,12 @@ _LANDING_PATH = re.compile(
 )
 
 
+_LANDING_CAP = 64  # a front door's path is short ("/de-DE/index.html"); longer ones are not read
+
+
 def is_landing(url: URL) -> bool:
-    return bool(_LANDING_PATH.fullmatch(url.path or "/"))
+    path = url.path or "/"
+    return len(path) <= _LANDING_CAP and bool(_LANDING_PATH.fullmatch(path))
 
 
 def same_site(a: str, b: str) -> bool:

@@ -4,7 +4,9 @@ A source is an HTML or Markdown file, a directory (the built ``output/`` or
 ``content/``, walked for ``.html``/``.md`` files; a ``catalog/`` folder inside it
 is read through ``linkcheck.catalog``), a catalog YAML file, or a URL (checked
 as is, its page is not crawled). Each URL is kept once, as written, with every
-``Location`` it was found at.
+``Location`` it was found at; a URL written with credentials (``user:password@``)
+is kept with them masked (``https://***@host/``) and marked, for ``check`` and
+``lint-content`` to name where it is written.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING
 from linkcheck.engine.page import decode
 from linkcheck.inventory.extract import HTML_SUFFIXES, MARKDOWN_SUFFIXES, external_url, extract_file_text
 from linkcheck.model import Link, Location
+from linkcheck.redact import mask_userinfo
 
 if TYPE_CHECKING:
     from linkcheck.catalog import Entry
@@ -42,9 +45,11 @@ class _Inventory:
         self._seen: dict[str, set[Location]] = {}
 
     def add(self, url: str, location: Location | None, kind: str = "link") -> None:
+        masked = mask_userinfo(url)  # a secret in the content goes no further: not stored, shown or sent
+        url, credentials = masked, masked != url
         link = self.links.get(url)
         if link is None:
-            link = self.links[url] = Link(url, [], kind)  # type: ignore[arg-type]
+            link = self.links[url] = Link(url, [], kind, credentials)  # type: ignore[arg-type]
             self._seen[url] = set()
         if location is not None and location not in self._seen[url]:
             self._seen[url].add(location)
@@ -137,6 +142,18 @@ class _Inventory:
                 f"{source}: unsupported file type {suffix or '(none)'!r}; give an HTML or Markdown"
                 " file, a catalog YAML file, a directory or an http(s) URL"
             )
+
+
+def credential_warnings(links: dict[str, Link]) -> list[str]:
+    """One ``file:line: ...`` line for every place a link is written with credentials."""
+    lines = []
+    for url, link in links.items():
+        if link.credentials:
+            for where in link.locations or [None]:
+                shown = where.describe() if where is not None else "(given on the command line)"
+                lines.append(f"{shown}: a link carries credentials ({url}): they are never checked, "
+                             "stored or shown; remove them from the content")
+    return lines
 
 
 def collect(sources: Iterable[str | Path], *, root: Path | None = None) -> dict[str, Link]:

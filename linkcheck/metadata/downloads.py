@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from linkcheck.metadata.http import ApiClient, UnusableAnswer
+from linkcheck.metadata.http import ApiClient
 from linkcheck.metadata.pypi import NAME_RE, catalog_projects
 from linkcheck.metadata.summary import RefreshSummary
 from linkcheck.metadata.sweep import ProjectError, sweep
@@ -29,7 +29,6 @@ from linkcheck.store import Store
 log = logging.getLogger(__name__)
 
 API = "pypistats"  # the store's pause key
-MAX_BYTES = 64 * 1024  # the answer is a few dozen bytes; anything this big is not it
 MAX_COUNT = 10**12  # more downloads a month than any project has: a broken answer
 # A figure is due again a 24th of the maximum age early (an hour for a day), so a schedule as
 # long as the age refreshes every figure each time instead of every other time.
@@ -71,10 +70,7 @@ def _due(store: Store, names: list[str], now: float, max_age: float) -> tuple[li
 def _fetch(client: ApiClient, settings: Settings, name: str) -> int | None:
     """The figure, or None when pypistats has no data for ``name`` (404)."""
     url = f"{settings.pypistats_api_url}/packages/{quote(name, safe='')}/recent"
-    try:
-        resp = client.request("GET", url)
-    except UnusableAnswer as exc:
-        raise ProjectError(f"{name}: {exc}") from exc
+    resp = client.request("GET", url)
     if resp.status_code == 404:
         return None
     if resp.status_code != 200:
@@ -108,7 +104,8 @@ def refresh(settings: Settings, store: Store, *, projects: list[str] | None = No
         summary.resume_after = paused
     elif due:
         client = ApiClient(settings.pypistats_api_url, timeout=settings.timeout,
-                           connect_timeout=settings.connect_timeout, max_bytes=MAX_BYTES,
+                           connect_timeout=settings.connect_timeout,
+                           max_bytes=settings.api_max_bytes, api="pypistats",
                            headers={"Accept": "application/json", "User-Agent": settings.agent},
                            count=lambda: setattr(summary, "requests", summary.requests + 1))
 

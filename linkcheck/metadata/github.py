@@ -44,9 +44,11 @@ import requests
 from linkcheck.metadata.events import github_changes, record_events
 from linkcheck.metadata.http import (
     DEFAULT_WAIT,
+    AnswerTooLarge,
     ApiClient,
     OffOrigin,
     RateLimited,
+    failure_line,
     reset_from,
 )
 from linkcheck.metadata.summary import RefreshSummary
@@ -249,7 +251,8 @@ def _client(settings: Settings, summary: GithubSummary) -> ApiClient:
         summary.requests += 1
 
     return ApiClient(settings.github_api_url, headers=headers, timeout=settings.timeout,
-                     connect_timeout=settings.connect_timeout, count=count)
+                     connect_timeout=settings.connect_timeout, max_bytes=settings.api_max_bytes,
+                     api="the GitHub API", count=count)
 
 
 def _json(resp: requests.Response) -> Any:
@@ -435,9 +438,8 @@ def _refresh_rest(client: ApiClient, run: _Run, due: list[str]) -> None:
     for repo in due:
         try:
             _rest_repo(client, run, repo)
-        except (_RepoError, requests.ReadTimeout) as exc:  # unreachable API: stops the run (caller)
-            text = str(exc) if isinstance(exc, _RepoError) else f"{repo}: {type(exc).__name__}"
-            run.error(repo, text)
+        except (_RepoError, AnswerTooLarge, requests.ReadTimeout) as exc:  # unreachable API: stops the run
+            run.error(repo, failure_line(repo, exc))
             consecutive += 1
             if consecutive >= MAX_CONSECUTIVE_ERRORS:
                 run.summary.errors.append("stopped after repeated errors; the rest stays due")
@@ -507,14 +509,18 @@ def _refresh_graphql(client: ApiClient, run: _Run, due: list[str]) -> None:
     failed_queries = 0
     while queue:
         batch = queue.popleft()
-        payload = _query(client, run, url, batch)
+        too_large = ""
+        try:
+            payload = _query(client, run, url, batch)
+        except AnswerTooLarge as exc:  # as a timeout: smaller queries get smaller answers
+            payload, too_large = _TIMEOUT, str(exc)
         if payload is _TIMEOUT:
             failed_queries += 1
             if failed_queries > MAX_FAILED_QUERIES:
                 run.summary.errors.append("the GraphQL API keeps timing out; the rest stays due")
                 return
             if len(batch) == 1:
-                run.error(batch[0], f"{batch[0]}: the GraphQL query timed out, even alone")
+                run.error(batch[0], f"{batch[0]}: {too_large or 'the GraphQL query timed out, even alone'}")
             else:  # smaller queries are cheaper for GitHub: halve, and go on with the rest
                 half = (len(batch) + 1) // 2
                 queue.extendleft([batch[half:], batch[:half]])

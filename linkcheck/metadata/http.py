@@ -6,10 +6,12 @@ ETag and recognises rate limits in the shapes APIs use for them: 429, 403 with
 ``x-ratelimit-remaining: 0``, 403/429 with ``Retry-After``, and GitHub's
 secondary-limit message. A recognised limit raises ``RateLimited`` with the
 moment the API said it may be asked again; the caller stores that pause in
-the store so the next run waits too instead of asking at once. Given
-``max_bytes``, answers are read as a stream and one larger than that (or
-dripping in for longer than twice the timeout, checked as pieces arrive)
-raises ``UnusableAnswer`` before it is kept in memory.
+the store so the next run waits too instead of asking at once.
+
+Every answer is read streamed and capped (``read_capped``): at most
+``LINKCHECK_API_MAX_BYTES`` after decompression, else ``AnswerTooLarge`` naming the
+API and the cap. A gzip bomb (1 MB that inflates to 1 GiB) used to be read whole:
+3.2 GB of memory for one PyPI answer.
 """
 
 from __future__ import annotations
@@ -46,32 +48,45 @@ class OffOrigin(Exception):
     """A redirect pointed away from the API host; not followed (the token stays home)."""
 
 
-class UnusableAnswer(Exception):
-    """An answer too large or too slow to read (``ApiClient(max_bytes=...)``)."""
+class AnswerTooLarge(Exception):
+    """An API answer longer than the cap (decompressed) or slower than its deadline: not
+    read further. One project's or query's failure, never the whole refresh's."""
 
 
-READ_CHUNK = 8192
+def failure_line(item: str, exc: BaseException) -> str:
+    """One project's failure as a line naming it: a timeout by its kind only (its text carries
+    the URL), anything else in its own words."""
+    if isinstance(exc, requests.Timeout):
+        return f"{item}: {type(exc).__name__}"
+    text = str(exc)
+    return text if text.startswith(f"{item}: ") else f"{item}: {text}"
 
 
-def read_bounded(resp: requests.Response, max_bytes: int, deadline: float) -> None:
-    """Read a streamed answer into ``resp`` (``.content``, ``.json()`` work as usual) or raise
-    ``UnusableAnswer`` once it passes ``max_bytes`` (decoded) or the ``deadline`` (monotonic)."""
-    declared = resp.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
+_CHUNK = 64 * 1024
+
+
+def read_capped(resp: requests.Response, api: str, max_bytes: int, deadline: float) -> bytes:
+    """The body of a streamed ``resp`` (``stream=True``), decompressed, at most ``max_bytes``,
+    read within ``deadline`` seconds; it becomes ``resp.content`` (so ``.json()`` works).
+    urllib3 inflates gzip and brotli a chunk at a time, so a bomb costs about one chunk of
+    memory beyond the cap before ``AnswerTooLarge``."""
+    chunks: list[bytes] = []
+    size = 0
+    ends = time.monotonic() + deadline
+    try:
+        for chunk in resp.iter_content(_CHUNK):
+            size += len(chunk)
+            if size > max_bytes:
+                raise AnswerTooLarge(f"{api} answered more than {max_bytes} bytes (LINKCHECK_API_MAX_BYTES); "
+                                     "the answer was not read")
+            if time.monotonic() > ends:
+                raise AnswerTooLarge(f"{api} took more than {deadline:g} s to send its answer; not read")
+            chunks.append(chunk)
+    finally:
         resp.close()
-        raise UnusableAnswer(f"answer of {int(declared)} bytes is larger than {max_bytes}")
-    body = bytearray()
-    for chunk in resp.iter_content(READ_CHUNK):
-        body += chunk
-        if len(body) > max_bytes:
-            resp.close()
-            raise UnusableAnswer(f"answer larger than {max_bytes} bytes")
-        if time.monotonic() > deadline:
-            resp.close()
-            raise UnusableAnswer("answer took too long to arrive")
-    # what requests itself does after reading a whole body: .content and .json() read from here
-    resp._content = bytes(body)  # noqa: SLF001
-    resp._content_consumed = True  # noqa: SLF001
+    body = b"".join(chunks)
+    resp._content = body  # requests' own cache: what .content, .text and .json() read
+    return body
 
 
 def retry_after(value: str | None, now: float | None = None) -> float | None:
@@ -131,11 +146,13 @@ class ApiClient:
     """A ``requests`` session bound to one API origin that counts requests and obeys limits."""
 
     def __init__(self, base_url: str, *, headers: dict[str, str], timeout: float,
-                 connect_timeout: float, count: Callable[[], None] | None = None,
-                 sleep: Callable[[float], None] = time.sleep, max_bytes: int | None = None) -> None:
+                 connect_timeout: float, max_bytes: int, api: str,
+                 count: Callable[[], None] | None = None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self.origin = urlsplit(base_url)[:2]
-        self.max_bytes = max_bytes
         self.timeout = (connect_timeout, timeout)
+        self.max_bytes = max_bytes  # of one answer, decompressed
+        self.api = api  # named in errors: "PyPI", "the GitHub API"
         self.count = count or (lambda: None)
         self.sleep = sleep
         self.session = requests.Session()
@@ -159,11 +176,10 @@ class ApiClient:
             raise OffOrigin(f"refusing to follow a redirect off the API host to {urlsplit(url).netloc}")
         headers = {"If-None-Match": etag} if etag else {}
         self.count()
-        started = time.monotonic()
         resp = self.session.request(method, url, headers=headers, allow_redirects=False,
-                                    timeout=self.timeout, stream=self.max_bytes is not None, **kw)
-        if self.max_bytes is not None:
-            read_bounded(resp, self.max_bytes, started + 2 * self.timeout[1])
+                                    timeout=self.timeout, stream=True, **kw)
+        # one read timeout per packet, and the whole answer within four of them
+        read_capped(resp, self.api, self.max_bytes, 4 * self.timeout[1])
         log.debug("%s %s -> %s", method, url, resp.status_code)
         self._note(resp)
         return resp

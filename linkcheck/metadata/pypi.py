@@ -301,7 +301,8 @@ def refresh(settings: Settings, store: Store, *, projects: dict[str, str | None]
         run.attempted = set(due)  # nothing asked, nothing left behind by this run
     elif due:
         client = ApiClient(settings.pypi_api_url, timeout=settings.timeout,
-                           connect_timeout=settings.connect_timeout,
+                           connect_timeout=settings.connect_timeout, max_bytes=settings.api_max_bytes,
+                           api="PyPI",
                            headers={"Accept": "application/json",
                                     "User-Agent": settings.agent},
                            count=lambda: setattr(summary, "requests", summary.requests + 1))

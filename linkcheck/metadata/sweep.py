@@ -1,8 +1,8 @@
 """The loop of a per-project refresh (PyPI releases, PyPI downloads): one API, one project at a time.
 
-One failing project (``ProjectError``, a read timeout) is recorded and the others go on;
-``max_errors`` failures in a row mean the API is down for this run, and the rest goes
-first next time. A rate limit (``RateLimited`` from the shared client) stops the run
+One failing project (``ProjectError``, an answer over the byte cap, a read timeout) is
+recorded and the others go on; ``max_errors`` failures in a row mean the API is down for
+this run, and the rest goes first next time. A rate limit (``RateLimited`` from the shared client) stops the run
 with its pause stored under the API's key; an unreachable API ends it with one error.
 Messages are scrubbed of secrets before they are kept.
 """
@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 
 import requests
 
-from linkcheck.metadata.http import ApiClient, RateLimited
+from linkcheck.metadata.http import AnswerTooLarge, ApiClient, RateLimited, failure_line
 from linkcheck.metadata.summary import RefreshSummary
 from linkcheck.redact import redact
 from linkcheck.settings import Settings
@@ -36,9 +36,8 @@ def sweep(names: Iterable[str], fetch: Callable[[str], None], failed: Callable[[
         for name in names:
             try:
                 fetch(name)
-            except (ProjectError, requests.ReadTimeout) as exc:
-                why = str(exc) if isinstance(exc, ProjectError) else f"{name}: {type(exc).__name__}"
-                why = redact(why, settings.secret_parts())
+            except (ProjectError, AnswerTooLarge, requests.ReadTimeout) as exc:
+                why = redact(failure_line(name, exc), settings.secret_parts())
                 summary.failed.append(name)
                 summary.errors.append(why)
                 failed(name, why)

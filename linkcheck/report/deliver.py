@@ -4,7 +4,9 @@ The report arrives as the ``Report`` that ``write_report`` returned (its texts
 in memory); the files are written before delivery and never touched here, so a
 failed delivery loses nothing: it is retried with backoff, logged, and the
 files stay in the reports folder. Log lines and outcomes never contain the
-SMTP password or the webhook URL (which usually embeds a token).
+SMTP password or the webhook URL (which usually embeds a token). The webhook
+follows no redirect: a 3xx is a failed delivery, not retried, so the hook's
+credentials and the report go to the hook's own address or nowhere.
 """
 
 from __future__ import annotations
@@ -41,6 +43,10 @@ class DeliveryOutcome:
     error: str | None = None  # redacted
 
 
+class Refused(RuntimeError):
+    """An answer that another attempt would only repeat (a redirect): no retry."""
+
+
 def _retry(
     channel: str, send: Callable[[], None], secrets: list[str], attempts: int, backoff: float
 ) -> DeliveryOutcome:
@@ -51,6 +57,8 @@ def _retry(
         except Exception as exc:  # any failure is retried, then reported, never raised
             error = redact(f"{type(exc).__name__}: {exc}", secrets)
             log.warning("%s delivery attempt %d/%d failed: %s", channel, attempt, attempts, error)
+            if isinstance(exc, Refused):
+                return DeliveryOutcome(channel, False, attempt, error)
             if attempt < attempts:
                 time.sleep(backoff * 2 ** (attempt - 1))
             continue
@@ -109,6 +117,17 @@ def _split_userinfo(url: str) -> tuple[str, dict[str, str]]:
     return urlunsplit(parts._replace(netloc=host)), {"Authorization": f"Basic {token}"}
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer, never followed: urllib would send the Authorization header
+    (the hook's credentials) to whatever host the Location names, and drop the body."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # urllib then raises HTTPError with the 3xx
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 def send_webhook(settings: Any, payload: dict[str, Any]) -> None:
     # urllib, not requests: urllib3's debug log prints the request path, which for
     # chat webhooks is the secret. Exception texts are built here for the same reason.
@@ -117,13 +136,18 @@ def send_webhook(settings: Any, payload: dict[str, Any]) -> None:
     request = urllib.request.Request(url, data=json.dumps(payload).encode("utf-8"), headers=headers,
                                      method="POST")
     try:
-        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as resp:  # noqa: S310 (http(s) only)
+        with _OPENER.open(request, timeout=WEBHOOK_TIMEOUT) as resp:
             status = resp.status
     except urllib.error.HTTPError as exc:
+        if 300 <= exc.code < 400:
+            raise Refused(f"webhook answered HTTP {exc.code} (a redirect, not followed: set "
+                          "LINKCHECK_WEBHOOK_URL to the hook's final address)") from None
         raise RuntimeError(f"webhook answered HTTP {exc.code}") from None
     except (urllib.error.URLError, OSError, ValueError) as exc:
         raise RuntimeError(f"webhook request failed ({type(exc).__name__})") from None
-    if status >= 300:
+    if 300 <= status < 400:
+        raise Refused(f"webhook answered HTTP {status} (a redirect, not followed)")
+    if status >= 400:
         raise RuntimeError(f"webhook answered HTTP {status}")
 
 

@@ -43,9 +43,14 @@ class Drift:
         return f"content changed: was {self.was!r}, now {self.now!r}"
 
 
+# Titles are compared this long at most: stored titles are shorter (the engine keeps 300
+# characters), and the character ratio below costs the square of the length.
+TITLE_CAP = 300
+
+
 def _normalise(title: str) -> str:
-    text = unicodedata.normalize("NFKC", title).casefold()
-    return " ".join(text.split())
+    text = unicodedata.normalize("NFKC", title[:TITLE_CAP]).casefold()
+    return " ".join(text.split())[:TITLE_CAP]  # NFKC and casefold can lengthen a title
 
 
 def _words(title: str) -> set[str]:

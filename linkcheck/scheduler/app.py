@@ -116,19 +116,14 @@ def celery_config(settings: Settings) -> dict[str, Any]:
 def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
     """Check every link every ``check_interval_hours``, refresh GitHub and PyPI every
     ``github_interval_hours``, PyPI downloads every ``downloads_interval_hours``. Reports
-    and rebuilds follow the data, not the clock."""
+    and rebuilds follow the data, not the clock; the run watchdog is a thread in each state
+    worker (``watchdog.py``), not a beat entry."""
     schedule: dict[str, dict[str, Any]] = {}
     if settings.check_interval_hours > 0:
         schedule["check-links"] = {
             "task": "linkcheck.start_check_run",
             "schedule": timedelta(hours=settings.check_interval_hours),
             "kwargs": {"scheduled": True},  # one run per interval, however many beats
-        }
-    if settings.watch_interval > 0:
-        # the watchdog re-sends stalled chunks; cheap when no run is active
-        schedule["watch-runs"] = {
-            "task": "linkcheck.watch_runs",
-            "schedule": timedelta(seconds=settings.watch_interval),
         }
     if settings.github_interval_hours > 0:
         schedule["refresh-github"] = {

@@ -6,6 +6,8 @@ chain per chunk, ``check_chunk`` (celery queue, any machine) ->
 ``finish_check_run``, which sends ``write_report`` -> ``rebuild_site``.
 Every task may run twice (late acks, redelivery after a crash) and is
 idempotent; a lock in Redis keeps two runs of one job from overlapping.
+The run watchdog (``look_after_runs``) is no task on a schedule: every worker
+that consumes the state queue runs it from a thread (``watchdog.py``).
 """
 
 from __future__ import annotations
@@ -18,11 +20,11 @@ from typing import Any
 
 import kombu.exceptions
 import redis
-from celery import chain
+from celery import chain, signals
 
 from linkcheck.runs import chunked as fanout
 from linkcheck.runs import progress, watch
-from linkcheck.scheduler import liveness
+from linkcheck.scheduler import liveness, watchdog
 from linkcheck.scheduler.app import (
     CHUNK_QUEUE,
     SETTINGS,
@@ -132,7 +134,6 @@ def start_check_run(self: Any, sources: list[str] | None = None, scheduled: bool
         finish_check_run.delay(run_id, token)
         return run_id
     log.info("check run %d: %d chunks sent", run_id, sent)
-    _kick_watch(settings)
     return run_id
 
 
@@ -183,24 +184,10 @@ def finish_check_run(self: Any, run_id: int, token: str | None = None) -> str:
 
 
 # ------------------------------------------------------------- the watchdog
-_WATCH_CHAIN = "linkcheck:watch:next"
-
-
-def _kick_watch(settings: Settings) -> None:
-    """Start the watchdog's self-renewing chain unless one is alive."""
-    client = redis_client(app.conf.broker_url)
-    next_id = uuid.uuid4().hex
-    ttl = int(max(settings.watch_interval * 3, 10) * 1000)
-    if client.set(_WATCH_CHAIN, next_id, nx=True, px=ttl):
-        watch_runs.apply_async(kwargs={"chain_id": next_id}, countdown=settings.watch_interval)
-
-
-@app.task(name="linkcheck.watch_runs", bind=True, **RETRY)
-def watch_runs(self: Any, chain_id: str | None = None) -> dict[str, Any]:
+def look_after_runs(settings: Settings) -> dict[str, Any]:
     """Look at every running scheduled run: re-send stalled chunks, finish runs whose
-    chunks are all in. Sent by beat every ``watch_interval`` and, while a run is
-    active, by itself (one chain at a time: the chain id lives in Redis)."""
-    settings = _settings()
+    chunks are all in. Called by each state worker's watchdog thread (``watchdog.py``),
+    one worker per ``watch_interval``; logs only what it does."""
     client = redis_client(app.conf.broker_url)
     now = time.time()
     resent: list[tuple[int, int]] = []
@@ -223,20 +210,44 @@ def watch_runs(self: Any, chain_id: str | None = None) -> dict[str, Any]:
                                           stalled_since=view.stalled_since)
                 if view.state == "stalled" and _send_chunk(store, run["id"], view.idx, chunk["urls"],
                                                            attempts_seen=chunk["attempts"]):
-                    log.warning("run %d chunk %d: no sign of life since %.0fs ago; sent again "
-                                "(attempt %d)", run["id"], view.idx, now - (view.last_sign or now),
+                    log.warning("run watchdog: run %d chunk %d: no sign of life since %.0fs ago; "
+                                "sent again (attempt %d)", run["id"], view.idx, now - (view.last_sign or now),
                                 chunk["attempts"] + 1)
                     resent.append((run["id"], view.idx))
             state = progress.progress(store, run["id"])
-            if state is not None and state.complete and not state.finished:
+            last_in = max((c["done_at"] or 0.0 for c in chunks), default=0.0)
+            # the record of the last chunk sends the finish itself: only one lost on the way
+            # (its worker died) is sent again, so a healthy run never needs the watchdog
+            if (state is not None and state.complete and not state.finished
+                    and now - last_in >= settings.chunk_stall_after):
+                log.warning("run watchdog: run %d has every chunk in since %.0fs but was not finished; "
+                            "finishing it", run["id"], now - last_in)
                 finish_check_run.delay(run["id"], plan.get("token"))
-    ttl = int(max(settings.watch_interval * 3, 10) * 1000)
-    mine = chain_id is not None and client.get(_WATCH_CHAIN) in (chain_id, chain_id.encode())
-    if active and (mine or client.set(_WATCH_CHAIN, "adopting", nx=True, px=ttl)):
-        next_id = uuid.uuid4().hex
-        client.set(_WATCH_CHAIN, next_id, px=ttl)
-        watch_runs.apply_async(kwargs={"chain_id": next_id}, countdown=settings.watch_interval)
     return {"active": active, "resent": resent}
+
+
+@app.task(name="linkcheck.watch_runs", bind=True, **RETRY)
+def watch_runs(self: Any) -> dict[str, Any]:
+    """One look at the runs on demand (the workers' watchdog threads look by themselves)."""
+    return look_after_runs(_settings())
+
+
+def _start_watchdog(sender: Any = None, **_: Any) -> None:
+    """A worker that consumes the state queue (it holds the store) keeps the watch."""
+    queues = sender.app.amqp.queues.consume_from if sender is not None else {}
+    if STATE_QUEUE not in queues:
+        return
+    settings = _settings()
+    watchdog.start_once(redis_client(app.conf.broker_url), lambda: look_after_runs(settings),
+                        settings.watch_interval, name=f"{getattr(sender, 'hostname', '')}:{uuid.uuid4().hex}")
+
+
+def _stop_watchdog(**_: Any) -> None:
+    watchdog.stop()
+
+
+signals.worker_ready.connect(_start_watchdog, weak=False)
+signals.worker_shutdown.connect(_stop_watchdog, weak=False)
 
 
 # ---------------------------------------------------------- reports and site

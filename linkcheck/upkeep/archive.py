@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import requests
 
+from linkcheck.metadata.http import AnswerTooLarge, read_capped
 from linkcheck.store import LinkStatus, Store
 
 log = logging.getLogger(__name__)
@@ -59,20 +60,24 @@ def _safe_snapshot_url(raw: object) -> str | None:
 
 
 def query_wayback(
-    session: requests.Session, api_url: str, url: str, timestamp: str | None = None
+    session: requests.Session, api_url: str, url: str, timestamp: str | None = None, *,
+    max_bytes: int,
 ) -> tuple[str | None, str | None]:
     """(snapshot_url, snapshot_timestamp) or (None, None) when the archive has none.
 
-    Raises ``requests.RequestException`` / ``ValueError`` when the API itself
-    fails, so the caller does not cache a failure as "no snapshot"."""
+    Raises ``requests.RequestException``, ``ValueError`` or ``AnswerTooLarge`` (more than
+    ``max_bytes``) when the API itself fails, so the caller does not cache a failure as
+    "no snapshot"."""
     params = {"url": url}
     if timestamp:
         params["timestamp"] = timestamp
-    resp = session.get(api_url, params=params, timeout=REQUEST_TIMEOUT)
+    resp = session.get(api_url, params=params, timeout=REQUEST_TIMEOUT, stream=True)
+    read_capped(resp, "the Internet Archive", max_bytes, 4 * REQUEST_TIMEOUT)
     resp.raise_for_status()
     data = resp.json()
-    closest = (data.get("archived_snapshots") or {}).get("closest") or {}
-    if not closest.get("available"):
+    snapshots = data.get("archived_snapshots") if isinstance(data, dict) else None
+    closest = snapshots.get("closest") if isinstance(snapshots, dict) else None
+    if not isinstance(closest, dict) or not closest.get("available"):
         return None, None
     if str(closest.get("status", "200"))[:1] not in ("2", "3"):
         return None, None  # an archived error page is no help to readers
@@ -112,8 +117,12 @@ def lookup_archives(
                 time.sleep(REQUEST_INTERVAL)
             try:
                 snapshot, stamp = query_wayback(
-                    http, settings.wayback_api_url, url, _wayback_timestamp(statuses.get(url))
+                    http, settings.wayback_api_url, url, _wayback_timestamp(statuses.get(url)),
+                    max_bytes=settings.api_max_bytes,
                 )
+            except AnswerTooLarge as exc:
+                log.warning("archive look-up failed for %s: %s", url, exc)
+                continue
             except (requests.RequestException, ValueError) as exc:
                 log.warning("archive look-up failed for %s: %s", url, type(exc).__name__)
                 continue

@@ -272,3 +272,20 @@ def test_lint_content_lists_unknown_core_facts_of_maintained_projects(tmp_path, 
         "content/catalog/projects.yaml:1: alpha: core fact 'monitoring' of a queue is unknown",
         "1 core fact(s) of maintained projects unknown: answer each with true, false or partial and its "
         "source (docs/catalog.md, Facts)"]
+
+
+def test_lint_content_names_every_link_written_with_credentials(tmp_path, capsys):
+    """Issue 24: a URL with user:password@ in the content is a secret in the repository."""
+    text = GOOD.replace("  description: Alpha runs jobs.",
+                        "  description: Alpha runs [jobs](https://ops:s3cretPW@alpha.example.org/jobs).")
+    content = catalog_dir(tmp_path, text, examples="", resources="[]\n")
+    (content / "pages").mkdir()
+    (content / "pages" / "ops.md").write_text("Title: Ops\n\nThe [board](https://ops:s3cretPW@board.test/).\n")
+    assert main(["lint-content", str(content)]) == 1
+    out = capsys.readouterr().out
+    assert "s3cretPW" not in out
+    flagged = [line for line in out.splitlines() if "carries credentials" in line]
+    assert [line.split(": a link", 1)[0] for line in flagged] == [
+        "content/catalog/projects.yaml:4 (entry alpha)", "content/pages/ops.md:3"]
+    assert "(https://***@alpha.example.org/jobs)" in flagged[0]
+    assert "2 link(s) written with credentials" in out

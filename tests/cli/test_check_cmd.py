@@ -249,3 +249,57 @@ def test_no_links_found_says_why(tmp_path):
     proc = _run(tmp_path, "--no-store", "site")
     assert proc.returncode == 0
     assert "checked 0 links: no external link found" in proc.stdout
+
+
+def test_a_redirect_to_a_src_flood_and_a_healthy_link_are_both_reported(tmp_path):
+    """Issue 24: a page reached by a redirect serving "src=" * 32768 held `check --timeout 5`
+    of it and of a healthy link for over two minutes (42 s of CPU per page on the event loop)."""
+    import time
+
+    from tests.support.fakeweb import redirect, serve_sites, site, static
+
+    async def flood(request):
+        from aiohttp import web
+
+        return web.Response(body=b"src=" * 32768, headers={"Content-Type": "text/html"})
+
+    bad = site({"/r": redirect("/flood", 302), "/flood": flood})
+    good = site({"/ok": static("Fine")})
+    with serve_sites(bad, good, first_host=41) as (a, b):
+        _md(tmp_path, f"[flood]({a}/r) [ok]({b}/ok)\n")
+        started = time.monotonic()
+        proc = _run(tmp_path, "--allow-private", "--no-store", "--timeout", "5", "--json", "-", "doc.md")
+        took = time.monotonic() - started
+    assert proc.returncode == 0, proc.stderr
+    by_url = {r["url"]: r for r in json.loads(proc.stdout)["results"]}
+    assert by_url[f"{a}/r"]["reason"] == "redirect_temporary" and by_url[f"{b}/ok"]["reason"] == "ok"
+    assert took < 30  # a few seconds (start-up included); over 120 s before
+
+
+def test_credentials_in_a_link_are_never_sent_shown_or_stored(tmp_path):
+    """Issue 24: a URL written with user:password@ was printed in full in the output, the
+    JSON, the store and the reports. It is masked from the inventory on, flagged with its
+    file and line, and the check asks without it."""
+    from tests.support.fakeweb import HITS, serve_sites, site, static
+
+    app = site({"/private": static("Private")})
+    with serve_sites(app, first_host=43) as (base,):
+        secret = base.replace("http://", "http://admin:hunter2pw@") + "/private"
+        _md(tmp_path, f"# Ops\n\nThe [board]({secret}).\n")
+        proc = _run(tmp_path, "--allow-private", "--json", "out.json", "doc.md")
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "LINKCHECK_VAR_DIR": str(tmp_path / "var"),
+               "LINKCHECK_STORE": str(tmp_path / "var" / "store.sqlite3")}
+        report = subprocess.run([sys.executable, "-m", "linkcheck", "report"], cwd=tmp_path, env=env,
+                                capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and report.returncode == 0, proc.stderr + report.stderr
+    masked = base.replace("http://", "http://***@") + "/private"
+    assert f"warning: doc.md:3: a link carries credentials ({masked})" in proc.stdout
+    data = json.loads((tmp_path / "out.json").read_text())
+    assert [r["url"] for r in data["results"]] == [masked] and data["results"][0]["verdict"] == "ok"
+    assert len(data["summary"]["credentials"]) == 1
+    assert "Authorization" not in app[HITS][0].headers  # checked as a reader without them
+    written = [p for p in (tmp_path / "var").rglob("*") if p.is_file()]
+    assert any(p.suffix == ".json" for p in written) and any(p.suffix == ".sqlite3" for p in written)
+    for text in [proc.stdout, proc.stderr, report.stdout, report.stderr,
+                 *(p.read_bytes().decode("utf-8", "replace") for p in written)]:
+        assert "hunter2pw" not in text and "admin:" not in text

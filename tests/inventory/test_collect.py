@@ -98,3 +98,16 @@ def test_bad_catalog_names_file_and_line(tmp_path):
     (content / "catalog" / "projects.yaml").write_text("- name: X\n  url: https://x.test/\n  descripton: y\n")
     with pytest.raises(SourceError, match=r"projects.yaml:3: unknown field 'descripton'"):
         collect([content], root=tmp_path)
+
+
+def test_credentials_in_a_link_are_masked_and_marked(tmp_path):
+    """Issue 24: a URL written with user:password@ was printed, stored and reported in full."""
+    (tmp_path / "a.md").write_text("[db](https://admin:hunter2pw@db.test/x?y=1#z)\n"
+                                   "[tok](https://ghp_TOKENxyz@github.test/o/r) [fine](https://medium.test/@me)\n")
+    links = collect([tmp_path / "a.md", "https://u:pw12345@cli.test/"], root=tmp_path)
+    assert sorted(links) == ["https://***@cli.test/", "https://***@db.test/x?y=1#z",
+                             "https://***@github.test/o/r", "https://medium.test/@me"]
+    assert [u for u, link in links.items() if link.credentials] == [
+        "https://***@db.test/x?y=1#z", "https://***@github.test/o/r", "https://***@cli.test/"]
+    assert links["https://***@db.test/x?y=1#z"].locations == [Location("a.md", 1)]
+    assert not any("hunter2pw" in u or "TOKENxyz" in u or "pw12345" in u for u in links)

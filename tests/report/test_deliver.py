@@ -206,3 +206,49 @@ def test_cli_error_lines_and_logs_are_redacted(two_runs, tmp_path):
     out = proc.stdout + proc.stderr
     assert "webhook" in out  # it tried and said so
     assert PASSWORD not in out and TOKEN not in out
+
+
+def test_webhook_redirect_is_a_failed_delivery_and_leaks_nothing(two_runs, tmp_path):
+    """Issue 24: a hook URL with credentials that answers 302 to another host. urllib used to
+    follow it: the other host got ``Authorization: Basic ...``, the POST body was dropped,
+    and the delivery was logged as succeeded (exit 0)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    hook_hits: list[dict] = []
+    elsewhere_hits: list[dict] = []
+
+    async def elsewhere(request: web.Request) -> web.Response:
+        elsewhere_hits.append({"method": request.method, "headers": dict(request.headers),
+                               "body": await request.read()})
+        return web.json_response({"ok": True})
+
+    other = web.Application()
+    other.router.add_route("*", "/{tail:.*}", elsewhere)
+    with serve_app(other, host="127.0.5.34") as other_base:
+        async def hook(request: web.Request) -> web.Response:
+            hook_hits.append({"auth": request.headers.get("Authorization", ""), "body": await request.read()})
+            raise web.HTTPFound(f"{other_base}/collect")
+
+        app = web.Application()
+        app.router.add_post("/hooks/{token}", hook)
+        with serve_app(app, host="127.0.5.33") as base:
+            url = base.replace("http://", f"http://hookuser:{PASSWORD}@") + f"/hooks/{TOKEN}"
+            root = Path(__file__).resolve().parents[2]
+            env = {**os.environ, "PYTHONPATH": str(root), "LINKCHECK_ROOT": str(two_runs.root),
+                   "LINKCHECK_STORE": str(two_runs.settings.store_path),
+                   "LINKCHECK_VAR_DIR": str(tmp_path / "var"), "LINKCHECK_WEBHOOK_URL": url}
+            env.pop("LINKCHECK_SMTP_HOST", None)
+            proc = subprocess.run([sys.executable, "-m", "linkcheck", "report", "--deliver"], env=env,
+                                  capture_output=True, text=True, timeout=120)
+    out = proc.stdout + proc.stderr
+    print(f"\nwebhook answering 302: exit {proc.returncode}; hook hit {len(hook_hits)} time(s); "
+          f"the other host {len(elsewhere_hits)} time(s)\n{out[-600:]}")
+    assert proc.returncode == 1, out
+    assert "webhook: FAILED after 1 attempt(s)" in out and "HTTP 302" in out and "not followed" in out
+    assert "delivery gave up" in out and "delivery succeeded" not in out
+    assert elsewhere_hits == []  # no request at all, so no credentials and no report there
+    assert len(hook_hits) == 1 and hook_hits[0]["auth"].startswith("Basic ") and hook_hits[0]["body"]
+    assert PASSWORD not in out and TOKEN not in out

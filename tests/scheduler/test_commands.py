@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -77,6 +78,41 @@ def test_scheduler_runs_everything_on_one_machine_and_stops_cleanly(
     assert scheduler.wait(60) == 0
     assert not _pids_mentioning(str(d.root)), "worker, beat and Redis all stopped"
     assert "stopping" in log.read_text()
+
+
+@pytest.fixture
+def quick_watch(deployment: Deployment) -> None:
+    deployment.env["LINKCHECK_WATCH_INTERVAL"] = "1"  # ten looks where the default makes one
+
+
+def _lines(log: Path) -> list[str]:
+    return log.read_text(errors="replace").splitlines()
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(150)
+def test_scheduler_logs_nothing_while_the_watchdog_has_nothing_to_do(
+    deployment: Deployment, quick_watch: None, fake_site: FakeSite, scheduler: subprocess.Popen[bytes]
+) -> None:
+    """Issue 24: `make scheduler` logged three lines per watch interval (beat sending
+    watch-runs, the worker receiving it, its success): about 26,000 lines a day doing nothing."""
+    d = deployment
+    log = d.logs / "scheduler.log"
+    wait_for(lambda: _finished_and_reported(d), 90, "a run from `scheduler --check-now`")
+
+    def settled() -> bool:  # the report and the rebuild have had their say
+        before = len(_lines(log))
+        time.sleep(3)
+        return len(_lines(log)) == before
+
+    wait_for(settled, 60, "the scheduler's log to settle")
+    before = _lines(log)
+    time.sleep(8)  # eight watch intervals
+    new = _lines(log)[len(before):]
+    print(f"\nscheduler idle for 8 s at a 1 s watch interval: {len(new)} new log line(s)")
+    assert new == []
+    # no watch task was sent, received or run, and a healthy run needed no watchdog at all
+    assert not any("watch_runs[" in line or "watch-runs" in line or "watchdog" in line for line in before)
 
 
 # Runs in a child process: the Celery app reads its broker from the environment at import.

@@ -93,6 +93,38 @@ def test_worker_sigkilled_at_default_settings_recovers_within_a_minute(
     assert slow_chunk["attempts"] == 2 and slow_chunk["stalled_since"] is not None
 
 
+@pytest.mark.timeout(300)
+def test_worker_sigkilled_without_beat_recovers_within_three_minutes(
+    deployment: Deployment, fake_site: FakeSite, procs: Procs
+) -> None:
+    """Issue 24: recovery must not depend on beat. The watchdog used to renew itself with a
+    delayed message, held in memory by the worker that reserved it: SIGKILL that worker (here
+    the only one, both queues, as `make scheduler` runs it) with no beat, and nothing looked
+    again until the visibility timeout (40 minutes at defaults) brought the chunk back."""
+    d = deployment
+    _default_limits(d)  # and the watchdog at its defaults: stall after 40 s, a look every 10 s
+    fake_site.delay[0] = 30.0  # the slow host holds its chunk in flight
+    doomed = procs.worker("doomed", "celery,state", concurrency=2)
+    d.send("linkcheck.start_check_run")
+    wait_for(lambda: fake_site.slow_hits(), 60, "the slow chunk in flight", procs)
+    doomed.kill()  # SIGKILL to the worker and its pool children: no beat anywhere
+    killed_at = time.monotonic()
+    fake_site.delay[0] = 0.0
+    procs.worker("rescue", "celery,state", concurrency=2)
+
+    run = wait_for(lambda: _finished(d), 240, "the run to complete after the kill, without beat", procs)
+    finished = time.monotonic() - killed_at
+    resent = [t - killed_at for t in fake_site.slow_hits() if t > killed_at]
+    assert resent, "the killed chunk was sent again"
+    print(f"\nSIGKILL, no beat: chunk sent again {resent[0]:.1f}s after the kill, run finished "
+          f"{finished:.1f}s after")
+    assert resent[0] <= 180  # stall_after 40 s + one watch interval 10 s + start-up; 2400 s before
+    with d.store() as store:
+        assert _recorded(store, run["id"]) == sorted(fake_site.urls())
+        assert store.run_results(run["id"])[f"{fake_site.slow_base}/slow"].verdict == "ok"
+    assert "watch_runs[" not in (d.logs / "rescue.log").read_text()  # no watch task sent or run
+
+
 def test_two_beats_start_one_run_per_interval(
     deployment: Deployment, fake_site: FakeSite, procs: Procs
 ) -> None:

@@ -170,6 +170,37 @@ def test_job_lock_excludes_other_holders_extends_and_expires(redis_server: Embed
 
 
 # -------------------------------------------------------------------- celery
+def test_watchdog_takes_one_turn_per_interval_and_logs_only_trouble(
+    redis_server: EmbeddedRedis, caplog
+) -> None:
+    import logging
+
+    from linkcheck.scheduler.watchdog import Watchdog
+
+    looks: list[str] = []
+    client = redis_server.client()
+    a = Watchdog(client, lambda: looks.append("a"), interval=0.5, name="a")
+    b = Watchdog(client, lambda: looks.append("b"), interval=0.5, name="b")
+    caplog.set_level(logging.DEBUG, logger="linkcheck")
+    assert a.tick() and not b.tick()  # two workers, one look per interval
+    time.sleep(0.5)
+    assert b.tick() and not a.tick()
+    assert looks == ["a", "b"] and caplog.text == ""  # looking is silent
+
+    def broken() -> None:
+        raise ConnectionError("redis went away")
+
+    c = Watchdog(client, broken, interval=0.05, name="c")
+    time.sleep(0.5)  # b's turn ends
+    for _ in range(3):
+        time.sleep(0.06)
+        assert not c.tick()
+    assert caplog.text.count("could not look at the runs") == 1  # once per streak, not per tick
+    c.act = lambda: None
+    time.sleep(0.06)
+    assert c.tick() and "looking at the runs again" in caplog.text
+
+
 def test_celery_config_reliability_and_schedule(tmp_path: Path) -> None:
     settings = _settings(tmp_path, task_time_limit=600.0, check_interval_hours=24.0,
                          github_interval_hours=12.0)
@@ -189,6 +220,8 @@ def test_celery_config_reliability_and_schedule(tmp_path: Path) -> None:
     assert conf["beat_schedule"]["refresh-downloads"]["task"] == "linkcheck.refresh_downloads"
     assert "refresh-downloads" not in celery_config(
         _settings(tmp_path, downloads_interval_hours=0))["beat_schedule"]
+    assert set(conf["beat_schedule"]) == {"check-links", "refresh-github", "refresh-pypi",
+                                          "refresh-downloads"}  # no watchdog entry
     assert conf["beat_schedule_filename"].startswith(str(tmp_path / "var"))
     assert conf["task_routes"]["linkcheck.check_chunk"]["queue"] == "celery"
     assert conf["task_routes"]["linkcheck.*"]["queue"] == "state"

@@ -43,3 +43,41 @@ def test_api_failure_is_not_cached(two_runs: TwoRuns):
     with Store.from_settings(settings) as store:
         assert lookup_archives(settings, store, [url]) == 0
         assert store.archive_lookup(url) is None
+
+
+def test_a_bombed_or_hostile_archive_answer_is_not_cached_and_the_rest_goes_on(two_runs: TwoRuns, caplog):
+    """Issue 24: the archive's answer is read up to LINKCHECK_API_MAX_BYTES, decompressed;
+    one that is too large, or JSON of the wrong shape, fails its look-up alone."""
+    import logging
+
+    from aiohttp import web
+
+    from tests.support.bombs import with_bombs
+    from tests.support.servers import serve_app
+    from tests.support.tworuns import FakeWayback
+
+    # URLs no other test looked up (the store is the module's)
+    bombed, odd, fine = (two_runs.url(f"/ok?caps={n}") for n in ("bomb", "odd", "fine"))
+    wayback = FakeWayback()
+
+    async def hit(request: web.Request) -> bool:
+        return request.query.get("url") == bombed
+
+    async def shape(request: web.Request, handler):
+        if request.query.get("url") == odd:
+            return web.json_response({"archived_snapshots": ["not", "a", "dict"]})
+        return await handler(request)
+
+    app = with_bombs(wayback.app(), hit)
+    app.middlewares.append(web.middleware(shape))
+    caplog.set_level(logging.WARNING)
+    with serve_app(app, host="127.0.5.23") as base:
+        settings = make_settings(two_runs.root, wayback_api_url=f"{base}/wayback/available",
+                                 api_max_bytes=1 << 20)
+        with Store.from_settings(settings) as store:
+            assert lookup_archives(settings, store, [bombed, odd, fine]) == 2
+            assert store.archive_lookup(bombed) is None  # not cached: asked again next time
+            assert store.archive_lookup(odd)["snapshot_url"] is None
+            assert store.archive_lookup(fine)["snapshot_url"] is None
+    assert ("the Internet Archive answered more than 1048576 bytes (LINKCHECK_API_MAX_BYTES)"
+            in caplog.text)

@@ -92,8 +92,8 @@ def test_dry_run_prints_exact_diff_and_changes_nothing(checked_content):
         statuses = store.link_statuses()
         assert statuses[f"{base}/old"].reason == "moved_permanently"
         assert statuses[f"{base}/temp"].verdict == "ok"
-        diff = fix_redirects(settings, store, dry_run=True)
-    assert diff == EXPECTED_DIFF.format(B=base, SP=" ")
+        result = fix_redirects(settings, store, dry_run=True)
+    assert result.diff == EXPECTED_DIFF.format(B=base, SP=" ") and result.refused == []
     assert guide.read_bytes() == before
 
 
@@ -146,17 +146,25 @@ def test_targets_are_quoted_for_where_they_stand(tmp_path):
     assert (content / "pages" / "p.md").read_text() == "Read [docs](https://a.test/x_%28y%29).\n"
 
 
-def test_a_rewrite_that_would_break_the_catalog_is_refused(tmp_path):
-    from linkcheck.upkeep.fix import FixError, content_files, rewrite_files
+def test_a_rewrite_that_would_break_the_catalog_is_refused_and_the_others_applied(tmp_path):
+    from linkcheck.upkeep.fix import content_files, rewrite_files
 
     text = ("- name: A\n  url: https://a.test/old\n  description: One.\n"
-            "- name: B\n  url: https://b.test/\n  description: Two.\n")
+            "- name: B\n  url: https://b.test/\n  description: Two.\n"
+            "- name: C\n  url: https://c.test/old\n  description: Three.\n")
     content = _catalog(tmp_path, text)
-    with pytest.raises(FixError, match="would break the catalog"):
-        # the old page now redirects to B's home: two entries, one page
-        rewrite_files(content_files(content), {"https://a.test/old": "https://b.test/"}, root=tmp_path,
-                      dry_run=False, catalog_dir=content / "catalog")
-    assert (content / "catalog" / "examples.yaml").read_text() == text  # nothing written
+    (content / "pages" / "p.md").write_text("[a](https://a.test/old) [d](https://d.test/old)\n")
+    # the old page of A now redirects to B's home: two entries, one page. C and D moved fine.
+    mapping = {"https://a.test/old": "https://b.test/", "https://c.test/old": "https://c.test/new",
+               "https://d.test/old": "https://d.test/new"}
+    result = rewrite_files(content_files(content), mapping, root=tmp_path, dry_run=False,
+                           catalog_dir=content / "catalog")
+    assert len(result.refused) == 1
+    assert result.refused[0].startswith("https://a.test/old -> https://b.test/: ")
+    assert "would break the catalog" in result.refused[0] and "examples.yaml" in result.refused[0]
+    assert (content / "catalog" / "examples.yaml").read_text() == text.replace("c.test/old", "c.test/new")
+    # refused everywhere, so the page and the catalog keep saying the same
+    assert (content / "pages" / "p.md").read_text() == "[a](https://a.test/old) [d](https://d.test/new)\n"
 
 
 def test_fix_targets_the_end_of_the_permanent_hops_and_never_a_dead_page(tmp_path):
@@ -184,3 +192,112 @@ def test_fix_targets_the_end_of_the_permanent_hops_and_never_a_dead_page(tmp_pat
         for r in results:
             store.record_result(run, r)
         assert moved_urls(store.link_statuses()) == {url + "/a#top": url + "/b#top"}
+
+
+# --------------------------------------------------------------- issue 24: hostile targets
+HOSTILE_PAGE = """Title: Links
+Slug: links
+
+<p><a href='{B}/old'>single</a> <a href="{B}/old">double</a> <a href={B}/old>unquoted</a></p>
+
+A [Markdown link]({B}/old), an autolink <{B}/old> and a [reference][r].
+
+[r]: {B}/old
+"""
+
+HOSTILE_CATALOG = """- name: Moved
+  url: '{B}/old'
+  description: "See <a href='{B}/old'>the docs</a>."
+  group: general
+"""
+
+
+def _links(html_text: str) -> list[dict[str, str | None]]:
+    """The attributes of every <a>, as an HTML5 tokenizer reads them."""
+    from html.parser import HTMLParser
+
+    found: list[dict[str, str | None]] = []
+
+    class Links(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag == "a":
+                found.append(dict(attrs))
+
+    Links().feed(html_text)
+    return found
+
+
+def _fix(root: Path, settings) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "LINKCHECK_STORE": str(settings.store_path),
+           "LINKCHECK_CONTENT_DIR": str(root / "content")}
+    return subprocess.run([sys.executable, "-m", "linkcheck", "fix", "--redirects"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_a_server_chosen_target_cannot_write_markup_into_the_content(tmp_path):
+    """Issue 24: a Location with "'" was written into a single-quoted href in raw HTML and
+    became an onmouseover= attribute on the built site."""
+    import markdown
+    import yaml
+
+    from tests.support.fakeweb import redirect, serve_sites, site, static
+
+    evil = "/new/x'onmouseover='alert(1)'"
+    app = site({"/old": redirect(evil, 301), "/new/{tail:.*}": static("New home")})
+    content = tmp_path / "content"
+    (content / "pages").mkdir(parents=True)
+    (content / "catalog").mkdir()
+    settings = make_settings(tmp_path)
+    with serve_sites(app, first_host=36) as (base,):
+        (content / "pages" / "links.md").write_text(HOSTILE_PAGE.format(B=base), encoding="utf-8")
+        (content / "catalog" / "projects.yaml").write_text(HOSTILE_CATALOG.format(B=base), encoding="utf-8")
+        with Store.from_settings(settings) as store:
+            run_check(settings, [content], store=store, root=tmp_path)
+            assert store.link_statuses()[f"{base}/old"].reason == "moved_permanently"
+    done = _fix(tmp_path, settings)
+    assert done.returncode == 0, done.stderr
+
+    page = (content / "pages" / "links.md").read_text(encoding="utf-8")
+    html_text = markdown.markdown(page, extensions=["extra", "meta", "toc"], output_format="html5")
+    links = _links(html_text)
+    assert len(links) == 6
+    assert all(set(a) == {"href"} for a in links), links  # no onmouseover, nothing but the href
+    hrefs = [a["href"] for a in links]
+    assert hrefs[0] == f"{base}/new/x%27onmouseover=%27alert(1)%27"  # single-quoted: "'" encoded
+    assert hrefs[1] == f"{base}{evil}"  # a "'" cannot end a double-quoted value
+    assert hrefs[2] == f"{base}/new/x%27onmouseover=%27alert(1)%27"  # unquoted
+    assert hrefs[3] == f"{base}/new/x%27onmouseover=%27alert%281%29%27"  # a Markdown link: ")" and "'"
+    assert all(h.startswith(f"{base}/new/x") for h in hrefs[4:])  # autolink, reference
+    data = yaml.safe_load((content / "catalog" / "projects.yaml").read_text(encoding="utf-8"))
+    assert data[0]["url"] == f"{base}{evil}"  # the single-quoted scalar parses back exactly
+    assert [set(a) for a in _links(data[0]["description"])] == [{"href"}]
+
+
+def test_fix_writes_no_file_through_a_planted_symbolic_link(tmp_path, fake_web):
+    """Issue 24: a committed ``FILE.linkcheck-tmp`` symlink made fix write the page's text
+    wherever the link pointed, outside content/."""
+    _web, base = fake_web
+    content = tmp_path / "content"
+    (content / "pages").mkdir(parents=True)
+    page = content / "pages" / "page.md"
+    page.write_text(f"[old]({base}/old)\n", encoding="utf-8")
+    outside = tmp_path / "outside.txt"
+    outside.write_text("precious\n", encoding="utf-8")
+    planted = content / "pages" / "page.md.linkcheck-tmp"
+    planted.symlink_to(outside)
+    elsewhere = tmp_path / "elsewhere.md"
+    elsewhere.write_text(f"[old]({base}/old)\n", encoding="utf-8")
+    (content / "pages" / "linked.md").symlink_to(elsewhere)
+    settings = make_settings(tmp_path)
+    with Store.from_settings(settings) as store:
+        run_check(settings, [content], store=store, root=tmp_path)
+    done = _fix(tmp_path, settings)
+
+    assert outside.read_text(encoding="utf-8") == "precious\n"
+    assert planted.is_symlink() and planted.resolve() == outside.resolve()
+    assert page.read_text(encoding="utf-8") == f"[old]({base}/new)\n" and not page.is_symlink()
+    assert elsewhere.read_text(encoding="utf-8") == f"[old]({base}/old)\n"  # not written through
+    assert (content / "pages" / "linked.md").is_symlink()
+    assert done.returncode == 1 and "linked.md: a symbolic link, not rewritten" in done.stderr
+    assert sorted(p.name for p in (content / "pages").iterdir()) == ["linked.md", "page.md",
+                                                                     "page.md.linkcheck-tmp"]

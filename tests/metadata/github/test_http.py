@@ -45,7 +45,8 @@ def base():
 
 
 def _client(base: str, counted: list[int]) -> ApiClient:
-    return ApiClient(base, headers={"User-Agent": "test"}, timeout=5, connect_timeout=2,
+    return ApiClient(base, headers={"User-Agent": "test"}, timeout=5, connect_timeout=2, max_bytes=1 << 20,
+                     api="the test API",
                      count=lambda: counted.append(1))
 
 
@@ -103,17 +104,18 @@ def streaming():
 
 
 def test_bounded_reads_refuse_oversized_and_dripping_answers(streaming):
-    from linkcheck.metadata.http import UnusableAnswer
+    from linkcheck.metadata.http import AnswerTooLarge
 
     def client(timeout: float = 5.0) -> ApiClient:
-        return ApiClient(streaming, headers={}, timeout=timeout, connect_timeout=2, max_bytes=100_000)
+        return ApiClient(streaming, headers={}, timeout=timeout, connect_timeout=2, max_bytes=100_000,
+                         api="the test API")
 
     with client() as c:
         assert len(c.request("GET", streaming + "/chunked?chunks=1").content) == 65536  # within: kept
-        with pytest.raises(UnusableAnswer, match="larger than 100000 bytes"):
+        with pytest.raises(AnswerTooLarge, match="answered more than 100000 bytes"):
             c.request("GET", streaming + "/chunked?chunks=64")  # 4 MiB, never held whole
     start = time.monotonic()
-    with client(timeout=0.3) as c, pytest.raises(UnusableAnswer, match="took too long"):
-        # each small piece arrives within the socket timeout, the whole never within twice it
+    with client(timeout=0.3) as c, pytest.raises(AnswerTooLarge, match="took more than"):
+        # each small piece arrives within the socket timeout, the whole never within four of them
         c.request("GET", streaming + "/chunked?chunks=50&size=100&pause=0.1")
     assert time.monotonic() - start < 3  # stopped at the deadline, not after all 5 s
