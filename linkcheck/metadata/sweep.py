@@ -2,9 +2,9 @@
 
 One failing project (``ProjectError``, an answer over the byte cap, a read timeout) is
 recorded and the others go on; ``max_errors`` failures in a row mean the API is down for
-this run, and the rest goes first next time. A rate limit (``RateLimited`` from the shared client) stops the run
-with its pause stored under the API's key; an unreachable API ends it with one error.
-Messages are scrubbed of secrets before they are kept.
+this run, and the rest goes first next time. A rate limit (``RateLimited`` from the shared
+client) stops the run with its pause stored under the API's key; an unreachable API ends it
+with one error. Messages are scrubbed of secrets before they are kept.
 """
 
 from __future__ import annotations
