@@ -221,6 +221,12 @@ class Settings:
                       "set SITEURL=https://your.site to publish with publishconf.py")
 
     @property
+    def pelican_conf_path(self) -> Path:
+        """The Pelican settings file the site is built with (a relative name: under the project
+        root). The inventory renders Markdown with its MARKDOWN setting."""
+        return PROJECT_ROOT / self.pelican_conf
+
+    @property
     def agent(self) -> str:
         """The User-Agent of every request: LINKCHECK_USER_AGENT, else the project's."""
         from linkcheck import USER_AGENT
