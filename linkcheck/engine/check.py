@@ -705,7 +705,8 @@ def is_offline(results: list[Result]) -> bool:
     Refused URLs (invalid, SSRF) do not count."""
     hosts: set[str] = set()
     for result in results:
-        if result.reason in ("invalid_url", "unsupported_scheme", "private_address", "check_failed"):
+        if result.reason in ("invalid_url", "local_file", "unsupported_scheme", "private_address",
+                             "check_failed"):
             continue
         if result.reason not in NETWORK_REASONS or result.status is not None:
             return False  # something answered

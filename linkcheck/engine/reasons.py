@@ -115,10 +115,19 @@ _TABLE: tuple[Reason, ...] = (
            "loopback or link-local address: refused by the SSRF guard",
            "refused: private, loopback or link-local address",
            "The link points to a private or local address: use a public URL."),
-    Reason("invalid_url", "error", "the URL cannot be parsed or has no host", "invalid URL",
+    Reason("invalid_url", "error", "the URL cannot be parsed, has no host, or its host cannot be a host "
+           "name (an empty label as in `http://.example.org/`, a character no host has): judged without "
+           "a DNS lookup", "invalid URL",
            "The URL is malformed: correct its spelling."),
-    Reason("unsupported_scheme", "error", "not an http(s) URL", "not an http(s) URL",
-           "Not a web address: use an http(s) URL."),
+    Reason("local_file", "error", "a link to a file on someone's computer or network share (`file:`, "
+           "`smb:`, a Windows path `C:\\...` or `\\\\server\\...`): no reader can open it",
+           "points at a file on a computer or network share, not at the web",
+           "Readers cannot open files on your computer or network: publish the file and link its "
+           "http(s) address, or remove the link."),
+    Reason("unsupported_scheme", "error", "not a web address a reader can open (`ftp:`, a typo such as "
+           "`htps:`, `localhost:8000/` without `http://`); mail, phone and chat links are not checked",
+           "not an http(s) URL",
+           "Not a web address readers can open: correct it to an http(s) URL, or remove the link."),
     Reason("check_failed", "error", "the checker itself failed on this URL (a bug: please report it)",
            "the checker failed on this URL",
            "Open the link in a browser; if it is really gone, replace or remove it."),
