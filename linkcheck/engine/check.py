@@ -568,11 +568,14 @@ def _error_or_sign_in(wire: URL, redirects: list[tuple[int, str]]) -> tuple[str,
     return None
 
 
+_FRONT_PAGES = frozenset({"", "/", "/index.html", "/index.htm", "/index.php"})
+
+
 def _stub(final: URL, reply: Reply, page: html.Page | None) -> tuple[str, str] | None:
-    """A 2xx page read in full that is no page: parked by its title, empty, or declaring a
-    not-found page its canonical address."""
+    """A 2xx page read in full that is no page: a front page whose title says the domain is
+    for sale, an empty page, or one declaring a not-found page its canonical address."""
     titles = [t for t in (page.title, page.heading) if t] if page is not None else []
-    if titles and says_parked(titles, ""):
+    if titles and final.raw_path in _FRONT_PAGES and says_parked(titles, ""):  # a lapsed domain's lander
         return "parked_domain", "the page's title says the domain is for sale"
     if reply.method != "GET" or reply.truncated:
         return None

@@ -28,7 +28,7 @@ _GO_TO = re.compile(
 
 def is_empty(body: bytes) -> bool:
     """No body at all, or only white space."""
-    return not body.strip()
+    return not body or body.isspace()
 
 
 def script_redirect(body: bytes, charset: str | None) -> str | None:
@@ -75,15 +75,13 @@ def _scripts_and_text(text: str) -> tuple[list[str], str]:
 _CANONICAL_TAG = re.compile(r"<link\b[^<>]{0,2000}>", re.IGNORECASE)
 _ATTR = re.compile(r"""([a-zA-Z-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 HEAD_BYTES = 64 * 1024  # <link rel=canonical> lives in the head
-_CANONICAL_WORD = re.compile(rb"canonical", re.IGNORECASE)
 
 
 def canonical_link(body: bytes, charset: str | None) -> str | None:
     """The href of the page's ``<link rel="canonical">``, as written; None when it has none."""
-    head = body[:HEAD_BYTES]
-    if _CANONICAL_WORD.search(head) is None:
-        return None
-    text = decode(head, charset)
+    if body.find(b"anonical", 0, HEAD_BYTES) < 0 and body.find(b"ANONICAL", 0, HEAD_BYTES) < 0:
+        return None  # most pages: two plain searches
+    text = decode(body[:HEAD_BYTES], charset)
     for tag in _CANONICAL_TAG.findall(text):
         attrs = {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or ""
                  for m in _ATTR.finditer(tag)}
