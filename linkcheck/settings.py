@@ -142,7 +142,8 @@ class Settings:
     visibility_timeout: float = 0.0  # unacked jobs come back after this; 0: limit + 10 min
     site_output_dir: Path | None = None  # where scheduled rebuilds publish; None: output_dir
     # settings file of scheduled rebuilds: publishconf.py when SITEURL is set, else the
-    # local preview (pelicanconf.py); see pelican_conf_rule()
+    # local preview (pelicanconf.py); see pelican_conf_rule(). Its MARKDOWN setting is how
+    # the inventory renders Markdown sources (the file is executed, as Pelican does)
     pelican_conf: str = "publishconf.py"
     site_url: str = ""  # the public site (SITEURL): links to its own pages are not checked
     # a started chunk silent this long (no heartbeat, not queued) is sent again
@@ -244,6 +245,12 @@ class Settings:
             return True, f"rebuilds use {self.pelican_conf} for {self.site_url}"
         return True, (f"SITEURL is not set: rebuilds use {self.pelican_conf} (a local preview); "
                       "set SITEURL=https://your.site to publish with publishconf.py")
+
+    @property
+    def pelican_conf_path(self) -> Path:
+        """The Pelican settings file the site is built with (a relative name: under the project
+        root). The inventory renders Markdown with its MARKDOWN setting."""
+        return PROJECT_ROOT / self.pelican_conf
 
     @property
     def agent(self) -> str:

@@ -27,6 +27,7 @@ from typing import Any
 from yarl import URL
 
 from linkcheck.engine import page as html
+from linkcheck.engine import stubs
 from linkcheck.engine.anchors import anchor_of, has_anchor
 from linkcheck.engine.client import (
     DEFAULT_USER_AGENT,
@@ -50,13 +51,16 @@ from linkcheck.engine.softnotfound import (
     text_says_not_found,
 )
 from linkcheck.engine.ssrf import blocked_host
+from linkcheck.engine.urlnames import names_error_page, redirected_to_index, sign_in_hop
 from linkcheck.engine.verdict import (
     NETWORK_REASONS,
     is_challenge,
+    is_landing,
     looks_bot_walled,
     permanent_target,
     reason_for_status,
     redirected_home,
+    same_site,
     sentence,
     verdict_of,
 )
@@ -343,6 +347,8 @@ class _Engine:
                                              anchors=anchors)
             refresh = trail.page.refresh if trail.page else None
             refresh = refresh or _refresh_header(reply.headers.get("refresh"))
+            if not refresh and trail.page is not None:  # a page that is only a script sending the reader on
+                refresh = stubs.script_redirect(reply.body, reply.charset)
             if refresh:
                 target = self._target(refresh, current, trail)
                 if target is None:
@@ -372,11 +378,13 @@ class _Engine:
         """HEAD said 2xx: is a GET worth it? Only for HTML that could still be a soft 404
         or a meta refresh: small pages (redirect stubs), unknown sizes, pages reached via a
         redirect, and any page on a host that answers nonexistent paths with 2xx."""
+        length = reply.headers.get("content-length")
+        if length == "0":
+            return True  # an empty page? the GET says (HEAD answers often leave the length out)
         if not html.is_html(reply.headers.get("content-type")):
             return False
         if trail.redirects:
             return True
-        length = reply.headers.get("content-length")
         if length is None or not length.isdigit() or int(length) <= self.o.small_page_bytes:
             return True
         return (await self.probe(url, trail)).soft
@@ -423,7 +431,8 @@ class _Engine:
     async def check_page(self, wire: URL, written: list[str]) -> list[Result]:
         started = time.monotonic()
         fragments = [_fragment(u) for u in written]
-        anchors = any(anchor_of(f) is not None for f in fragments)
+        host = wire.host or ""
+        anchors = any(anchor_of(f, host) is not None for f in fragments)
         try:
             trail = await self._follow(wire, anchors=anchors)
             reason, detail = await self._judge(wire, trail)
@@ -431,8 +440,8 @@ class _Engine:
             log.exception("checking %s failed", wire)
             trail, reason, detail = _Trail(final_url=wire), "check_failed", f"{type(exc).__name__}: {exc}"
         elapsed = time.monotonic() - started
-        return [self._result(u, frag, trail, reason, detail, elapsed) for u, frag in zip(written, fragments,
-                                                                                         strict=True)]
+        return [self._result(u, frag, trail, reason, detail, elapsed, host)
+                for u, frag in zip(written, fragments, strict=True)]
 
     async def _judge(self, wire: URL, trail: _Trail) -> tuple[str, str]:
         hops = f" (after {len(trail.redirects)} redirect(s))" if trail.redirects else ""
@@ -449,11 +458,19 @@ class _Engine:
         final, redirected = trail.final_url, bool(trail.redirects)
         if redirected and on_parking_host(wire, final):
             return "parked_domain", f"sent to {final.host}"
+        if redirected:
+            walled = _error_or_sign_in(wire, trail.redirects)
+            if walled is not None:
+                return walled
         if page_says_not_found(trail.page):
             title = trail.page.title or trail.page.heading if trail.page else ""
             return "soft_404", f"title {title!r}"
         reply = trail.reply
+        stub = _stub(final, reply, trail.page)
+        if stub is not None:
+            return stub
         home = redirected_home(wire, final, redirected)
+        index = redirected and not home and redirected_to_index(wire, final)
         if html.is_html(reply.headers.get("content-type"), reply.body):
             probe = await self.probe(final, trail)
             app_shell = False
@@ -465,21 +482,40 @@ class _Engine:
                                                      title)
                 if verdict is not None:
                     return verdict
-            if not (home or app_shell) and same_as_probe(probe, requested=wire, final_url=str(final),
-                                                         redirected=redirected, page=trail.page):
+            if not (home or index or app_shell) and same_as_probe(
+                    probe, requested=wire, final_url=str(final), redirected=redirected, page=trail.page):
                 return "soft_404", "the site answers a nonexistent path with the same page"
         if home:
             return "redirected_home", ""
+        if index:
+            return "redirected_index", ""
+        if redirected and await self._whole_host_redirected(wire, final, trail):
+            return "host_redirected", f"every path of {wire.host} goes to {final}"
         if trail.redirects and trail.redirects[0][0] in PERMANENT:
             return "moved_permanently", ""
         if trail.redirects:
             return "redirect_temporary", ""
         return "ok", ""
 
+    async def _whole_host_redirected(self, wire: URL, final: URL, trail: _Trail) -> bool:
+        """A deep link sent to another site's front page, where a random path of its own host
+        goes too: the whole host now points at that site (a service acquired, merged or
+        closed), and the page is gone. A single page moved to a new domain is a move: the
+        old host answers other paths on its own (404, or somewhere else)."""
+        if not is_landing(final) or (is_landing(wire) and not wire.query_string):
+            return False
+        if same_site(wire.host or "", final.host or ""):
+            return False
+        probe = await self.probe(wire, trail)  # the link's own host, once per run
+        if not probe.redirected or not probe.final_url:
+            return False
+        landed = URL(probe.final_url)
+        return is_landing(landed) and same_site(landed.host or "", final.host or "")
+
     def _result(self, written: str, fragment: str | None, trail: _Trail, reason: str, detail: str,
-                elapsed: float) -> Result:
+                elapsed: float, host: str = "") -> Result:
         page = trail.page
-        anchor = anchor_of(fragment)
+        anchor = anchor_of(fragment, host)
         if verdict_of(reason) != "error" and anchor is not None and page is not None:
             truncated = trail.reply is not None and trail.reply.truncated
             if not has_anchor(page.anchors, anchor) and not truncated:
@@ -502,6 +538,42 @@ class _Engine:
             elapsed=round(elapsed, 4),
             attempts=max(1, trail.attempts),
         )
+
+
+def _error_or_sign_in(wire: URL, redirects: list[tuple[int, str]]) -> tuple[str, str] | None:
+    """A redirect that names an error page (judged with the page it stands for: not found), or
+    that sends the reader to sign in on another host (the page is behind a login)."""
+    for _status, location in redirects:
+        if names_error_page(URL(location), wire):
+            return "soft_404", f"redirected to an error page, {location}"
+    sign_in = sign_in_hop(wire, redirects)
+    if sign_in is not None:
+        return "login_required", f"sent to sign in at {URL(sign_in).host}"
+    return None
+
+
+_FRONT_PAGES = frozenset({"", "/", "/index.html", "/index.htm", "/index.php"})
+
+
+def _stub(final: URL, reply: Reply, page: html.Page | None) -> tuple[str, str] | None:
+    """A 2xx page read in full that is no page: a front page whose title says the domain is
+    for sale, an empty page, or one declaring a not-found page its canonical address."""
+    titles = [t for t in (page.title, page.heading) if t] if page is not None else []
+    if titles and final.raw_path in _FRONT_PAGES and says_parked(titles, ""):  # a lapsed domain's lander
+        return "parked_domain", "the page's title says the domain is for sale"
+    if reply.method != "GET" or reply.truncated:
+        return None
+    if reply.status == 200 and stubs.is_empty(reply.body):
+        return "empty_page", ""
+    canonical = stubs.canonical_link(reply.body, reply.charset) if page is not None else None
+    if canonical:
+        try:
+            target = request_url(canonical, base=final)
+        except BadURL:
+            return None
+        if names_error_page(target, final):
+            return "soft_404", f"its canonical link names a not-found page, {target}"
+    return None
 
 
 _NO_SUCH_NAME = frozenset(
@@ -711,7 +783,8 @@ def is_offline(results: list[Result]) -> bool:
     Refused URLs (invalid, SSRF) do not count."""
     hosts: set[str] = set()
     for result in results:
-        if result.reason in ("invalid_url", "unsupported_scheme", "private_address", "check_failed"):
+        if result.reason in ("invalid_url", "local_file", "unsupported_scheme", "private_address",
+                             "check_failed"):
             continue
         if result.reason not in NETWORK_REASONS or result.status is not None:
             return False  # something answered

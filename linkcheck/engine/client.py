@@ -28,6 +28,7 @@ from yarl import URL
 
 from linkcheck import USER_AGENT
 from linkcheck.engine.ssrf import is_blocked_ip, parse_ip
+from linkcheck.urls import host_problem, is_ipv4, non_web_reason
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,6 @@ BROWSER_HEADERS = {
 _PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 _QUERY_SAFE = _PATH_SAFE + "?"
 _NEEDS_QUOTING = re.compile(r"[^A-Za-z0-9/%:@!$&'()*+,;=\-._~?]")  # anything quote() would change
-_BAD_HOST = re.compile(r"[\s/\\@]|\.\.")
 
 
 class BadURL(ValueError):
@@ -94,6 +94,8 @@ def _plain_wire(text: str) -> str | None:
     scheme, host, port, path, query = match.groups()
     if ".." in host or (port is not None and int(port) > 65535):
         return None
+    if len(host) > 63 or (host[-1].isdigit() and not is_ipv4(host)):
+        return None  # the general path says what is wrong with it
     netloc = host if port is None else f"{host}:{port}"
     return f"{scheme}://{netloc}{path or '/'}{query or ''}"
 
@@ -106,7 +108,7 @@ def _wire(text: str, written: bool = False) -> str:
         raise BadURL("invalid_url", str(exc)) from exc
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
-        raise BadURL("unsupported_scheme", f"scheme {scheme or '(none)'!r} is not http(s)")
+        raise BadURL(non_web_reason(text, scheme), f"scheme {scheme or '(none)'!r} is not http(s)")
     host = parts.hostname
     if not host:
         raise BadURL("invalid_url", "no host name")
@@ -119,8 +121,9 @@ def _wire(text: str, written: bool = False) -> str:
             ascii_host = host if host.isascii() else host.encode("idna").decode("ascii")
         except UnicodeError as exc:
             raise BadURL("invalid_url", f"host name {host!r} cannot be encoded") from exc
-        if not ascii_host or _BAD_HOST.search(ascii_host):
-            raise BadURL("invalid_url", f"bad host name {host!r}")
+        problem = host_problem(ascii_host)
+        if problem:
+            raise BadURL("invalid_url", f"bad host name {host!r}: {problem}")
     if written and any(c.isspace() for c in text):
         # a link as written (not a server's Location): whitespace inside is an unfinished
         # attribute or prose, and the author should correct it

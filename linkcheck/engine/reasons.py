@@ -47,6 +47,11 @@ _TABLE: tuple[Reason, ...] = (
     Reason("auth_required", "warn", "the server asks for a login (401): alive but not checked",
            "needs a login (401), not checked",
            "The page needs a login: link a public page instead if readers cannot log in.", not_checked=True),
+    Reason("login_required", "warn", "the link redirects to a sign-in page on another host (a single "
+           "sign-on, an identity provider, a login form): readers without an account cannot see the page",
+           "login required: redirected to a sign-in page",
+           "Readers are sent to sign in before they see the page: link a public page instead, or say "
+           "next to the link that it needs an account."),
     Reason("not_found", "error", "the server answered 404 Not Found or 410 Gone", "not found (HTTP {status})",
            "The page is gone: find its new address, link an archived copy, or remove the link."),
     Reason("forbidden", "error", "the server answered 403 Forbidden, to a browser-like client too",
@@ -61,8 +66,10 @@ _TABLE: tuple[Reason, ...] = (
     Reason("server_error", "error", "a 5xx status, still there after retries",
            "server error (HTTP {status}) after retries",
            "The server keeps failing: if it lasts, link an archived copy or remove the link."),
-    Reason("soft_404", "error", "a 200 page that is really 'not found' (its title says so, or the site "
-           "serves the same page for a random nonexistent path)",
+    Reason("soft_404", "error", "a 200 page that is really 'not found': its title says so, a redirect "
+           "sent it to a URL that names an error page (`/404`, `/error`, `/not-found`, "
+           "`?aspxerrorpath=`, in several languages), its canonical link names one, or the site serves "
+           "the same page for a random nonexistent path",
            "the page says 'not found' although it answers 200",
            "The page says it no longer exists: find its new address, link an archived copy, "
            "or remove the link."),
@@ -71,6 +78,21 @@ _TABLE: tuple[Reason, ...] = (
            "redirected to the home page ({final_url}): the page is gone",
            "The page was removed and the site sends readers to its home page: find the page's new "
            "address, link an archived copy, or remove the link."),
+    Reason("redirected_index", "error", "a deep link whose redirects end on an index above it on the same "
+           "site: the docs index of this or another version, or a section's index (`/en/1.0/guide/x.html` "
+           "-> `/en/latest/`): the page was removed",
+           "redirected to an index page ({final_url}): the page is gone",
+           "The page was removed and the site sends readers to an index: find the page's new address "
+           "(search the index), link an archived copy, or remove the link."),
+    Reason("host_redirected", "error", "a deep link sent to another site's front page, where any path of "
+           "its host goes too: the whole site now points elsewhere (a service acquired, merged or closed)",
+           "the whole site now redirects to {final_url}: the page is gone",
+           "The site the link pointed into is gone (it now sends every page to another site's front "
+           "page): link an archived copy, or the new owner's equivalent page, or remove the link."),
+    Reason("empty_page", "error", "the page answers 200 with nothing in it (no body, or only white space)",
+           "the page is empty although it answers 200",
+           "The page is blank: open it in a browser; if it stays empty, link an archived copy or "
+           "remove the link."),
     Reason("parked_domain", "error", "the domain is parked or for sale: a parking page (\"This domain may "
            "be for sale\", a parking provider's script or host) instead of the site",
            "the domain is parked or for sale: the site is gone",
@@ -115,10 +137,19 @@ _TABLE: tuple[Reason, ...] = (
            "loopback or link-local address: refused by the SSRF guard",
            "refused: private, loopback or link-local address",
            "The link points to a private or local address: use a public URL."),
-    Reason("invalid_url", "error", "the URL cannot be parsed or has no host", "invalid URL",
+    Reason("invalid_url", "error", "the URL cannot be parsed, has no host, or its host cannot be a host "
+           "name (an empty label as in `http://.example.org/`, a character no host has): judged without "
+           "a DNS lookup", "invalid URL",
            "The URL is malformed: correct its spelling."),
-    Reason("unsupported_scheme", "error", "not an http(s) URL", "not an http(s) URL",
-           "Not a web address: use an http(s) URL."),
+    Reason("local_file", "error", "a link to a file on someone's computer or network share (`file:`, "
+           "`smb:`, a Windows path `C:\\...` or `\\\\server\\...`): no reader can open it",
+           "points at a file on a computer or network share, not at the web",
+           "Readers cannot open files on your computer or network: publish the file and link its "
+           "http(s) address, or remove the link."),
+    Reason("unsupported_scheme", "error", "not a web address a reader can open (`ftp:`, a typo such as "
+           "`htps:`, `localhost:8000/` without `http://`); mail, phone and chat links are not checked",
+           "not an http(s) URL",
+           "Not a web address readers can open: correct it to an http(s) URL, or remove the link."),
     Reason("check_failed", "error", "the checker itself failed on this URL (a bug: please report it)",
            "the checker failed on this URL",
            "Open the link in a browser; if it is really gone, replace or remove it."),

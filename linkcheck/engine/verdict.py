@@ -124,10 +124,10 @@ def says_not_found(text: str | None) -> bool:
 # --- removed pages sent to the home page ------------------------------------
 
 # The root, an index file, a language root ("/en/", "/de-DE/") or "/home": a site's front door.
-_LANGUAGES = ("en|de|fr|es|pt|it|nl|ja|jp|zh|cn|ru|ko|kr|pl|sv|da|fi|no|nb|cs|tr|ar|he|hu|ro|uk|el|id|vi|th"
+LANGUAGES = ("en|de|fr|es|pt|it|nl|ja|jp|zh|cn|ru|ko|kr|pl|sv|da|fi|no|nb|cs|tr|ar|he|hu|ro|uk|el|id|vi|th"
               "|ca|sk|bg|hr|sr|sl|lt|lv|et|fa|hi|ms")
 _LANDING_PATH = re.compile(
-    rf"/*(?:(?:{_LANGUAGES})(?:[-_][a-z]{{2,4}})?/*)?(?:(?:index|default|home)(?:\.[a-z]{{2,5}})?/*)?",
+    rf"/*(?:(?:{LANGUAGES})(?:[-_][a-z]{{2,4}})?/*)?(?:(?:index|default|home)(?:\.[a-z]{{2,5}})?/*)?",
     re.IGNORECASE,
 )
 

@@ -6,7 +6,8 @@ is read through ``linkcheck.catalog``), a catalog YAML file, or a URL (checked
 as is, its page is not crawled). Each URL is kept once, as written, with every
 ``Location`` it was found at; a URL written with credentials (``user:password@``)
 is kept with them masked (``https://***@host/``) and marked, for ``check`` and
-``lint-content`` to name where it is written.
+``lint-content`` to name where it is written. Markdown sources are rendered as the
+site renders them (``linkcheck.inventory.markdown``, with the site's Pelican settings file).
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from linkcheck.engine.page import decode
-from linkcheck.inventory.extract import HTML_SUFFIXES, MARKDOWN_SUFFIXES, external_url, extract_file_text
+from linkcheck.inventory.extract import HTML_SUFFIXES, MARKDOWN_SUFFIXES, Found, external_url, extract_html
 from linkcheck.model import Link, Location
 from linkcheck.redact import mask_userinfo
 
 if TYPE_CHECKING:
     from linkcheck.catalog import Entry
+    from linkcheck.inventory.markdown import MarkdownLinks
 
 YAML_SUFFIXES = frozenset({".yaml", ".yml"})
 # Folders never worth walking: VCS, caches, virtualenvs, dependencies.
@@ -39,10 +41,12 @@ def is_url_source(source: str | Path) -> bool:
 
 
 class _Inventory:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, pelican_conf: Path | None) -> None:
         self.root = root
+        self.pelican_conf = pelican_conf
         self.links: dict[str, Link] = {}
         self._seen: dict[str, set[Location]] = {}
+        self._markdown: MarkdownLinks | None = None
 
     def add(self, url: str, location: Location | None, kind: str = "link") -> None:
         masked = mask_userinfo(url)  # a secret in the content goes no further: not stored, shown or sent
@@ -64,14 +68,32 @@ class _Inventory:
             return absolute.as_posix()
 
     # ------------------------------------------------------------- sources
-    def add_file(self, path: Path, page: str | None) -> None:
+    def add_file(self, path: Path, page: str | None, source: str | None = None) -> None:
         try:
             text = decode(path.read_bytes(), None)  # its BOM or declared charset, as a browser reads it
         except OSError as exc:
             raise SourceError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-        source = self.rel(path)
-        for found in extract_file_text(text, path.suffix):
+        source = source or self.rel(path)
+        for found in self.extract(text, path):
             self.add(found.url, Location(source, found.line, page), found.kind)
+
+    def extract(self, text: str, path: Path) -> list[Found]:
+        if path.suffix.lower() in HTML_SUFFIXES:
+            return extract_html(text)
+        return self.markdown().extract(text)
+
+    def markdown(self) -> MarkdownLinks:
+        """The site's Markdown renderer, set up on the first Markdown source (Pelican is
+        imported and its settings file executed only for runs that have one)."""
+        if self._markdown is None:
+            from linkcheck.inventory.markdown import MarkdownLinks, SettingsError, SiteMarkdown
+
+            try:
+                site = SiteMarkdown.read(self.pelican_conf) if self.pelican_conf else SiteMarkdown.defaults()
+                self._markdown = MarkdownLinks(site)
+            except SettingsError as exc:
+                raise SourceError(str(exc)) from exc
+        return self._markdown
 
     def add_entries(self, entries: Iterable[Entry]) -> None:
         for entry in entries:
@@ -111,11 +133,12 @@ class _Inventory:
                 suffix = os.path.splitext(name)[1].lower()
                 if suffix in HTML_SUFFIXES or suffix in MARKDOWN_SUFFIXES:
                     files.append(Path(dirpath, name))
+        base = self.rel(directory)  # resolved once, not for every file
         for path in files:
-            is_html = path.suffix.lower() in HTML_SUFFIXES
+            inside = path.relative_to(directory).as_posix()
             # the built page's URL path, e.g. "task-queues.html" (HTML under a site dir only)
-            page = path.relative_to(directory).as_posix() if is_html else None
-            self.add_file(path, page)
+            page = inside if path.suffix.lower() in HTML_SUFFIXES else None
+            self.add_file(path, page, inside if base == "." else f"{base}/{inside}")
 
     def add_source(self, source: str | Path) -> None:
         if is_url_source(source):
@@ -156,13 +179,16 @@ def credential_warnings(links: dict[str, Link]) -> list[str]:
     return lines
 
 
-def collect(sources: Iterable[str | Path], *, root: Path | None = None) -> dict[str, Link]:
+def collect(sources: Iterable[str | Path], *, root: Path | None = None,
+            pelican_conf: Path | None = None) -> dict[str, Link]:
     """Every distinct external URL in ``sources``, keyed by URL as written.
 
     Locations name source files relative to ``root`` (default: the current
-    directory). Raises ``SourceError`` for a missing or unreadable source.
+    directory). Markdown is rendered with the ``MARKDOWN`` setting of the Pelican
+    settings file ``pelican_conf`` (None: Pelican's defaults). Raises ``SourceError``
+    for a missing or unreadable source, or settings that cannot be read.
     """
-    inventory = _Inventory((root or Path.cwd()).resolve())
+    inventory = _Inventory((root or Path.cwd()).resolve(), pelican_conf)
     for source in sources:
         inventory.add_source(source)
     return inventory.links

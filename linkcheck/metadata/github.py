@@ -15,7 +15,9 @@ GitHub blocks (403/451 "Repository access blocked", GraphQL ``FORBIDDEN``) is a
 state of its own (``blocked``); one that fails for another reason is recorded as
 failed and retried with the regular order next run, never instead of it. A
 GraphQL query that times out (502/504, or ``data: null`` with a timeout message)
-is retried once after a backoff, then split in halves; later batches go on.
+is retried once after a backoff, then split in halves; later batches go on. An
+answer that is no JSON at all (a proxy's or captive portal's HTML page) is an API
+failure at once: one request, a clear error, nothing bisected.
 
 Rate limits (every documented shape: 403/429 with ``x-ratelimit-remaining: 0``,
 ``Retry-After``, the secondary-limit message, GraphQL ``RATE_LIMITED`` /
@@ -221,20 +223,28 @@ def _date_in_range(value: str, now: float) -> bool:
     return datetime(EARLIEST_YEAR, 1, 1, tzinfo=UTC).timestamp() <= ts <= now + FUTURE_SLACK
 
 
-def check_ranges(repo: str, data: dict[str, Any], now: float) -> list[str]:
-    """Drop (set to None) values no real repository has; one message per value, naming ``repo``."""
+def check_ranges(repo: str, data: dict[str, Any], now: float,
+                 previous: dict[str, Any] | None = None) -> list[str]:
+    """Replace values no real repository has by the last good ones (``previous``, the stored
+    figures; None when there are none); one message per value, naming ``repo``."""
+    previous = previous or {}
     rejected = []
     for key in ("pushed_at", "release_published_at"):
         value = data.get(key)
         if value is not None and not _date_in_range(value, now):
-            rejected.append(f"{repo}: {key} {value[:40]!r} is not a plausible date; not stored")
-            data[key] = None
+            rejected.append(f"{repo}: {key} {value[:40]!r} is not a plausible date; {_kept(previous, key)}")
+            data[key] = previous.get(key)
     for key in ("stars", "forks", "open_issues"):
         value = data.get(key)
         if value is not None and not 0 <= value < MAX_COUNT:
-            rejected.append(f"{repo}: {key} {value!r} is out of range; not stored")
-            data[key] = None
+            rejected.append(f"{repo}: {key} {value!r} is out of range; {_kept(previous, key)}")
+            data[key] = previous.get(key)
     return rejected
+
+
+def _kept(previous: dict[str, Any], key: str) -> str:
+    known = previous.get(key)
+    return "not stored" if known is None else f"kept the last good value {str(known)[:40]!r}"
 
 
 # ---------------------------------------------------------------------- client
@@ -297,10 +307,23 @@ class _Run:
         self.summary.failed.append(repo)
         self.summary.errors.append(message)
 
+    def in_range(self, repo: str, data: dict[str, Any]) -> bool:
+        """Values no real repository has are replaced by the last good ones stored, and the
+        answer counts as failed: recorded (``failures``) and asked again first next run.
+        False when something was rejected."""
+        previous = self.stored.get(repo)
+        rejected = check_ranges(repo, data, self.now, (previous or {}).get("data"))
+        if rejected:
+            self.summary.rejected.extend(rejected)
+            said = [self.failures[repo]] if repo in self.failures else []
+            self.failures[repo] = redact("; ".join(said + rejected), self.secrets())
+        return not rejected
+
     def found(self, repo: str, data: dict[str, Any], *, etag: str | None) -> bool:
         """Store figures for ``repo``; True when they differ from what was stored."""
         self.attempted.add(repo)
-        self.summary.rejected.extend(check_ranges(repo, data, self.now))
+        if not self.in_range(repo, data):
+            etag = None  # no "304 Not Modified" for an answer we did not take: ask in full next run
         current = data.get("name_with_owner") or repo
         # GitHub names are case-insensitive: only a different name is a rename
         renamed = current.lower() != repo.lower()
@@ -396,9 +419,11 @@ def _rest_repo(client: ApiClient, run: _Run, repo: str) -> None:
     if _release_part(release) != _release_part(data):
         changed = True
     data.update(release)
-    run.summary.rejected.extend(check_ranges(repo, data, run.now))
+    taken = run.in_range(repo, data)
+    if not taken:
+        data["release_etag"] = None  # ask for the release in full next run
     row = run.stored[repo]
-    run.store.save_github_repo(repo, state=row["state"], data=data, etag=row["etag"],
+    run.store.save_github_repo(repo, state=row["state"], data=data, etag=row["etag"] if taken else None,
                                renamed_to=row["renamed_to"])
     run.summary.changed += changed
 
@@ -482,7 +507,11 @@ def _query(client: ApiClient, run: _Run, url: str, batch: list[str]) -> Any:
             raise GithubError(f"the GraphQL API answered HTTP {resp.status_code}")
         payload = _json(resp)
         if not isinstance(payload, dict):
-            continue  # a cut-off body: as good as a timeout
+            if not _says_json(resp):  # a proxy's or portal's page: no smaller query changes that
+                raise GithubError(f"the GraphQL API at {url} answered with {_kind_of(resp)}, not JSON: "
+                                  "a proxy, firewall or login page is in the way (check GITHUB_API_URL "
+                                  "and the network)")
+            continue  # a cut-off JSON body: as good as a timeout
         errors = [e for e in payload.get("errors") or [] if isinstance(e, dict)]
         if any(_is_rate_limit(e) for e in errors):
             raise RateLimited(reset_from(resp), "GraphQL rate limit exhausted")
@@ -494,6 +523,21 @@ def _query(client: ApiClient, run: _Run, url: str, batch: list[str]) -> Any:
             first = _str(errors[0].get("message")) if errors else None
             raise GithubError(f"the GraphQL API returned no data: {(first or 'no message')[:200]}")
     return _TIMEOUT
+
+
+def _says_json(resp: requests.Response) -> bool:
+    """The answer calls itself JSON (a body cut short still does), or starts like JSON."""
+    kind = (resp.headers.get("content-type") or "").split(";", 1)[0].strip().lower()
+    if kind:
+        return kind == "application/json" or kind.endswith("+json")
+    return resp.content[:1].strip() in (b"{", b"[", b"")
+
+
+def _kind_of(resp: requests.Response) -> str:
+    kind = (resp.headers.get("content-type") or "").split(";", 1)[0].strip().lower()
+    if kind == "text/html" or resp.content.lstrip()[:1] == b"<":
+        return "an HTML page"
+    return f"a {kind[:40]!r} body" if kind else "a body of no declared type"
 
 
 def _alias_of(err: dict[str, Any]) -> str | None:

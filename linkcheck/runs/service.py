@@ -1,6 +1,7 @@
 """One check run, whoever runs it: open -> record -> close.
 
-- **open**: collect the inventory from the sources, drop links to the site's own
+- **open**: collect the inventory from the sources (Markdown rendered with the
+  site's Pelican settings file, ``settings.pelican_conf``), drop links to the site's own
   pages (one rule: ``settings.site_url``), open a run in the store and record
   where every link appears.
 - **record**: the offline policy, the same for every caller. A network-level
@@ -109,7 +110,8 @@ class CheckRun:
         """Collect, filter, open the run and record locations. Raises
         ``linkcheck.inventory.collect.SourceError`` for a missing or unreadable source."""
         started = time.time()
-        links = without_own_site(collect(sources, root=root), settings.site_url)
+        links = without_own_site(collect(sources, root=root, pelican_conf=settings.pelican_conf_path),
+                                 settings.site_url)
         run_id = None
         if store is not None:
             # in_process: this process checks the whole run (its death leaves it reapable)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from linkcheck.inventory.extract import Found, external_url, extract_html, extract_markdown
+from linkcheck.inventory.extract import Found, external_url, extract_html
+from linkcheck.inventory.markdown import MarkdownLinks, SiteMarkdown
+
+
+def extract_markdown(text: str) -> list[Found]:
+    return MarkdownLinks(SiteMarkdown.defaults()).extract(text)
 
 HTML = """<!doctype html>
 <html><head>
@@ -63,17 +68,21 @@ def test_markdown_links_with_lines_and_kinds():
         Found("https://raw.test/", 14, "link"),
         Found("https://raw-img.test/i.png", 16, "image"),
         Found("https://ref.test/page#frag", 18, "link"),
-        Found("https://ref2.test/", 19, "link"),
-    ]
+    ]  # [ref2] is defined but never used: no reader sees it
 
 
 def test_external_url_rules():
     assert external_url("  https://x.test/a#b ") == "https://x.test/a#b"
     assert external_url("HTTP://X.test/") == "HTTP://X.test/"
     assert external_url("//cdn.test/a.js") == "https://cdn.test/a.js"
-    for skipped in ("/a", "a.html", "#top", "mailto:x@y", "javascript:x", "data:,x", "ftp://f.test/",
-                    "httpx://h.test/", "", None):
+    for skipped in ("/a", "a.html", "#top", "mailto:x@y", "javascript:x", "data:,x", "tel:+1", "irc://i.test/",
+                    "?q=a:b", "", None):
         assert external_url(skipped) is None, skipped
+    # no reader can follow these on the web: kept, so the checker reports them
+    # (local_file, unsupported_scheme)
+    for not_web in ("file:///C:/x.pdf", "smb://server/share/x", "C:\\Users\\x.txt", "\\\\server\\share",
+                    "ftp://f.test/", "httpx://h.test/", "localhost:8000/x"):
+        assert external_url(not_web) == not_web, not_web
     # meant for the web but malformed: kept, so the checker reports them (invalid_url, file:line)
     for malformed in ("http://", "http:", "http:/host/x", "http:host/x", "https:///path",
                       "https://a b.test/", "https://a.test/x y"):

@@ -6,9 +6,11 @@ from __future__ import annotations
 from aiohttp import web
 
 from linkcheck.engine.check import CheckOptions
+from linkcheck.engine.client import request_url
 from linkcheck.engine.run import check
 from linkcheck.inventory.collect import collect
-from linkcheck.inventory.extract import Found, extract_markdown
+from linkcheck.inventory.extract import Found
+from linkcheck.inventory.markdown import MarkdownLinks, SiteMarkdown
 from linkcheck.model import Location
 from tests.support.fakeweb import HITS, page, serve_sites, site
 
@@ -47,12 +49,58 @@ def test_latin1_page_links_are_requested_as_the_browser_would(tmp_path):
 
 
 def test_markdown_reference_with_url_on_the_next_line():
-    text = ("See [Celery][c] and [RQ][r].\n\n"
+    text = ("See [Celery][c], [RQ][r] and [Huey][t].\n\n"
             "[c]:\n    https://docs.celeryq.test/\n"
             "[r]: https://python-rq.test/\n"
             "[t]:\n  <https://huey.test/a b>  'Huey'\n")
-    assert extract_markdown(text) == [
+    assert MarkdownLinks(SiteMarkdown.defaults()).extract(text) == [
         Found("https://docs.celeryq.test/", 4),
         Found("https://python-rq.test/", 5),
         Found("https://huey.test/a b", 7),  # kept as written: the checker says invalid_url
     ]
+
+
+def test_links_readers_cannot_follow_are_findings_with_file_line_and_fix(tmp_path):
+    """file:, smb:, Windows paths and shares, ftp: and scheme typos in content: reported with where
+    they are written and what to do, never dropped; mail and phone links are not checked."""
+    from linkcheck.engine.reasons import TABLE
+
+    page = tmp_path / "guide.md"
+    page.write_text("Title: Guide\n\n"
+                    "The [report](file:///C:/Users/me/report.pdf) and the [share](smb://files/team/x.pdf).\n\n"
+                    "* Notes\n\n"
+                    "    * [on my disk](C:\\Users\\me\\notes.txt) and\n"
+                    "      <a href='\\\\files\\team\\y.txt'>on the share</a>\n\n"
+                    "An [old mirror](ftp://ftp.mirror.test/pub/) and a [typo](htps://typo.test/).\n"
+                    "Write to [us](mailto:team@mail.test) or call [us](tel:+15550100).\n", encoding="utf-8")
+    links = collect([page], root=tmp_path)
+    where = {url: [(loc.source, loc.line) for loc in link.locations] for url, link in links.items()}
+    assert where == {
+        "file:///C:/Users/me/report.pdf": [("guide.md", 3)],
+        "smb://files/team/x.pdf": [("guide.md", 3)],
+        "C:\\Users\\me\\notes.txt": [("guide.md", 7)],
+        "\\\\files\\team\\y.txt": [("guide.md", 8)],
+        "ftp://ftp.mirror.test/pub/": [("guide.md", 10)],
+        "htps://typo.test/": [("guide.md", 10)],
+    }
+    results = {r.url: r for r in check(list(links), CheckOptions())}
+    for url in list(where)[:4]:
+        assert (results[url].verdict, results[url].reason) == ("error", "local_file"), url
+    for url in list(where)[4:]:
+        assert (results[url].verdict, results[url].reason) == ("error", "unsupported_scheme"), url
+    assert all(r.status is None and r.attempts == 1 for r in results.values())  # nothing was fetched
+    assert "publish the file" in TABLE["local_file"].fix
+
+
+def test_malformed_host_names_are_invalid_without_a_lookup():
+    """An empty label, a character no host name has, an over-long label, a numeric name that is no
+    IPv4 address: invalid_url from the name alone, never a DNS lookup (dns_error / dns_unreachable)."""
+    bad = ["http://.example.org/", "https://docs..example.org/x", "https://exa_mple!.org/",
+           "https://exa%20mple.org/", f"https://{'a' * 64}.example.org/", "http://1.2.3.999/",
+           "http://example.123/"]
+    results = check(bad, CheckOptions(timeout=2.0, connect_timeout=1.0))
+    assert [(r.url, r.reason) for r in results] == [(u, "invalid_url") for u in bad]
+    assert all(r.status is None and "host name" in r.message for r in results)
+    # a fully qualified name (one trailing dot), underscores, IPv4 literals are names a request can use
+    for fine in ("http://example.invalid./", "http://my_host.invalid/", "http://127.0.0.1:8/", "http://127.1/"):
+        assert request_url(fine).host, fine

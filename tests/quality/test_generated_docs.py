@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
@@ -38,3 +39,22 @@ def test_every_command_has_a_section():
     for module in COMMAND_MODULES:
         name = module.rsplit(".", 1)[1].removesuffix("_cmd").replace("_", "-")
         assert f"\n## {name}\n" in doc, name
+
+
+ROOT = DOCS.parent
+# A path of the project named in prose: the folders a reader would open it in.
+_PROJECT_PATH = re.compile(r"(?<![\w/.-])((?:linkcheck|plugins|theme|tests|benchmarks|scripts|deploy)"
+                           r"/[\w./-]*\w)")
+
+
+def test_every_project_path_the_docs_name_exists():
+    """Docs that name a module, template or test the reader cannot find send them astray:
+    every ``linkcheck/...``, ``plugins/...``, ``theme/...`` (...) path in README.md, docs/ and
+    benchmarks/README.md must exist."""
+    stale = []
+    for doc in [ROOT / "README.md", ROOT / "benchmarks" / "README.md", *sorted(DOCS.glob("*.md"))]:
+        for number, line in enumerate(doc.read_text(encoding="utf-8").splitlines(), start=1):
+            for match in _PROJECT_PATH.finditer(line):
+                if not (ROOT / match.group(1)).exists():
+                    stale.append(f"{doc.relative_to(ROOT)}:{number}: {match.group(1)}")
+    assert stale == []

@@ -10,7 +10,8 @@ repositories (403 "Repository access blocked" / GraphQL ``FORBIDDEN``, with or
 without ``data: null`` for the whole query), the newer GraphQL rate-limit shape
 (``RATE_LIMIT`` / ``graphql_rate_limit``), and GraphQL queries that time out
 (502/504 or a 200 with ``data: null``) above a number of aliases or whenever they
-hold a given repository. Every request is logged so tests can count.
+hold a given repository; a proxy answering GraphQL with an HTML page. Every request is
+logged so tests can count.
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ class FakeGitHub:
         self.timeout_only_with: str | None = None  # ... but only those holding this repository
         self.timeout_repos: set[str] = set()  # queries holding one of these always time out
         self.timeout_style = "data-null"  # or "502" / "504"
+        self.graphql_proxy_page = False  # a proxy in the way answers GraphQL with its own HTML page
 
     # ------------------------------------------------------------ fixtures
     def add_repo(self, full_name: str, *, release: str | None = "v1.0.0", **fields: Any) -> dict[str, Any]:
@@ -206,6 +208,10 @@ class FakeGitHub:
         return self._conditional(request, self.releases[key])
 
     async def _graphql(self, request: web.Request) -> web.Response:
+        if self.graphql_proxy_page:
+            page = ("<!doctype html><html><head><title>Web access</title></head><body>"
+                    "<h1>Sign in to continue browsing</h1></body></html>")
+            return web.Response(text=page, content_type="text/html")
         auth = request.headers.get("Authorization", "")
         if not auth or (self.token is not None and auth.split(" ", 1)[-1] != self.token):
             return web.json_response(fixture("bad_credentials.json"), status=401)

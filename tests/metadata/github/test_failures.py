@@ -169,3 +169,40 @@ def test_out_of_range_dates_are_rejected_naming_the_repository(fake, make_settin
     data = store.github_repo("org/odd")["data"]
     assert data["pushed_at"] is None and data["stars"] == 3
     assert store.github_repo("org/fine")["data"]["pushed_at"]
+
+
+@pytest.mark.parametrize("token", ["", TOKEN], ids=["rest", "graphql"])
+def test_out_of_range_answer_keeps_the_last_good_figures_and_is_recorded(fake, make_settings, store, token):
+    fake.add_repo("org/odd", stargazers_count=1234, forks_count=56)
+    fake.add_repo("org/fine", stargazers_count=10)
+    settings = make_settings(token=token)
+    refresh(settings, store, repos=["org/odd", "org/fine"])
+    good = store.github_repo("org/odd")["data"]
+    assert (good["stars"], good["forks"]) == (1234, 56) and good["pushed_at"]
+    fake.repos["org/odd"].update(stargazers_count=-5, forks_count=57, pushed_at="1970-01-01T00:00:00Z")
+    fake.repos["org/fine"]["stargazers_count"] = 11
+    summary = refresh(settings, store, repos=["org/odd", "org/fine"])
+    data = store.github_repo("org/odd")["data"]
+    # the rejected values keep the last good ones; what was plausible in the answer is taken
+    assert (data["stars"], data["forks"], data["pushed_at"]) == (1234, 57, good["pushed_at"])
+    assert store.github_repo("org/fine")["data"]["stars"] == 11
+    assert len(summary.rejected) == 2 and all("org/odd" in r and "kept the last good value" in r
+                                              for r in summary.rejected)
+    recorded = failures(store)
+    assert set(recorded) == {"org/odd"} and "stars -5 is out of range" in recorded["org/odd"]["error"]
+    # the bad answer is asked for in full next run (no 304 for it), and a good one clears the record
+    fake.repos["org/odd"].update(stargazers_count=1240, pushed_at=good["pushed_at"])
+    again = refresh(settings, store, repos=["org/odd", "org/fine"])
+    assert again.rejected == [] and store.github_repo("org/odd")["data"]["stars"] == 1240
+    assert failures(store) == {}
+
+
+def test_a_proxy_page_answering_graphql_is_one_failed_request_not_a_timeout(fake, make_settings, store):
+    repos = _add(fake, 8)
+    fake.graphql_proxy_page = True
+    summary = refresh(make_settings(token=TOKEN), store, repos=repos)
+    assert summary.requests == 1  # not 30: nothing to bisect in a page that is not JSON
+    assert len(summary.errors) == 1 and "an HTML page, not JSON" in summary.errors[0]
+    assert "timed out" not in " ".join(summary.errors)
+    assert summary.pending == repos and summary.failed == []  # nothing lost: all first in line next run
+    assert summary.run_status == "failed"
