@@ -28,7 +28,7 @@ def summary_html(item: NewsItem, siteurl: str) -> str:
     parts = [f"<p>{escape(item.text)}</p>"] if item.text else []
     if item.refs:
         links = "".join(f'<li><a href="{escape(absolute(siteurl, r.href))}">{escape(r.text)}</a>'
-                        f"{' — ' + escape(r.note) if r.note else ''}</li>" for r in item.refs)
+                        f"{': ' + escape(r.note) if r.note else ''}</li>" for r in item.refs)
         parts.append(f"<ul>{links}</ul>")
     parts.append(f"<p>Dated by {escape(item.dated_by)}.</p>")
     return "".join(parts)

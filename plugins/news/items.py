@@ -198,7 +198,7 @@ def release_items(catalog: _Catalog, events: Iterable[Mapping[str, Any]]) -> lis
         text = f"{clean(entry.name) or entry.id} is part of {host}." if part else ""
         items.append(NewsItem(_key("release", name, version), "release", when, f"{host} {version} released",
                               text, catalog.link(entry), "the release's upload time on PyPI",
-                              (Ref("release page on PyPI", _release_url(name, version)),)))
+                              (Ref("on PyPI", _release_url(name, version)),)))
     return items
 
 
@@ -219,7 +219,7 @@ def _event_text(kind: str, entry: Any, detail: Mapping[str, Any]) -> tuple[str, 
                 (Ref("repository", f"https://github.com/{quote(to, safe='/')}"),))
     version = clean(detail.get("version"), 60)
     pypi = getattr(entry, "pypi", None) or ""
-    refs = (Ref("release page on PyPI", _release_url(pypi, version)),) if pypi and version else ()
+    refs = (Ref("on PyPI", _release_url(pypi, version)),) if pypi and version else ()
     if kind == "inactive":
         on = f"its release {version}" if version else "its latest release"
         return (f"{name} marked inactive on PyPI",
