@@ -234,8 +234,10 @@ def event_items(catalog: _Catalog, events: Iterable[Mapping[str, Any]]) -> list[
     items: dict[str, NewsItem] = {}
     for event in events:
         kind = EVENT_KINDS.get(event.get("kind"))  # type: ignore[arg-type]
-        entry = catalog.find(event.get("project"))
         detail = event.get("detail") if isinstance(event.get("detail"), dict) else {}
+        entry = catalog.find(event.get("project"))
+        if entry is None and kind == "renamed":  # the catalog already names the new repository
+            entry = catalog.find(f"github:{detail.get('to')}")
         when = _day(event.get("at"))
         if kind is None or entry is None or when is None:
             continue

@@ -45,7 +45,8 @@ def test_a_feature_of_a_larger_project_gets_the_host_s_release(site: Path) -> No
     catalog = load_catalog(CONTENT)
     features = [e for e in catalog.section("projects") if e.part_of and e.pypi]
     assert features, "the catalog has no part_of entry with a PyPI name"
-    titles = [t.get_text(strip=True) for t in soup(site / "news.html").select("li[id^=news-release-] .news-title")]
+    page = soup(site / "news.html")
+    titles = [t.get_text(strip=True) for t in page.select("li[id^=news-release-] .news-title")]
     for entry in features:
         assert not [t for t in titles if t.startswith(entry.name)], entry.name
     hosts = {e.part_of for e in features}
