@@ -160,9 +160,8 @@ def added_items(catalog: _Catalog) -> list[NewsItem]:
             text = clean(getattr(entries[0], "summary", None)) or ""
             link, refs = catalog.link(entries[0]), ()
         else:
-            title = f"{len(entries)} {many} added to the catalog"
-            text = ", ".join(r.text for r in refs)
-            link = None
+            # the entries are the item's links (refs), each with its summary in the feed
+            title, text, link = f"{len(entries)} {many} added to the catalog", "", None
         items.append(NewsItem(_key("added", section, when.date().isoformat()), "added", when, title, text,
                               link, "the entry's added: date in the catalog", refs))
     return items
