@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
@@ -230,7 +230,7 @@ def _event_text(kind: str, entry: Any, detail: Mapping[str, Any]) -> tuple[str, 
 
 def event_items(catalog: _Catalog, events: Iterable[Mapping[str, Any]]) -> list[NewsItem]:
     """What the GitHub and PyPI refreshes saw change, for catalog projects only."""
-    items: dict[str, NewsItem] = {}
+    items: dict[tuple[str, str, str], NewsItem] = {}
     for event in events:
         kind = EVENT_KINDS.get(event.get("kind"))  # type: ignore[arg-type]
         detail = event.get("detail") if isinstance(event.get("detail"), dict) else {}
@@ -247,9 +247,10 @@ def event_items(catalog: _Catalog, events: Iterable[Mapping[str, Any]]) -> list[
         source = "GitHub" if str(event.get("project")).startswith("github:") else "PyPI"
         # a yanked version is news once; a flip (archived, unarchived, archived) each time
         stamp = clean(detail.get("version"), 60) if kind == "yanked" else str(int(when.timestamp()))
-        key = _key(kind, str(event.get("project")), stamp or "")
-        items.setdefault(key, NewsItem(key, kind, when, title, text, catalog.link(entry),
-                                       f"when the {source} refresh saw the change", refs))
+        project = str(event.get("project"))
+        items.setdefault((kind, project, stamp or ""), NewsItem(
+            _key(kind, project, stamp or ""), kind, when, title, text, catalog.link(entry),
+            f"when the {source} refresh saw the change", refs))
     return list(items.values())
 
 
@@ -288,7 +289,21 @@ def collect(entries: Iterable[Any], *, pages: Mapping[str, str], events: Iterabl
     kept = [i for i in items if start <= i.when <= end + timedelta(days=1)]
     order = list(KIND_LABELS)
     kept.sort(key=lambda i: (-i.when.timestamp(), order.index(i.kind), i.title))
-    return kept[:max(0, int(max_items))]
+    return _unique_keys(kept[:max(0, int(max_items))])
+
+
+def _unique_keys(items: list[NewsItem]) -> list[NewsItem]:
+    """Keys are anchors and feed ids: two items whose text slugs alike ("1.0" and "1-0") get -2."""
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        key, n = item.key, 1
+        while key in seen:
+            n += 1
+            key = f"{item.key}-{n}"
+        seen.add(key)
+        out.append(item if key == item.key else replace(item, key=key))
+    return out
 
 
 def by_month(items: Iterable[NewsItem]) -> list[tuple[str, str, list[NewsItem]]]:

@@ -52,3 +52,12 @@ def test_a_section_without_a_page_gives_items_without_entry_links() -> None:
                     max_items=50)
     assert [(i.title, i.text, i.link, i.when.date()) for i in items] == [
         ("Alpha added to the catalog", "A queue", None, date(2025, 12, 24))]
+
+
+def test_items_whose_keys_slug_alike_keep_distinct_anchors() -> None:
+    events = [{"project": "pypi:alpha-queue", "kind": "yanked", "detail": {"version": v}, "at": NOW - 10}
+              for v in ("1.0", "1-0", "1_0")]
+    items = collect([entry("alpha", pypi="alpha-queue")], pages={}, events=events, now=NOW, days=30,
+                    max_items=50)
+    assert sorted(i.key for i in items) == ["yanked-pypi-alpha-queue-1-0", "yanked-pypi-alpha-queue-1-0-2",
+                                            "yanked-pypi-alpha-queue-1-0-3"]
