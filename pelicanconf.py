@@ -64,7 +64,7 @@ PAGE_OVERRIDES = {
 }
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["sitecontext", "catalog", "linkhealth", "github_data", "search"]
+PLUGINS = ["sitecontext", "catalog", "linkhealth", "github_data", "news", "search"]
 CATALOG = {
     "sitemap": None,
     "feed": None,
@@ -83,6 +83,13 @@ LINKHEALTH = {
     "broken_after_hours": _CHECKER.broken_after_hours,
     "page": "link-health.html",
     "history_runs": 60,
+}
+# What's new: new entries, releases and status changes as a page and an Atom feed (the feed only when
+# SITEURL is absolute, i.e. make publish); see plugins/news/settings.py and docs/site.md.
+NEWS = {
+    "store": str(_CHECKER.store_path),
+    "days": 180,  # the window: items of the last 180 days ...
+    "max_items": 50,  # ... at most 50 of them
 }
 # Full-text search (Pagefind, from the pagefind-bin wheel): search.html and the index in pagefind/,
 # built after the site is written; see plugins/search/settings.py and docs/site.md.

@@ -2,8 +2,8 @@
 
 States (the store the build reads):
 - empty:  a fresh clone, no store;
-- github: GitHub figures only, no link check yet;
-- full:   GitHub figures and three check runs with broken, moved, blocked links and archived copies.
+- github: GitHub figures, PyPI releases and project events, no link check yet;
+- full:   the same and three check runs with broken, moved, blocked links and archived copies.
 
 The sites are built and seeded exactly as the quality gates build them (tests/quality/conftest.py
 and seed.py), served on loopback and shot by Debian's chromium (headless, fresh profile, every

@@ -1,6 +1,7 @@
 """A store full of data, so the gates also see the site as it looks once checks have run:
-link badges (ok, moved, broken, blocked), the link-health page's tables and chart, and GitHub
-figures (archived, inactive, missing). Written through the real Store API, no network.
+link badges (ok, moved, broken, blocked), the link-health page's tables and chart, GitHub
+figures (archived, inactive, missing), and PyPI releases with the project events the
+refreshes record (the news page). Written through the real Store API, no network.
 """
 
 from __future__ import annotations
@@ -35,11 +36,12 @@ def _result(url: str, reason: str, when: float) -> Result:
 
 
 def seed_store(store_path: Path, repo_root: Path, repos: list[str], *, links: bool = True,
-               github: bool = True, archive: bool = True) -> int:
+               github: bool = True, archive: bool = True, pypi: bool | None = None) -> int:
     """Three check runs a day apart over every external link of content/, plus GitHub rows.
 
     ``links`` / ``github`` choose what is seeded (``make screenshots`` shows each data state);
-    ``archive`` records an archived copy for every other broken link.
+    ``archive`` records an archived copy for every other broken link; ``pypi`` (default: as
+    ``github``) the PyPI release of every catalog project and a few project events.
     Returns the number of URLs recorded (0 without ``links``)."""
     found = collect([repo_root / "content"], root=repo_root)
     urls = sorted(found)
@@ -49,6 +51,8 @@ def seed_store(store_path: Path, repo_root: Path, repos: list[str], *, links: bo
             _seed_links(store, found, urls, now, archive)
         if github:
             _seed_github(store, repos, now)
+        if (github if pypi is None else pypi):
+            _seed_pypi(store, repo_root, now)
     return len(urls) if links else 0
 
 
@@ -89,3 +93,36 @@ def _seed_github(store: Store, repos: list[str], now: float) -> None:
             "homepage": "https://example.org/",
             "archived": i % 3 == 2,
         })
+
+
+def _iso(ts: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
+
+
+def _seed_pypi(store: Store, repo_root: Path, now: float) -> None:
+    """A release of every catalog project on PyPI, an earlier one seen as an event for every
+    third, and one event of each other kind the refreshes record, on catalog projects."""
+    from linkcheck.catalog import load_catalog
+
+    entries = [e for e in load_catalog(repo_root / "content").section("projects") if e.pypi]
+    for i, name in enumerate(dict.fromkeys(e.pypi for e in entries)):
+        released = now - (i * 11 % 150 + 1) * DAY
+        store.save_pypi_project(name, state="ok", etag=None, fetched_at=now, data={
+            "name": name, "version": f"{i % 7 + 1}.{i % 4}.{i}", "released": _iso(released),
+            "requires_python": ">=3.9", "yanked": False, "urls": {}, "summary": f"{name} on PyPI",
+            "inactive": False, "yanked_versions": [],
+        })
+        if i % 3 == 0:
+            store.record_project_event(f"pypi:{name}", "release", {
+                "version": f"{i % 7 + 1}.{i % 4}.{i}rc1-a-rather-long-pre-release-name",
+                "released": _iso(released - 9 * DAY), "previous": "0.9"}, released - 8 * DAY)
+    with_repo = [e for e in entries if e.github_repo]
+    for kind, entry, detail in (
+        ("archived", with_repo[0], {"repo": with_repo[0].github_repo}),
+        ("renamed", with_repo[1], {"from": with_repo[1].github_repo,
+                                   "to": f"{with_repo[1].github_repo}-under-a-much-longer-new-name"}),
+        ("inactive-classifier", entries[2], {"version": "1.0.0"}),
+        ("yanked", entries[3], {"version": "0.0.1-yanked-for-a-bad-build"}),
+    ):
+        project = f"github:{entry.github_repo}" if kind in ("archived", "renamed") else f"pypi:{entry.pypi}"
+        store.record_project_event(project, kind, detail, now - 2 * DAY)

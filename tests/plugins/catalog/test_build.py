@@ -251,8 +251,9 @@ def test_publish_build_has_absolute_urls_feed_sitemap_and_canonical(tmp_path, mo
     pages = ["task-queues.html", "projects.html", "hosted.html", "resources.html"]
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "a": "http://www.w3.org/2005/Atom"}
     locs = [e.text for e in ET.parse(out / "sitemap.xml").getroot().findall("s:url/s:loc", ns)]
-    # every page, the link-health page too (issue 16)
-    assert locs == [f"{siteurl}/"] + [f"{siteurl}/{p}" for p in pages] + [f"{siteurl}/link-health.html"]
+    # every page, the link-health page too (issue 16), and what's new (plugins/news)
+    assert locs == [f"{siteurl}/"] + [f"{siteurl}/{p}" for p in pages] + [
+        f"{siteurl}/link-health.html", f"{siteurl}/news.html"]
     feed = ET.parse(out / "feeds" / "all.atom.xml").getroot()
     entries = {e.find("a:link", ns).get("href") for e in feed.findall("a:entry", ns)}
     assert entries == {f"{siteurl}/{p}" for p in pages}
