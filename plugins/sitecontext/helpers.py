@@ -9,7 +9,6 @@ list with no data behind it comes back empty so the theme can stay quiet.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -22,11 +21,6 @@ from linkcheck.timefmt import to_timestamp
 
 DAY = 86400.0
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-WORD_RE = re.compile(r"[a-z0-9]+")
-# Words that say nothing about what a project does.
-_STOP = ("a an and as at be by for from in is it of on or the to with your you that this are its "
-         "python library simple task tasks queue queues job jobs")
-STOPWORDS = frozenset(_STOP.split(" "))
 
 
 def compact_number(value: Any) -> str:
@@ -63,22 +57,6 @@ def month_year(value: Any) -> str:
 def iso_date(value: Any) -> str:
     ts = to_timestamp(value)
     return "" if ts is None else dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%d")
-
-
-def _words(text: str) -> set[str]:
-    return {w for w in WORD_RE.findall(text.lower()) if w not in STOPWORDS and len(w) > 2}
-
-
-def adds_to(extra: Any, curated: Any, *, overlap: float = 0.6) -> bool:
-    """True when ``extra`` (a GitHub description) says something ``curated`` does not: fewer than
-    ``overlap`` of its meaningful words already appear in the curated text."""
-    if not isinstance(extra, str) or not extra.strip():
-        return False
-    words = _words(extra)
-    if not words:
-        return False
-    known = _words(curated if isinstance(curated, str) else "")
-    return len(words & known) / len(words) < overlap
 
 
 # ------------------------------------------------------------------ vital signs
@@ -123,23 +101,6 @@ def license_label(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         return ""
     return "other license" if value.strip().upper() == "NOASSERTION" else value.strip()
-
-
-def project_status(entry: Any) -> str:
-    """'archived' | 'inactive' | 'active' | '' (no data): catalog status first, then GitHub."""
-    status = getattr(entry, "status", None)
-    if status == "archived":
-        return "archived"
-    if status == "unmaintained":
-        return "inactive"
-    github = getattr(entry, "github", None)
-    if not isinstance(github, dict) or github.get("missing"):
-        return ""
-    if github.get("archived"):
-        return "archived"
-    if github.get("inactive"):
-        return "inactive"
-    return "active" if github.get("pushed") else ""
 
 
 STATUS_BADGES = {"maintenance-only": ("maintenance-only", "maintenance only"),

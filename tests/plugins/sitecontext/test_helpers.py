@@ -47,14 +47,6 @@ def test_license_label():
     assert h.license_label("BSD-3-Clause") == "BSD-3-Clause" and h.license_label(None) == ""
 
 
-def test_github_description_only_when_it_adds_something():
-    curated = "The Celery distributed task queue is the most used library for asynchronous tasks."
-    assert not h.adds_to("Distributed Task Queue (development branch)", curated + " development branch")
-    assert not h.adds_to("Distributed task queue", curated)
-    assert h.adds_to("Lightweight workflow engine with a web dashboard", curated)
-    assert not h.adds_to(None, curated) and not h.adds_to("   ", curated)
-
-
 def test_latest_release_takes_the_newer_of_github_and_pypi():
     gh = {"release_tag": "v1.0", "released": {"ts": str(int(NOW - 40 * DAY))}}
     pypi = {"version": "1.1", "released": "2026-11-20T00:00:00Z", "yanked": False}
@@ -67,14 +59,6 @@ def test_latest_release_takes_the_newer_of_github_and_pypi():
     entry.github = None
     assert h.latest_release(entry).yanked == "yanked"
     assert h.latest_release(SimpleNamespace(github=None)) is None
-
-
-def test_status_prefers_the_catalog_then_github():
-    assert h.project_status(SimpleNamespace(status="unmaintained", github=None)) == "inactive"
-    assert h.project_status(SimpleNamespace(status=None, github={"archived": True})) == "archived"
-    assert h.project_status(SimpleNamespace(status=None, github={"inactive": True})) == "inactive"
-    assert h.project_status(SimpleNamespace(status=None, github={"pushed": {"ts": "1"}})) == "active"
-    assert h.project_status(SimpleNamespace(status=None, github=None)) == ""  # no data: no claim
 
 
 def test_needs_come_from_maintained_task_queues_most_downloaded_first():
