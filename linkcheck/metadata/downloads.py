@@ -19,12 +19,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-import requests
-
-from linkcheck.metadata.http import ApiClient, RateLimited, UnusableAnswer
+from linkcheck.metadata.http import ApiClient, UnusableAnswer
 from linkcheck.metadata.pypi import NAME_RE, catalog_projects
 from linkcheck.metadata.summary import RefreshSummary
-from linkcheck.redact import redact
+from linkcheck.metadata.sweep import ProjectError, sweep
 from linkcheck.settings import Settings
 from linkcheck.store import Store
 
@@ -33,7 +31,6 @@ log = logging.getLogger(__name__)
 API = "pypistats"  # the store's pause key
 MAX_BYTES = 64 * 1024  # the answer is a few dozen bytes; anything this big is not it
 MAX_COUNT = 10**12  # more downloads a month than any project has: a broken answer
-MAX_CONSECUTIVE_ERRORS = 5  # then pypistats is considered down for this run
 # A figure is due again a 24th of the maximum age early (an hour for a day), so a schedule as
 # long as the age refreshes every figure each time instead of every other time.
 SLACK_SHARE = 1 / 24
@@ -45,18 +42,14 @@ class DownloadsSummary(RefreshSummary):
     no_data: list[str] = field(default_factory=list)  # 404: pypistats has no figures for the name
 
 
-class _ProjectError(Exception):
-    """One project could not be fetched this time; recorded, retried next run."""
-
-
 def last_month(body: Any, name: str) -> int:
-    """The last-month figure of a ``/recent`` answer; ``_ProjectError`` for anything else."""
+    """The last-month figure of a ``/recent`` answer; ``ProjectError`` for anything else."""
     data = body.get("data") if isinstance(body, dict) else None
     value = data.get("last_month") if isinstance(data, dict) else None
     if not isinstance(value, int) or isinstance(value, bool):
-        raise _ProjectError(f"{name}: pypistats' answer has no last_month figure")
+        raise ProjectError(f"{name}: pypistats' answer has no last_month figure")
     if not 0 <= value < MAX_COUNT:
-        raise _ProjectError(f"{name}: pypistats' last_month {value} is out of range; not stored")
+        raise ProjectError(f"{name}: pypistats' last_month {value} is out of range; not stored")
     return value
 
 
@@ -81,15 +74,15 @@ def _fetch(client: ApiClient, settings: Settings, name: str) -> int | None:
     try:
         resp = client.request("GET", url)
     except UnusableAnswer as exc:
-        raise _ProjectError(f"{name}: {exc}") from exc
+        raise ProjectError(f"{name}: {exc}") from exc
     if resp.status_code == 404:
         return None
     if resp.status_code != 200:
-        raise _ProjectError(f"{name}: HTTP {resp.status_code} from pypistats")
+        raise ProjectError(f"{name}: HTTP {resp.status_code} from pypistats")
     try:
         body = resp.json()
     except ValueError as exc:
-        raise _ProjectError(f"{name}: pypistats answered with malformed JSON") from exc
+        raise ProjectError(f"{name}: pypistats answered with malformed JSON") from exc
     return last_month(body, name)
 
 
@@ -118,47 +111,26 @@ def refresh(settings: Settings, store: Store, *, projects: list[str] | None = No
                            connect_timeout=settings.connect_timeout, max_bytes=MAX_BYTES,
                            headers={"Accept": "application/json", "User-Agent": settings.agent},
                            count=lambda: setattr(summary, "requests", summary.requests + 1))
-        consecutive = 0
-        try:
-            for name in due:
-                try:
-                    figure = _fetch(client, settings, name)
-                except (_ProjectError, requests.ReadTimeout) as exc:
-                    attempted.add(name)
-                    why = str(exc) if isinstance(exc, _ProjectError) else f"{name}: {type(exc).__name__}"
-                    why = redact(why, settings.secret_parts())
-                    summary.failed.append(name)
-                    summary.errors.append(why)
-                    store.save_pypi_downloads_failure(name, why, clock)
-                    consecutive += 1
-                    if consecutive >= MAX_CONSECUTIVE_ERRORS:
-                        summary.errors.append("stopped after repeated errors; the rest goes first next run")
-                        break
-                    continue
-                attempted.add(name)
-                consecutive = 0
-                if figure is None:
-                    summary.no_data.append(name)
-                    store.save_pypi_downloads_failure(name, "pypistats has no data (404)", clock)
-                    continue
-                summary.updated += 1
-                if (stored.get(name) or {}).get("last_month") != figure:
-                    summary.changed += 1
-                # the run's start: a daily schedule finds yesterday's figures exactly a day old
-                store.save_pypi_downloads(name, figure, clock)
-        except RateLimited as stop:
-            summary.rate_limited = True
-            summary.rate_limit_reason = stop.why
-            summary.resume_after = stop.resume_after
-            store.set_api_paused_until(API, stop.resume_after)
-        except requests.RequestException as exc:
-            why = f"cannot reach pypistats at {settings.pypistats_api_url}: {type(exc).__name__}"
-            summary.errors.append(redact(why, settings.secret_parts()))
-        else:
-            if summary.requests:
-                store.set_api_paused_until(API, 0.0)
-        finally:
-            client.close()
+
+        def fetch(name: str) -> None:
+            figure = _fetch(client, settings, name)
+            attempted.add(name)
+            if figure is None:
+                summary.no_data.append(name)
+                store.save_pypi_downloads_failure(name, "pypistats has no data (404)", clock)
+                return
+            summary.updated += 1
+            if (stored.get(name) or {}).get("last_month") != figure:
+                summary.changed += 1
+            # the run's start: a daily schedule finds yesterday's figures exactly a day old
+            store.save_pypi_downloads(name, figure, clock)
+
+        def failed(name: str, why: str) -> None:
+            attempted.add(name)
+            store.save_pypi_downloads_failure(name, why, clock)
+
+        sweep(due, fetch, failed, client=client, summary=summary, store=store, settings=settings,
+              api=API, label="pypistats", base_url=settings.pypistats_api_url)
     summary.pending = [n for n in due if n not in attempted]
     store.finish_run(summary.run_id, status=summary.run_status, stats=summary.to_json())
     return summary

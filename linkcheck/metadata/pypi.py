@@ -24,12 +24,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-import requests
-
 from linkcheck.metadata.events import pypi_changes, record_events
-from linkcheck.metadata.http import ApiClient, OffOrigin, RateLimited
+from linkcheck.metadata.http import ApiClient, OffOrigin
 from linkcheck.metadata.summary import RefreshSummary
-from linkcheck.redact import redact
+from linkcheck.metadata.sweep import ProjectError, sweep
 from linkcheck.settings import Settings
 from linkcheck.store import Store
 
@@ -37,7 +35,6 @@ log = logging.getLogger(__name__)
 
 API = "pypi"  # the store's pause key
 MAX_REDIRECTS = 3
-MAX_CONSECUTIVE_ERRORS = 5  # then PyPI is considered down for this run
 MAX_URLS = 20  # project URLs kept per project
 MAX_RELEASES = 5000  # releases looked at for yanked ones (the biggest projects have ~1000)
 MAX_FILES = 200  # files looked at per release
@@ -56,10 +53,6 @@ GITHUB_URL_RE = re.compile(r"^https?://(?:www\.)?github\.com/([\w.-]+)/([\w.-]+?
 
 class PypiError(Exception):
     """PyPI refused the whole run (unexpected answer); the message is secret-free."""
-
-
-class _ProjectError(Exception):
-    """One project could not be fetched this time; recorded and retried next run."""
 
 
 @dataclass(kw_only=True)
@@ -203,9 +196,6 @@ class _Run:
 
     def fail(self, name: str, message: str) -> None:
         self.attempted.add(name)
-        message = redact(message, self.settings.secret_parts())
-        self.summary.failed.append(name)
-        self.summary.errors.append(message)
         self.store.fail_pypi_project(name, message, self.now)
 
 
@@ -220,13 +210,13 @@ def _fetch(client: ApiClient, run: _Run, name: str) -> None:
         hops += 1
         location = resp.headers.get("location")
         if not location or hops > MAX_REDIRECTS:
-            raise _ProjectError(f"{name}: redirect without usable Location (HTTP {resp.status_code})")
+            raise ProjectError(f"{name}: redirect without usable Location (HTTP {resp.status_code})")
         if location.startswith("/"):
             location = base + location
         try:
             resp = client.request("GET", location, etag=etag)
         except OffOrigin as exc:
-            raise _ProjectError(f"{name}: {exc}") from exc
+            raise ProjectError(f"{name}: {exc}") from exc
     run.attempted.add(name)
     if resp.status_code == 304 and usable:
         run.summary.not_modified += 1
@@ -243,17 +233,17 @@ def _fetch(client: ApiClient, run: _Run, name: str) -> None:
         run.store.save_pypi_project(name, state="missing", data=(usable or {}).get("data") or {}, etag=None)
         return
     if resp.status_code != 200:
-        raise _ProjectError(f"{name}: HTTP {resp.status_code} from PyPI")
+        raise ProjectError(f"{name}: HTTP {resp.status_code} from PyPI")
     try:
         body = resp.json()
     except ValueError as exc:
-        raise _ProjectError(f"{name}: PyPI answered with malformed JSON") from exc
+        raise ProjectError(f"{name}: PyPI answered with malformed JSON") from exc
     if not isinstance(body, dict) or not isinstance(body.get("info"), dict):
-        raise _ProjectError(f"{name}: PyPI's answer has no project info")
+        raise ProjectError(f"{name}: PyPI's answer has no project info")
     data, rejected = normalise(body, name, run.now)
     run.summary.rejected.extend(rejected)
     if data["version"] is None:
-        raise _ProjectError(f"{name}: PyPI's answer names no version")
+        raise ProjectError(f"{name}: PyPI's answer names no version")
     data["catalog_repo"] = (run.repos.get(name) or "").lower() or None
     run.summary.updated += 1
     if usable is None or usable["data"] != data:
@@ -315,33 +305,8 @@ def refresh(settings: Settings, store: Store, *, projects: dict[str, str | None]
                            headers={"Accept": "application/json",
                                     "User-Agent": settings.agent},
                            count=lambda: setattr(summary, "requests", summary.requests + 1))
-        consecutive = 0
-        try:
-            for name in due:
-                try:
-                    _fetch(client, run, name)
-                except (_ProjectError, requests.ReadTimeout) as exc:
-                    why = str(exc) if isinstance(exc, _ProjectError) else f"{name}: {type(exc).__name__}"
-                    run.fail(name, why)
-                    consecutive += 1
-                    if consecutive >= MAX_CONSECUTIVE_ERRORS:
-                        summary.errors.append("stopped after repeated errors; the rest goes first next run")
-                        break
-                    continue
-                consecutive = 0
-        except RateLimited as stop:
-            summary.rate_limited = True
-            summary.rate_limit_reason = stop.why
-            summary.resume_after = stop.resume_after
-            store.set_api_paused_until(API, stop.resume_after)
-        except requests.RequestException as exc:
-            why = f"cannot reach PyPI at {settings.pypi_api_url}: {type(exc).__name__}"
-            summary.errors.append(redact(why, settings.secret_parts()))
-        else:
-            if summary.requests:
-                store.set_api_paused_until(API, 0.0)
-        finally:
-            client.close()
+        sweep(due, lambda name: _fetch(client, run, name), run.fail, client=client, summary=summary,
+              store=store, settings=settings, api=API, label="PyPI", base_url=settings.pypi_api_url)
     summary.pending = [n for n in due if n not in run.attempted]
     rows = store.pypi_projects()
     summary.missing = [n for n in names if (rows.get(n) or {}).get("state") == "missing"]

@@ -2,9 +2,10 @@
 
 Contents: what changed since the previous run (newly broken, recovered, newly
 moved), every problem with where it appears and a suggested fix, content
-drift, per-host and run statistics. Files are named by the run's start time
-and copied to ``latest.*``. Everything that came from outside (messages,
-titles, redirect targets) is escaped for the format it is written into.
+drift, catalog edits to consider (``edits.py``), per-host and run statistics.
+Files are named by the run's start time and copied to ``latest.*``. Everything
+that came from outside (messages, titles, redirect targets) is escaped for the
+format it is written into.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from typing import Any
 from linkcheck.model import Result
 from linkcheck.report.claims import unverified_claims
 from linkcheck.report.drift import find_drift
+from linkcheck.report.edits import catalog_edits_for
 from linkcheck.report.problems import host_stats, is_blocked, suggest_fix
 from linkcheck.report.render import render_html, render_markdown, summary_line
 from linkcheck.store import Store
@@ -78,8 +81,10 @@ def _is_move(r: Result) -> bool:
     return is_permanent_move(r.verdict, r.reason, moved_to(r.redirects, r.final_url))
 
 
-def build_report(store: Store, run_id: int | None = None, *, now: float | None = None) -> dict[str, Any]:
-    """The report as plain data (this is also the JSON file)."""
+def build_report(store: Store, run_id: int | None = None, *, now: float | None = None,
+                 settings: Any = None) -> dict[str, Any]:
+    """The report as plain data (this is also the JSON file). With ``settings``, the catalog
+    in ``settings.content_dir`` is read for "Catalog edits to consider"."""
     runs = _checked_runs(store)
     if not runs:
         raise NoRunError("no check run with results in the store: run `python -m linkcheck check` first")
@@ -144,6 +149,8 @@ def build_report(store: Store, run_id: int | None = None, *, now: float | None =
     for r in cur.values():
         reasons[r.reason] = reasons.get(r.reason, 0) + 1
     duration = (run["finished_at"] - run["started_at"]) if run.get("finished_at") else None
+    edits, edits_note = (catalog_edits_for(settings, store, now if now is not None else time.time())
+                         if settings is not None else ([], None))
     return {
         "generated_at": _iso(now) if now else _iso(dt.datetime.now(dt.UTC).timestamp()),
         "run": {"id": run["id"], "started_at": _iso(run["started_at"]),
@@ -162,6 +169,7 @@ def build_report(store: Store, run_id: int | None = None, *, now: float | None =
             "newly_moved": len(newly_moved),
             "content_drift": len(drift),
             "unverified_claims": len(claims),
+            "catalog_edits": len(edits),
             "hosts": len({p["host"] for p in host_stats({u: r.verdict for u, r in cur.items()})}),
         },
         "changes": {"newly_broken": newly_broken, "recovered": recovered, "newly_moved": newly_moved},
@@ -171,6 +179,8 @@ def build_report(store: Store, run_id: int | None = None, *, now: float | None =
         "reasons": dict(sorted(reasons.items())),
         "hosts": host_stats({u: r.verdict for u, r in cur.items()}),
         "metadata_warnings": metadata_warnings(store),
+        "catalog_edits": edits,
+        "catalog_edits_note": edits_note,
     }
 
 
@@ -196,7 +206,7 @@ def _write_atomic(path: Path, text: str) -> None:
 
 def write_report(settings: Any, store: Store, run_id: int | None = None) -> Report:
     """Write the report of ``run_id`` (default: the latest run) and return it with its paths."""
-    data = build_report(store, run_id)
+    data = build_report(store, run_id, settings=settings)
     reports_dir = Path(settings.reports_dir)
     reports_dir.mkdir(parents=True, exist_ok=True)
     started = dt.datetime.strptime(data["run"]["started_at"], "%Y-%m-%dT%H:%M:%SZ")

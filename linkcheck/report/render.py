@@ -32,6 +32,12 @@ def md_url(url: str) -> str:
     return "<" + quote(url, safe=":/?#[]@!$&'()*+,;=%~-._") + ">"
 
 
+def yaml_block(text: str) -> Markup:
+    """A fenced YAML block of our own snippet (catalog edits); a backtick could only end the
+    fence early, so none gets in."""
+    return Markup("```yaml\n" + str(text).replace("`", "'") + "\n```")
+
+
 def summary_line(data: dict[str, Any]) -> str:
     s, c = data["summary"], data["counts"]
     return (f"Link check run {data['run']['id']}: {s['links']} links, {c['ok']} ok, {c['warn']} warn, "
@@ -68,6 +74,7 @@ def _environment(markdown: bool) -> jinja2.Environment:
         env.filters["url"] = lambda url: Markup(md_url(str(url)))
         # a code span: file paths are shown as they are (they come from our own tree)
         env.filters["code"] = lambda text: Markup(f"`{text}`")
+        env.filters["yaml_block"] = yaml_block
     return env
 
 

@@ -68,6 +68,14 @@ def _moment(value: Any, now: float) -> dict[str, str] | None:
     return {"iso": iso(ts), "date": date(ts), "ago": ago(ts, now), "ts": str(int(ts))}
 
 
+def threshold_words(days: float) -> str:
+    """ "18 months" for 548 days, "2 years" for 730, "90 days" below two months."""
+    if days < 60:
+        return f"{days:g} days"
+    months = round(days / 30.44)
+    return f"{months // 12} years" if months % 12 == 0 and months >= 24 else f"{months} months"
+
+
 def license_label(spdx: str | None) -> str:
     """How a license reads: GitHub's NOASSERTION means a license it could not identify."""
     if spdx is None:
@@ -111,6 +119,8 @@ def figures(row: dict[str, Any], now: float, *, quiet_after_days: float = 548.0,
         "homepage": _web_url(data.get("homepage")),
         "archived": data.get("archived") is True,
         "inactive": pushed_ts is not None and now - pushed_ts > quiet_after_days * DAY,
+        # what "inactive" means, for the badge's title (the threshold is a setting)
+        "inactive_note": f"no push to the repository in {threshold_words(quiet_after_days)}",
         "fetched": _moment(iso(row["fetched_at"]), now) if row.get("fetched_at") else None,
         # for sorting: no data sorts last
         "sort_stars": stars if stars is not None else -1,

@@ -14,6 +14,7 @@ from linkcheck.metadata import github, pypi
 from linkcheck.metadata.events import github_changes, pypi_changes
 from linkcheck.settings import Settings
 from linkcheck.store import Store
+from tests.metadata.conftest import metadata_settings
 from tests.support.fakegithub import FakeGitHub, serve_fake_github
 from tests.support.fakepypi import FakePyPI, serve_fake_pypi
 
@@ -22,10 +23,7 @@ from tests.support.fakepypi import FakePyPI, serve_fake_pypi
 def fakes(tmp_path: Path) -> Iterator[tuple[FakeGitHub, FakePyPI, Settings]]:
     gh, py = FakeGitHub(), FakePyPI()
     with serve_fake_github(gh) as gh_api, serve_fake_pypi(py) as py_api:
-        yield gh, py, Settings.from_env(
-            var_dir=tmp_path, store_path=tmp_path / "s.sqlite3", reports_dir=tmp_path,
-            content_dir=tmp_path, output_dir=tmp_path,
-            github_api_url=gh_api, pypi_api_url=py_api, timeout=5.0, connect_timeout=2.0)
+        yield gh, py, metadata_settings(tmp_path, github_api_url=gh_api, pypi_api_url=py_api)
 
 
 @pytest.fixture

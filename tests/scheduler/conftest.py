@@ -147,9 +147,11 @@ def deployment(tmp_path: Path, fake_site: FakeSite, redis_server) -> Deployment:
         "LINKCHECK_VISIBILITY_TIMEOUT": "14",
         "LINKCHECK_CHECK_INTERVAL_HOURS": "0",  # tests that want beat set it
         "LINKCHECK_GITHUB_INTERVAL_HOURS": "0",
+        "LINKCHECK_DOWNLOADS_INTERVAL_HOURS": "0",
         "LINKCHECK_BROKEN_AFTER_RUNS": "1",
         "LINKCHECK_BROKEN_AFTER_HOURS": "0",
         "GITHUB_API_URL": "http://127.0.0.1:9",  # never the real API
+        "PYPISTATS_API_URL": "http://127.0.0.1:9/api",
         "SITEURL": "https://catalog.example.test",
         "PYTHONPATH": str(PROJECT_ROOT),
     }

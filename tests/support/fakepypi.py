@@ -21,7 +21,7 @@ from typing import Any
 
 from aiohttp import web
 
-from .servers import serve_app
+from .servers import OneShotLimit, serve_app
 
 FIXTURES = Path(__file__).resolve().parent.parent / "metadata" / "pypi" / "fixtures"
 
@@ -41,7 +41,7 @@ class Seen:
     if_none_match: str | None
 
 
-class FakePyPI:
+class FakePyPI(OneShotLimit):
     def __init__(self) -> None:
         self.projects: dict[str, dict[str, Any]] = {}  # normalised name -> JSON body
         self.malformed: set[str] = set()  # answer 200 with a cut-off body
@@ -86,12 +86,8 @@ class FakePyPI:
 
     async def _project(self, request: web.Request) -> web.Response:
         name = request.match_info["name"]
-        if self.limit_after is not None:
-            if self.limit_after == 0:
-                self.limit_after = None
-                return web.Response(status=429, text="Too Many Requests",
-                                    headers={"Retry-After": self.retry_after})
-            self.limit_after -= 1
+        if (limited := self.limited()) is not None:
+            return limited
         key = normalise(name)
         if key in self.moved:
             return web.Response(status=301, headers={"Location": f"/pypi/{self.moved[key]}/json"})

@@ -18,7 +18,7 @@ from typing import Any
 
 from aiohttp import web
 
-from .servers import serve_app
+from .servers import OneShotLimit, serve_app
 
 
 @dataclass
@@ -28,7 +28,7 @@ class Seen:
     user_agent: str | None
 
 
-class FakePyPIStats:
+class FakePyPIStats(OneShotLimit):
     def __init__(self) -> None:
         self.figures: dict[str, dict[str, Any]] = {}  # package -> the "data" object
         self.broken: set[str] = set()  # answer 503
@@ -46,12 +46,8 @@ class FakePyPIStats:
 
     async def _recent(self, request: web.Request) -> web.StreamResponse:
         name = request.match_info["name"]
-        if self.limit_after is not None:
-            if self.limit_after == 0:
-                self.limit_after = None
-                return web.Response(status=429, text="Too Many Requests",
-                                    headers={"Retry-After": self.retry_after})
-            self.limit_after -= 1
+        if (limited := self.limited()) is not None:
+            return limited
         if name in self.broken:
             return web.Response(status=503, text="Service Unavailable")
         if name in self.huge:

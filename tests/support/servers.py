@@ -146,3 +146,21 @@ class SilentServer:
         self.sock.close()
         for conn in self.accepted:
             conn.close()
+
+
+class OneShotLimit:
+    """A fake API's rate limit: serve ``limit_after`` more answers, then one 429 with
+    ``Retry-After: retry_after`` (``limit_after`` None: no limit)."""
+
+    limit_after: int | None
+    retry_after: str
+
+    def limited(self) -> web.Response | None:
+        if self.limit_after is None:
+            return None
+        if self.limit_after == 0:
+            self.limit_after = None
+            return web.Response(status=429, text="Too Many Requests",
+                                headers={"Retry-After": self.retry_after})
+        self.limit_after -= 1
+        return None

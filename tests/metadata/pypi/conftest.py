@@ -9,6 +9,7 @@ import pytest
 
 from linkcheck.settings import Settings
 from linkcheck.store import Store
+from tests.metadata.conftest import metadata_settings
 from tests.support.fakepypi import FakePyPI, serve_fake_pypi
 
 
@@ -26,13 +27,7 @@ def api(fake: FakePyPI) -> Iterator[str]:
 @pytest.fixture
 def make_settings(tmp_path: Path, api: str) -> Callable[..., Settings]:
     def make(**overrides: object) -> Settings:
-        values: dict[str, object] = {
-            "var_dir": tmp_path / "var", "store_path": tmp_path / "var" / "linkcheck.sqlite3",
-            "reports_dir": tmp_path / "var" / "reports", "content_dir": tmp_path / "content",
-            "output_dir": tmp_path / "output", "pypi_api_url": api, "timeout": 5.0, "connect_timeout": 2.0,
-        }
-        values.update(overrides)
-        return Settings.from_env(**values)
+        return metadata_settings(tmp_path, **{"pypi_api_url": api, **overrides})
 
     return make
 

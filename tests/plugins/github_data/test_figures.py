@@ -62,3 +62,12 @@ def test_downloads_figure_only_from_a_usable_row():
     for bad in (None, {}, {"last_month": "12", "fetched_at": NOW}, {"last_month": True, "fetched_at": NOW},
                 {"last_month": -1, "fetched_at": NOW}, {"last_month": 3, "fetched_at": None}):
         assert downloads_figure(bad) is None
+
+
+def test_inactive_note_names_the_threshold():
+    from plugins.github_data.figures import threshold_words
+
+    assert figures({"repo": "a/b", "state": "ok", "data": {}}, NOW)["inactive_note"] == (
+        "no push to the repository in 18 months")
+    assert [threshold_words(d) for d in (365, 548, 730, 90, 30)] == [
+        "12 months", "18 months", "2 years", "3 months", "30 days"]
