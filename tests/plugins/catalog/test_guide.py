@@ -70,7 +70,9 @@ def test_every_seed_entry_is_on_the_guide(site):
     seed_entries = [e for e in catalog if e.from_seed]
     assert len(seed_entries) > 30
     assert set(MOVED_SINCE_SEED.values()) <= hrefs
-    missing = [e.id for e in seed_entries if MOVED_SINCE_SEED.get(e.id, e.url) not in hrefs]
+    # an entry may also have moved to the https:// form of the guide's http:// link (docs/catalog.md)
+    plain = {e.id: "http://" + e.url.removeprefix("https://") for e in seed_entries}
+    missing = [e.id for e in seed_entries if not {MOVED_SINCE_SEED.get(e.id, e.url), plain[e.id]} & hrefs]
     assert not missing, f"entries without 'added' that the guide does not show: {missing}"
 
 

@@ -90,8 +90,10 @@ def site(tmp_path_factory, fake_web, fake_wayback):
     (content / "catalog" / "projects.yaml").write_text(PROJECTS.format(B=base), encoding="utf-8")
     # the real hosted services name real projects in works_with: drop those facts here
     hosted = content / "catalog" / "hosted.yaml"
-    hosted.write_text(re.sub(r"\n    works_with:\n(?:      .*\n)+", "\n", hosted.read_text(encoding="utf-8")),
-                      encoding="utf-8")
+    # (a facts mapping that held only works_with goes too)
+    text = re.sub(r"\n  facts:\n    works_with:\n(?:      .*\n)+(?!    )", "\n",
+                  hosted.read_text(encoding="utf-8"))
+    hosted.write_text(re.sub(r"\n    works_with:\n(?:      .*\n)+", "\n", text), encoding="utf-8")
     (content / "pages" / "health-demo.md").write_text(DEMO.format(B=base), encoding="utf-8")
     settings = make_settings(root, wayback_api_url=api)
     snapshot = f"https://web.archive.org/web/20240101000000/{base}/gone"
