@@ -52,11 +52,13 @@ assert set(YES_PHRASES) | set(LIST_PHRASES) >= {k for keys in KIND_FACTS.values(
 STRENGTH = {"yes": 2, "partial": 1, "no": 0}
 
 
-def join_or(items: Sequence[str], word: str = "or") -> str:
-    """'a', 'a or b', 'a, b or c'."""
+def join_or(items: Sequence[str], word: str = "or", sep: str = ", ") -> str:
+    """'a', 'a or b', 'a, b or c' (with sep="; ": 'a; b; or c', for items with commas of their own)."""
     items = list(items)
     if len(items) <= 1:
         return "".join(items)
+    if sep != ", ":
+        return f"{sep.join(items[:-1])}{sep}{word} {items[-1]}"
     return f"{', '.join(items[:-1])} {word} {items[-1]}"
 
 
@@ -107,14 +109,15 @@ class Comparison:
         out = []
         for me, other in ((self.a, self.b), (self.b, self.a)):
             if me.gains:
-                out.append(f"Choose {me.entry.name} if you need {join_or(me.gains)}.")
+                # items may hold commas and "or" of their own ("RabbitMQ, Redis or SQS as the broker")
+                out.append(f"Choose {me.entry.name} if you need {join_or(me.gains, sep='; ')}.")
             else:
                 out.append(f"Every feature of {me.entry.name} in this table, {other.entry.name} has too.")
         if self.both:
             out.append(f"Both offer {join_or(self.both, 'and')}.")
         for me in (self.a, self.b):
             if me.unknown:
-                unknown = join_or([u.lower() for u in me.unknown], "and")
+                unknown = join_or(me.unknown, "and")
                 out.append(f"Not known for {me.entry.name}: {unknown}.")
         return out
 
@@ -138,7 +141,7 @@ def _bool_gain(key: str, mine: Fact, theirs: Fact, their_name: str) -> str | Non
     if mine.answer == "partial":
         return f"{phrase} (partly: {mine.note})" if mine.note else f"{phrase} (partly)"
     if theirs.answer == "partial":
-        return f"{phrase} without {their_name}'s limit ({theirs.note})" if theirs.note else phrase
+        return f"{phrase} in full ({their_name} only partly: {theirs.note})" if theirs.note else phrase
     return phrase
 
 

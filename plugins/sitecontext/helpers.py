@@ -193,9 +193,10 @@ NEEDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
 
 
 def needs(entries: Iterable[Any], *, limit: int = 3) -> list[dict[str, Any]]:
-    """For each need that maintained task queues meet: the first ``limit`` of them in the default
-    order (linkcheck.catalog.ranking: most downloaded last month first), how many in all, the
-    filter query, and which of the shown ones meet it only partly."""
+    """For each need that maintained task queues meet: the first ``limit`` of them (those that meet
+    every condition fully before those that meet one only partly, then the default order of
+    linkcheck.catalog.ranking: most downloaded last month first), how many in all, the filter
+    query, and which of the shown ones meet it only partly."""
     pool = reader_order(e for e in entries
                         if getattr(e, "kind", None) == "queue" and status_rank(e) == 0)
     out = []
@@ -203,11 +204,12 @@ def needs(entries: Iterable[Any], *, limit: int = 3) -> list[dict[str, Any]]:
         found = [e for e in pool if all(_meets(e, atom) for atom in atoms)]
         if not found:
             continue
-        shown = found[:limit]
-        partly = {e.id for e in shown
+        partly = {e.id for e in found
                   if any(answer(fact(e, a)) == "partial" for a in atoms if ":" not in a and a != "database")}
+        found.sort(key=lambda e: e.id in partly)  # stable: the default order within each
+        shown = found[:limit]
         out.append({"label": label, "entries": shown, "count": len(found), "query": query,
-                    "partly": partly})
+                    "partly": partly & {e.id for e in shown}})
     return out
 
 

@@ -272,6 +272,7 @@
 
     var wrap = el("div", { "class": "vs-wrap" });
     var table = el("table", { "class": "side" });
+    table.style.setProperty("--n", String(rows.length));  // the phone layout's columns
     table.appendChild(el("caption", { "class": "vh" }, names.join(" and ") + " side by side"));
     var head = el("tr");
     head.appendChild(el("td"));
@@ -388,7 +389,7 @@
       row.rank = i;  // the default order is the document order
       row.features = featuresOf(row, databases);
     });
-    form.appendChild(page.problems);
+    form.insertBefore(page.problems, form.firstChild);  // seen first, even with the tools closed
     article.appendChild(page.bar);
     addPickers(page);
     var read = readQuery(page);
