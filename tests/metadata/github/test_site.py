@@ -84,7 +84,6 @@ def test_projects_show_compact_vital_signs(built):
     big = entries["entry-big-queue"]
     vitals = big.select_one(".vitals")
     assert big["data-stars"] == "1234567"
-    text = " ".join(vitals.get_text(" ").split())
     assert vitals.select_one("a.v-stars").get_text() == "1.2M"  # ★ and "GitHub stars:" from the stylesheet
     assert vitals.select_one("a.v-stars")["href"] == "https://github.com/org/big"  # the figure's source
     assert vitals.select_one(".v-release").get_text(" ", strip=True).startswith("v2.3.4")
