@@ -160,8 +160,8 @@ def test_in_page_links_land_on_their_anchor(
             for i, href in enumerate(hrefs):
                 target = href[1:]
                 link = anchors.nth(i)
-                if link.evaluate("(a) => a.getClientRects().length === 0"):
-                    continue  # not rendered at this width (the projects table on a phone)
+                if link.evaluate("(a) => a.getClientRects().length === 0") or not link.is_visible():
+                    continue  # not rendered at this width, or inside a closed <details>
                 link.scroll_into_view_if_needed()
                 if link.evaluate(IN_VIEW_JS):
                     link.click()
@@ -243,6 +243,8 @@ def test_every_page_is_complete_without_javascript(
 
 # --- JavaScript features -------------------------------------------------------------------------
 # Each script the theme ships must have a browser test here: name -> the test that covers it.
+# (projects.js also: test_projects_filters_read_values_in_any_case_and_name_unknown_ones,
+# test_projects_compare_side_by_side_with_the_choice_in_the_url)
 KNOWN_SCRIPTS = {"projects.js": "test_projects_filters_and_sorting_work"}
 
 # The rows a reader sees, in page order: id, name, figures, brokers, and the fact keys the row
