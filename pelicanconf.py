@@ -68,6 +68,14 @@ PLUGINS = ["sitecontext", "catalog", "linkhealth", "github_data", "news", "searc
 CATALOG = {
     "sitemap": None,
     "feed": None,
+    # Generated "X vs Y" pages (compare/celery-vs-rq.html): the choices readers bring ("Celery or
+    # RQ?", "Dramatiq or Huey?") and the usual alternatives within each family of task queue
+    # (general-purpose, asyncio-native, database-backed, Django-integrated). Project ids.
+    "compare_pairs": (
+        ("celery", "rq"), ("celery", "dramatiq"), ("celery", "huey"), ("dramatiq", "huey"),
+        ("rq", "dramatiq"), ("rq", "huey"), ("rq", "arq"), ("arq", "taskiq"), ("arq", "saq"),
+        ("taskiq", "saq"), ("procrastinate", "pgqueuer"), ("celery", "django-q2"),
+    ),
 }
 # Link health from the checker's store (read only, no network); see plugins/linkhealth/settings.py.
 # GitHub figures of projects from the store (read only, no network); see plugins/github_data/settings.py.

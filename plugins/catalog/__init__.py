@@ -3,8 +3,9 @@
 Loads and validates ``content/catalog/*.yaml`` (``linkcheck.catalog``; fields in
 docs/catalog.md), fails the build with ``file:line: message (how to fix)`` on bad
 entries, logs warnings, puts the catalog into the template context, renders the
-marker paragraphs of pages, and writes ``sitemap.xml`` and an Atom feed of the
-pages when configured. Settings: one ``CATALOG`` dict, see ``settings.py``.
+marker paragraphs of pages, writes the side-by-side pages of ``compare_pairs``
+(``compare/A-vs-B.html``, ``compare.py``), and writes ``sitemap.xml`` and an Atom
+feed of the pages when configured. Settings: one ``CATALOG`` dict, see ``settings.py``.
 
 Markers (each alone in its paragraph):
 
@@ -17,15 +18,22 @@ Context of every template (after the ``catalog_loaded`` signal, so GitHub data i
 
 - ``catalog``: the ``Catalog`` (``catalog.section(name)``, ``catalog.get(id)``);
   each ``Entry`` has ``id name url repo description_html summary group status
-  status_source pypi pypi_url added from_seed archived year type topic
-  facts`` (``dict[str, Fact]``, schema order), ``fact_rows()`` ((key, label,
-  Fact or None) for every fact key of its section: "—" where None), ``health``
-  and ``github`` (None until data exists). A ``Fact`` has ``key label value
-  values value_labels() source note``.
+  status_source pypi pypi_url part_of kind added from_seed archived year type
+  topic facts`` (``dict[str, Fact]``, schema order), ``fact_rows()`` ((key,
+  label, Fact or None) for every fact key of its kind: "unknown" where None),
+  ``health``, ``github``, ``pypi_release``, ``downloads`` (None until data
+  exists) and ``signs``. A ``Fact`` has ``key label value values answer
+  value_labels() source note``.
 - ``catalog_sections``: section -> heading; ``catalog_pages``: section -> URL of
   the page showing its full list.
 - ``catalog_project_groups``: list of ``Group(key, title, entries)``, projects by
-  kind in schema order, "Archived / unmaintained" (key ``archived``) last.
+  group in schema order, "Archived / unmaintained" (key ``archived``) last.
+- ``catalog_kind_sections``: the projects page's sections, ``KindSection(key, title,
+  entries, facts, core)`` per kind (``linkcheck.catalog.ranking``), entries in the
+  default order, inactive projects last; ``catalog_order_basis``: what that order
+  rests on (``"downloads"``, ``"stars"`` or ``""``).
+- ``catalog_comparisons``: the side-by-side pages (``compare.Comparison``);
+  ``catalog_compare_of``: entry id -> [(the other entry, the comparison)].
 - ``catalog_resource_topics``: the reading list as ``Group``s by topic, newest first.
 - ``catalog_groups``: group key -> title; ``catalog_section_facts``: section ->
   its fact keys in order; ``catalog_fact_labels``: fact key -> label;
@@ -36,7 +44,8 @@ Context of every template (after the ``catalog_loaded`` signal, so GitHub data i
 order), ``groups`` (the groups above; hosted and examples: one untitled group),
 ``fact_keys`` and ``heading_level`` (one below the heading above the marker).
 ``more_template`` gets ``section``, ``more`` (entries with ``added``), ``total``,
-``target_url`` and ``target_title``.
+``target_url`` and ``target_title``. ``compare_template`` gets ``comparison`` and
+a page-like ``page`` (``url``, ``title``).
 """
 
 from pelican import signals as pelican_signals

@@ -6,6 +6,7 @@ import logging
 import re
 from html import unescape
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from pelican.generators import Generator
@@ -21,6 +22,7 @@ from linkcheck.catalog import (
     project_groups,
     resource_topics,
 )
+from linkcheck.catalog.ranking import kind_sections, order_basis
 from linkcheck.catalog.schema import (
     ARCHIVED_GROUP,
     ARCHIVED_GROUP_TITLE,
@@ -34,6 +36,8 @@ from linkcheck.catalog.schema import (
     SECTION_FACTS,
 )
 
+from .compare import Comparison, by_entry, comparisons
+from .dates import last_changed
 from .outputs import page_dates, write_feed, write_sitemap
 from .settings import catalog_settings
 from .signals import catalog_loaded
@@ -90,8 +94,16 @@ class CatalogGenerator(Generator):
         self._log_warnings(catalog.warnings)
         self.catalog = catalog
         catalog_loaded.send(catalog, settings=self.settings)
-        # after the signal: GitHub's archived flag (attached by github_data) moves projects
+        # after the signal: GitHub's archived flag (attached by github_data) moves projects, and
+        # the downloads and stars it attached order them
         self.context.update(self._catalog_context(catalog))
+        self.comparisons, problems = comparisons(catalog, self.options["compare_pairs"])
+        for problem in problems:
+            if self.options["warnings_fatal"]:
+                raise CatalogError(Path("pelicanconf.py"), 1, problem, "CATALOG['warnings_fatal'] is on")
+            logger.warning("catalog: %s", problem)
+        self.context["catalog_comparisons"] = self.comparisons
+        self.context["catalog_compare_of"] = by_entry(self.comparisons)
 
         pages = list(self.context.get("pages", []))
         hidden = list(self.context.get("hidden_pages", []))
@@ -109,6 +121,8 @@ class CatalogGenerator(Generator):
             "catalog_sections": SECTIONS,
             "catalog_groups": {**GROUPS, ARCHIVED_GROUP: ARCHIVED_GROUP_TITLE},
             "catalog_project_groups": project_groups(catalog.section("projects")),
+            "catalog_kind_sections": kind_sections(catalog.section("projects")),
+            "catalog_order_basis": order_basis(catalog.section("projects")),
             "catalog_resource_topics": resource_topics(catalog.section("resources")),
             "catalog_section_facts": SECTION_FACTS,
             "catalog_fact_labels": FACT_LABELS,
@@ -244,6 +258,22 @@ class CatalogGenerator(Generator):
             target_title=getattr(target, "sidebartitle", None) or getattr(target, "title", ""),
         )
 
+    def _write_comparison(self, writer: Any, comparison: Comparison) -> Any:
+        """One generated "X vs Y" page; returns its page object (url, title) for the sitemap."""
+        a, b = comparison.entries
+        page = SimpleNamespace(url=comparison.url, save_as=comparison.url, title=comparison.title,
+                               slug="compare", source_path=None)
+        writer.write_file(
+            comparison.url,
+            self.get_template(Path(self.options["compare_template"]).stem),
+            self.context,
+            relative_urls=self.settings.get("RELATIVE_URLS", False),
+            url=comparison.url,
+            page=page,
+            comparison=comparison,
+        )
+        return page
+
     @staticmethod
     def _toc(content: str) -> list[dict[str, Any]]:
         items = []
@@ -260,10 +290,15 @@ class CatalogGenerator(Generator):
         output = Path(self.output_path)
         pages = list(self.context.get("nav_pages", []))
         catalog_files = self.catalog.files if self.catalog else []
+        compared = [self._write_comparison(writer, c) for c in self.comparisons]
         if not (self.options["sitemap"] or self.options["feed"]):
             return
         dated = page_dates(pages, catalog_files)
         if self.options["sitemap"]:
-            write_sitemap(self.settings, output / self.options["sitemap"], dated)
+            # a comparison shows the projects file's facts: dated by its last change
+            projects_file = [p for p in catalog_files if p.stem == "projects"]
+            when = last_changed(projects_file) if projects_file else None
+            extra = [(page, when) for page in compared] if when else []
+            write_sitemap(self.settings, output / self.options["sitemap"], dated + extra)
         if self.options["feed"]:
             write_feed(self.settings, output, self.options["feed"], dated)

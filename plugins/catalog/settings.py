@@ -17,6 +17,11 @@ DEFAULTS: dict[str, Any] = {
     "sitemap": None,
     # Output path of an Atom feed of the site's pages, or None; needs an absolute SITEURL.
     "feed": None,
+    # Pairs of project ids shown side by side on generated pages, compare/<a>-vs-<b>.html (in the
+    # sitemap, linked from both projects' entries); pelicanconf.py names the pairs readers ask for.
+    "compare_pairs": (),
+    # Template of one generated comparison page.
+    "compare_template": "compare.html",
     # Treat catalog warnings (plain http:// ...) as errors that stop the build.
     "warnings_fatal": False,
 }

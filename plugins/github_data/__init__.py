@@ -8,10 +8,10 @@ attaches ``entry.pypi_release`` (``figures.pypi_release``) to entries with a
 ``entry.downloads`` (``{"last_month": int, "fetched_at": float}``, PyPI downloads
 of the last month from pypistats.org) when the store has a figure, else None; and
 ``entry.signs``, the signs of life of ``linkcheck.metadata.vitality`` (an empty
-list when there is no data or nothing to say). It also registers the Jinja
-filter ``github_by_stars``, the projects page's default order. The build never
-touches the network: ``python -m linkcheck github`` (and ``pypi``, ``downloads``)
-fill the store. Settings: one ``GITHUB_DATA`` dict, see ``settings.py``.
+list when there is no data or nothing to say). The projects page's default
+order is ``linkcheck.catalog.ranking``'s. The build never touches the network:
+``python -m linkcheck github`` (and ``pypi``, ``downloads``) fill the store.
+Settings: one ``GITHUB_DATA`` dict, see ``settings.py``.
 """
 
 from __future__ import annotations
@@ -22,13 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from blinker import signal
-from pelican import signals
 
 from linkcheck.metadata.vitality import for_entry
 from linkcheck.settings import plugin_store_path
 from linkcheck.store import Store
 
-from .figures import by_stars, downloads_figure, figures, pypi_release
+from .figures import downloads_figure, figures, pypi_release
 from .settings import github_data_settings
 
 __all__ = ["register", "load_rows"]
@@ -91,13 +90,5 @@ def attach_github(catalog: Any, settings: dict[str, Any] | None = None, **_: Any
                 sum(1 for e in entries if getattr(e, "signs", None)), path)
 
 
-def add_filters(pelican: Any) -> None:
-    # JINJA_FILTERS is read when generators are created, which is after `initialized`
-    filters = dict(pelican.settings.get("JINJA_FILTERS") or {})
-    filters["github_by_stars"] = by_stars
-    pelican.settings["JINJA_FILTERS"] = filters
-
-
 def register() -> None:
-    signals.initialized.connect(add_filters)
     catalog_loaded.connect(attach_github)

@@ -7,7 +7,6 @@ here and escaped by the templates; URLs are only kept when they are http(s).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import Any
 
 from linkcheck.timefmt import to_timestamp, utc_iso
@@ -88,7 +87,7 @@ def license_label(spdx: str | None) -> str:
 
 def figures(row: dict[str, Any], now: float, *, quiet_after_days: float = 548.0,
             description_chars: int = 200) -> dict[str, Any]:
-    """What ``partials/github.html`` shows for one stored repository."""
+    """One stored repository for the theme (``partials/vitals.html``, the comparisons)."""
     data = row.get("data") or {}
     pushed = _moment(data.get("pushed_at"), now)
     released = _moment(data.get("release_published_at"), now)
@@ -127,19 +126,6 @@ def figures(row: dict[str, Any], now: float, *, quiet_after_days: float = 548.0,
         "sort_stars": stars if stars is not None else -1,
         "sort_pushed": int(pushed_ts) if pushed_ts is not None else 0,
     }
-
-
-def by_stars(entries: Iterable[Any]) -> list[Any]:
-    """The projects page's default order: most stars first; no figures last, in catalog order."""
-    ranked = list(enumerate(entries))
-
-    def key(item: tuple[int, Any]) -> tuple[int, int]:
-        index, entry = item
-        github = getattr(entry, "github", None)
-        stars = github.get("stars") if isinstance(github, dict) else None
-        return (-stars if isinstance(stars, int) else 1, index)
-
-    return [entry for _, entry in sorted(ranked, key=key)]
 
 
 def pypi_release(row: dict[str, Any], now: float) -> dict[str, Any] | None:

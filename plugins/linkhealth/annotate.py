@@ -18,12 +18,9 @@ HREF_RE = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 # Anchors the plugin or theme wrote itself (archive links, the link-health tables).
 SKIP_ATTR = "data-linkhealth"
 
-ICON = (
-    '<svg class="link-health-icon" aria-hidden="true" focusable="false" width="14" height="14" '
-    'viewBox="0 0 16 16"><path d="M8 1.5 15 14.5H1Z" fill="none" stroke="currentColor" '
-    'stroke-width="1.6" stroke-linejoin="round"/><path d="M8 6v4.2M8 11.8v1.4" '
-    'stroke="currentColor" stroke-width="1.6"/></svg>'
-)
+# The warning-triangle icon: drawn by the stylesheet (.link-health-icon, one SVG in site.css), so
+# each mark costs a few bytes, not an inline SVG; the words "broken link" carry the meaning.
+ICON = '<i class="link-health-icon" aria-hidden="true"></i>'
 
 
 # Between a link and its mark, and again before the icon inside it: word joiners, so the mark

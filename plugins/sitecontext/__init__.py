@@ -2,7 +2,7 @@
 
 Filters: ``compact`` (84.8k), ``dmy`` (30 Nov 2026), ``month_year``, ``iso_date``,
 ``license_label``, ``value_label``. Globals: ``BUILD_TIME`` (unix time of this build),
-``site`` (the helpers module: ``site.latest_release(entry)``, ``site.project_status(entry)``,
+``site`` (the helpers module: ``site.latest_release(entry)``, ``site.status_badge(entry)``,
 ``site.needs(entries)``, ``site.recently_added(entries, now)``, ...). No data, no network.
 """
 

@@ -9,20 +9,18 @@ list with no data behind it comes back empty so the theme can stay quiet.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from markupsafe import Markup
+
+from linkcheck.catalog import schema
+from linkcheck.catalog.ranking import own_downloads, own_stars, reader_order, status_rank
 from linkcheck.timefmt import to_timestamp
 
 DAY = 86400.0
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-WORD_RE = re.compile(r"[a-z0-9]+")
-# Words that say nothing about what a project does.
-_STOP = ("a an and as at be by for from in is it of on or the to with your you that this are its "
-         "python library simple task tasks queue queues job jobs")
-STOPWORDS = frozenset(_STOP.split(" "))
 
 
 def compact_number(value: Any) -> str:
@@ -59,22 +57,6 @@ def month_year(value: Any) -> str:
 def iso_date(value: Any) -> str:
     ts = to_timestamp(value)
     return "" if ts is None else dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%d")
-
-
-def _words(text: str) -> set[str]:
-    return {w for w in WORD_RE.findall(text.lower()) if w not in STOPWORDS and len(w) > 2}
-
-
-def adds_to(extra: Any, curated: Any, *, overlap: float = 0.6) -> bool:
-    """True when ``extra`` (a GitHub description) says something ``curated`` does not: fewer than
-    ``overlap`` of its meaningful words already appear in the curated text."""
-    if not isinstance(extra, str) or not extra.strip():
-        return False
-    words = _words(extra)
-    if not words:
-        return False
-    known = _words(curated if isinstance(curated, str) else "")
-    return len(words & known) / len(words) < overlap
 
 
 # ------------------------------------------------------------------ vital signs
@@ -121,21 +103,22 @@ def license_label(value: Any) -> str:
     return "other license" if value.strip().upper() == "NOASSERTION" else value.strip()
 
 
-def project_status(entry: Any) -> str:
-    """'archived' | 'inactive' | 'active' | '' (no data): catalog status first, then GitHub."""
+STATUS_BADGES = {"maintenance-only": ("maintenance-only", "maintenance only"),
+                 "unmaintained": ("inactive", "unmaintained"), "archived": ("archived", "archived")}
+
+
+def status_badge(entry: Any) -> dict[str, str] | None:
+    """The badge of a project that is not plainly maintained, linked to the page that shows it: the
+    catalog's status (with its status_source) first, then GitHub's archived flag (the repository).
+    None for a maintained project: only problems get a badge."""
     status = getattr(entry, "status", None)
-    if status == "archived":
-        return "archived"
-    if status == "unmaintained":
-        return "inactive"
+    if status in STATUS_BADGES and getattr(entry, "status_source", None):
+        kind, label = STATUS_BADGES[status]
+        return {"kind": kind, "label": label, "url": entry.status_source}
     github = getattr(entry, "github", None)
-    if not isinstance(github, dict) or github.get("missing"):
-        return ""
-    if github.get("archived"):
-        return "archived"
-    if github.get("inactive"):
-        return "inactive"
-    return "active" if github.get("pushed") else ""
+    if isinstance(github, dict) and github.get("archived") and getattr(entry, "repo", None):
+        return {"kind": "archived", "label": "archived on GitHub", "url": entry.repo}
+    return None
 
 
 # ------------------------------------------------------------------ facts
@@ -146,83 +129,107 @@ def fact(entry: Any, key: str) -> Any:
     return facts.get(key) if isinstance(facts, dict) else None
 
 
-def has_facts(entries: Iterable[Any]) -> bool:
-    return any(getattr(e, "facts", None) for e in entries)
+def answer(f: Any) -> str:
+    """How a fact cell reads: "yes", "no", "partial", "list" (a list value) or "unknown" (no
+    sourced fact): four different answers, never one dash for two of them."""
+    return "unknown" if f is None else str(f.answer)
 
 
-def broker_options(entries: Iterable[Any]) -> list[str]:
-    """Every broker some entry's facts name, most entries first, then by name."""
-    counts: dict[str, int] = {}
-    for entry in entries:
-        f = fact(entry, "brokers")
-        for broker in (f.value if f is not None and isinstance(f.value, list | tuple) else ()):
-            counts[broker] = counts.get(broker, 0) + 1
-    return sorted(counts, key=lambda b: (-counts[b], b))
+def list_values(entry: Any, key: str) -> list[str]:
+    f = fact(entry, key)
+    return list(f.value) if f is not None and isinstance(f.value, list | tuple) else []
 
 
-BROKER_LABELS = {
-    "redis": "Redis", "valkey": "Valkey", "rabbitmq": "RabbitMQ", "sqs": "Amazon SQS", "kafka": "Kafka",
-    "nats": "NATS", "google-pubsub": "Google Pub/Sub", "azure-service-bus": "Azure Service Bus",
-    "beanstalkd": "beanstalkd", "zeromq": "ZeroMQ", "postgresql": "PostgreSQL", "mysql": "MySQL",
-    "sqlite": "SQLite", "mongodb": "MongoDB", "django-db": "Django ORM", "sqlalchemy": "SQLAlchemy",
-    "memory": "in-memory", "filesystem": "filesystem",
-}
+def brokers(entry: Any) -> list[str]:
+    return list_values(entry, "brokers")
+
+
+fact_label = schema.fact_label
+
+
+def kind_title(kind: str | None) -> str:
+    """"Task queues", "Schedulers", ... for a schema.KINDS key ("Projects" for none)."""
+    return schema.KINDS.get(kind or "", "Projects")
+
+
 DATABASES = frozenset({"postgresql", "mysql", "sqlite", "mongodb", "django-db", "sqlalchemy"})
-
-# The home page's starting points: a need, and the fact test that answers it.
-NEEDS: tuple[tuple[str, str, str], ...] = (
-    ("Tasks written as async def coroutines", "asyncio", "has=asyncio"),
-    ("No separate broker: the queue lives in your database", "database", "has=database"),
-    ("Periodic jobs built in", "scheduling", "has=scheduling"),
-    ("A web UI to watch workers and tasks", "monitoring", "has=monitoring"),
-    ("RabbitMQ as the broker", "broker:rabbitmq", "broker=rabbitmq"),
-    ("Redis as the broker", "broker:redis", "broker=redis"),
-)
+VALUE_LABELS = schema.VALUE_LABELS
 
 
-def matches(entry: Any, test: str) -> bool:
-    if test == "database":
-        f = fact(entry, "brokers")
-        return bool(f is not None and set(f.value or ()) & DATABASES)
-    if test.startswith("broker:"):
-        f = fact(entry, "brokers")
-        return bool(f is not None and test.split(":", 1)[1] in (f.value or ()))
-    f = fact(entry, test)
-    return bool(f is not None and f.value is True)
-
-
-def needs(entries: Iterable[Any], *, limit: int = 4) -> list[dict[str, Any]]:
-    """For each need with at least one maintained project whose facts meet it: the projects
-    (most GitHub stars first, at most ``limit``), how many in all, and the filter query."""
-    pool = [e for e in entries if project_status(e) not in {"archived", "inactive"}]
-    out = []
-    for label, test, query in NEEDS:
-        found = [e for e in pool if matches(e, test)]
-        if not found:
-            continue
-        found.sort(key=lambda e: -stars_of(e))
-        out.append({"label": label, "entries": found[:limit], "count": len(found), "query": query})
-    return out
+def _meets(entry: Any, atom: str) -> bool:
+    """One condition of a need or filter: "broker:redis", "framework:django", "database" (a
+    database among its brokers) or a boolean fact answered yes or partial (true with a limit)."""
+    if atom == "database":
+        return bool(set(brokers(entry)) & DATABASES)
+    if atom.startswith("broker:"):
+        return atom.split(":", 1)[1] in brokers(entry)
+    if atom.startswith("framework:"):
+        return atom.split(":", 1)[1] in list_values(entry, "frameworks")
+    return answer(fact(entry, atom)) in ("yes", "partial")
 
 
 def features(entry: Any) -> list[str]:
-    """Filter keys an entry meets (its true boolean facts, plus "database" when a database is
-    among its brokers): the projects page's data-features, read by js/projects.js."""
-    found = [key for key, f in (getattr(entry, "facts", None) or {}).items() if f.value is True]
-    if matches(entry, "database"):
+    """Filter keys an entry meets: boolean facts answered yes or partial, plus "database" when a
+    database is among its brokers (js/projects.js reads the same from the page's cells)."""
+    found = [key for key, f in (getattr(entry, "facts", None) or {}).items()
+             if f.answer in ("yes", "partial")]
+    if _meets(entry, "database"):
         found.append("database")
     return found
 
 
-def brokers(entry: Any) -> list[str]:
-    f = fact(entry, "brokers")
-    return list(f.value) if f is not None and isinstance(f.value, list | tuple) else []
+# The home page's starting points: a need, the conditions that answer it (all of them), and the
+# projects page's filter for it. Only maintained task queues answer (kind "queue").
+NEEDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("Tasks written as async def, on Redis", ("asyncio", "broker:redis"), "broker=redis&has=asyncio"),
+    ("No new infrastructure: the queue lives in your database", ("database",), "has=database"),
+    ("Periodic (cron-like) jobs on Redis", ("scheduling", "broker:redis"), "broker=redis&has=scheduling"),
+    ("RabbitMQ with rate limits, results and a monitoring UI",
+     ("broker:rabbitmq", "rate_limits", "results", "monitoring"),
+     "broker=rabbitmq&has=rate_limits,results,monitoring"),
+    ("Background tasks in a Django project", ("framework:django",), "framework=django"),
+    ("Tasks written as async def", ("asyncio",), "has=asyncio"),
+)
+
+
+def needs(entries: Iterable[Any], *, limit: int = 3) -> list[dict[str, Any]]:
+    """For each need that maintained task queues meet: the first ``limit`` of them (those that meet
+    every condition fully before those that meet one only partly, then the default order of
+    linkcheck.catalog.ranking: most downloaded last month first), how many in all, the filter
+    query, and which of the shown ones meet it only partly."""
+    pool = reader_order(e for e in entries
+                        if getattr(e, "kind", None) == "queue" and status_rank(e) == 0)
+    out = []
+    for label, atoms, query in NEEDS:
+        found = [e for e in pool if all(_meets(e, atom) for atom in atoms)]
+        if not found:
+            continue
+        partly = {e.id for e in found
+                  if any(answer(fact(e, a)) == "partial" for a in atoms if ":" not in a and a != "database")}
+        found.sort(key=lambda e: e.id in partly)  # stable: the default order within each
+        shown = found[:limit]
+        out.append({"label": label, "entries": shown, "count": len(found), "query": query,
+                    "partly": partly & {e.id for e in shown}})
+    return out
 
 
 def stars_of(entry: Any) -> int:
-    github = getattr(entry, "github", None)
-    stars = github.get("stars") if isinstance(github, dict) else None
-    return stars if isinstance(stars, int) and not isinstance(stars, bool) else -1
+    """The entry's own stars for sorting (-1: none, or only its host's)."""
+    stars = own_stars(entry)
+    return -1 if stars is None else stars
+
+
+def downloads_of(entry: Any) -> int:
+    """The entry's own PyPI downloads of the last month for sorting (-1: none, or only its host's)."""
+    count = own_downloads(entry)
+    return -1 if count is None else count
+
+
+def signs(entry: Any) -> list[Any]:
+    """Signs of life worth a quiet line ("no release since March 2024"); attached by
+    plugins/github_data from stored GitHub and PyPI data, empty before data exists."""
+    found = getattr(entry, "signs", None)
+    return list(found) if isinstance(found, list | tuple) else []
 
 
 # ------------------------------------------------------------------ what changed
@@ -248,49 +255,81 @@ def recent_releases(entries: Iterable[Any], now: float, *, days: int = 31) -> li
     return sorted(out, key=lambda p: -(p[1].when or 0))
 
 
+def gone_quiet(entries: Iterable[Any]) -> list[tuple[Any, Any]]:
+    """(entry, its first sign) for projects the catalog still lists as maintained whose data shows
+    a sign of life worth a line (archived on GitHub, no release for long, ...): the home page's
+    "gone quiet" list. Projects the catalog already sets apart are not news."""
+    return [(e, signs(e)[0]) for e in entries
+            if signs(e) and getattr(e, "status", None) not in schema.INACTIVE_STATUSES]
+
+
 # ------------------------------------------------------------------ projects page
+
+
+def css_string(text: str) -> str:
+    """``text`` as a CSS string literal: quotes, backslashes and anything that could end a <style>
+    element are escaped as CSS code points."""
+    out = []
+    for ch in str(text):
+        if ch.isalnum() or ch in " -_.,:;()/'":
+            out.append(ch)
+        else:
+            out.append(f"\\{ord(ch):x} ")
+    return '"' + "".join(out) + '"'
+
+
+# A phone card has room for a word or two before each answer ("✓ Periodic docs"): the short form
+# of a fact's label (schema.fact_label) where it has one; the full label heads the wide table.
+SHORT_LABELS: dict[str, str] = {
+    "Brokers and backends": "Brokers", "Native asyncio": "async def", "Periodic scheduling": "Periodic",
+    "Result storage": "Results", "Monitoring UI": "Web UI", "Framework integrations": "Frameworks",
+    "Runs in your process": "In-process", "Cron expressions": "Cron", "Prometheus metrics": "Prometheus",
+    "How you run it": "Runs as", "Stores schedules in": "Stores in", "Schedules tasks of": "Schedules",
+    "Stores state in": "State in", "Durable execution": "Durable",
+}
+
+
+def short_label(key: str, kind: str | None) -> str:
+    label = fact_label(key, kind)
+    return SHORT_LABELS.get(label, label)
+
+
+def grid_label_css(sections: Iterable[Any]) -> Markup:
+    """The phone layout's label of every fact column, once per column (--l, read by css/site.css
+    before each answer), instead of once per cell: ``.grid-queue td:nth-of-type(2){--l:"…"}``."""
+    rules = []
+    for section in sections:
+        kind = getattr(section, "kind", None)
+        for index, key in enumerate(getattr(section, "facts", ()), 1):
+            label = css_string(short_label(key, kind))
+            rules.append(f".grid-{section.key} td:nth-of-type({index}){{--l:{label}}}")
+    return Markup("".join(rules))
 
 FEATURE_LABELS = {
     "asyncio": "async def tasks", "database": "no separate broker", "scheduling": "periodic scheduling",
-    "monitoring": "monitoring UI", "retries": "retries", "priorities": "priorities",
-    "rate_limits": "rate limits", "results": "result storage",
+    "retries": "retries", "priorities": "priorities", "rate_limits": "rate limits",
+    "results": "result storage", "monitoring": "monitoring UI",
 }
-VALUE_LABELS = {
-    **BROKER_LABELS,
-    "django": "Django", "flask": "Flask", "fastapi": "FastAPI", "starlette": "Starlette",
-    "litestar": "Litestar", "aiohttp": "aiohttp", "pyramid": "Pyramid", "sanic": "Sanic",
-    "tornado": "Tornado",
-}
+
+
+def _options(entries: Iterable[Any], key: str) -> list[str]:
+    """Every value some entry's ``key`` list names, most entries first, then by name."""
+    counts: dict[str, int] = {}
+    for entry in entries:
+        for value in list_values(entry, key):
+            counts[value] = counts.get(value, 0) + 1
+    return sorted(counts, key=lambda v: (-counts[v], v))
+
+
+def broker_options(entries: Iterable[Any]) -> list[str]:
+    return _options(entries, "brokers")
+
+
+def framework_options(entries: Iterable[Any]) -> list[str]:
+    return _options(entries, "frameworks")
 
 
 def feature_options(entries: Iterable[Any]) -> list[tuple[str, str]]:
     """(key, label) of every filterable feature some entry has, in FEATURE_LABELS order."""
     present = {key for entry in entries for key in features(entry)}
     return [(key, label) for key, label in FEATURE_LABELS.items() if key in present]
-
-
-def _schema() -> Any:
-    try:
-        from linkcheck.catalog import schema  # the catalog's vocabulary (issue 15)
-    except ImportError:  # a catalog without groups yet
-        return None
-    return schema
-
-
-def grouped(entries: Iterable[Any]) -> list[tuple[str | None, str | None, list[Any]]]:
-    """(group key, heading, entries) in the catalog's group order, archived/unmaintained last;
-    one untitled group when the catalog has no groups."""
-    entries = list(entries)
-    schema = _schema()
-    groups = getattr(schema, "GROUPS", None)
-    if not groups or not any(getattr(e, "group", None) for e in entries):
-        return [(None, None, entries)] if entries else []
-    archived_key = getattr(schema, "ARCHIVED_GROUP", "archived")
-    archived_title = getattr(schema, "ARCHIVED_GROUP_TITLE", "Archived / unmaintained")
-    buckets: dict[str, list[Any]] = {key: [] for key in [*groups, archived_key]}
-    for entry in entries:
-        inactive = getattr(schema, "INACTIVE_STATUSES", ("unmaintained", "archived"))
-        key = archived_key if getattr(entry, "status", None) in inactive else getattr(entry, "group", None)
-        buckets.setdefault(key or archived_key, []).append(entry)
-    titles = {**groups, archived_key: archived_title}
-    return [(key, titles.get(key, key), items) for key, items in buckets.items() if items]

@@ -159,8 +159,8 @@ def test_in_page_links_land_on_their_anchor(
             for i, href in enumerate(hrefs):
                 target = href[1:]
                 link = anchors.nth(i)
-                if link.evaluate("(a) => a.getClientRects().length === 0"):
-                    continue  # not rendered at this width (the projects table on a phone)
+                if link.evaluate("(a) => a.getClientRects().length === 0") or not link.is_visible():
+                    continue  # not rendered at this width, or inside a closed <details>
                 link.scroll_into_view_if_needed()
                 if link.evaluate(IN_VIEW_JS):
                     link.click()
@@ -242,6 +242,8 @@ def test_every_page_is_complete_without_javascript(
 
 # --- JavaScript features -------------------------------------------------------------------------
 # Each script the theme ships must have a browser test here: name -> the test that covers it.
+# (projects.js also: test_projects_filters_read_values_in_any_case_and_name_unknown_ones,
+# test_projects_compare_side_by_side_with_the_choice_in_the_url)
 KNOWN_SCRIPTS = {
     "projects.js": "test_projects_filters_and_sorting_work",
     # the search page's script and the two of Pagefind's bundle it loads (plugins/search)
@@ -250,20 +252,41 @@ KNOWN_SCRIPTS = {
     "pagefind-worker.js": "test_search.test_search_finds_the_right_entries",
 }
 
-CARDS_JS = """() => [...document.querySelectorAll('ul.catalog-projects > li[data-project]')]
-  .filter((li) => !li.hidden).map((li) => ({id: li.dataset.project, name: li.dataset.name,
-    stars: parseFloat(li.dataset.stars), features: li.dataset.features.split(' '),
-    brokers: li.dataset.brokers.split(' ')}))"""
-ROWS_JS = """() => [...document.querySelectorAll('table.compare tbody tr')].filter((tr) => !tr.hidden)
-  .map((tr) => ({id: tr.dataset.project, name: tr.dataset.name, stars: parseFloat(tr.dataset.stars)}))"""
-# the order a reader sees in the table; the cards keep the same order within each group
+# The rows a reader sees, in page order: id, name, figures, brokers, and the fact keys the row
+# answers yes or partly (its cells' classes under the table's column keys).
+ROWS_JS = """() => [...document.querySelectorAll('table.grid tbody tr[data-project]')]
+  .filter((tr) => !tr.hidden).map((tr) => {
+    const heads = [...tr.closest('table').querySelectorAll('thead th')];
+    const has = [...tr.cells].map((c, i) => [c, heads[i] && heads[i].dataset.k])
+      .filter(([c, k]) => k && /a-(yes|partial)/.test(c.className)).map(([, k]) => k);
+    return {id: tr.dataset.project, name: tr.querySelector('.pn a').textContent.trim(),
+            stars: parseFloat(tr.dataset.stars), downloads: parseFloat(tr.dataset.dl),
+            brokers: tr.dataset.b.split(' '), table: tr.closest('table').className, has};
+  })"""
 NAME_ORDER_JS = """(names) => names.every((n, i) => i === 0 || names[i - 1].localeCompare(n) <= 0)"""
+SIDE_JS = """() => {
+  const panel = document.querySelector('#compare');
+  if (!panel || panel.hidden) return null;
+  const table = panel.querySelector('table.side');
+  return {names: [...table.querySelectorAll('thead th')].map((th) => th.textContent.trim()),
+          rows: [...table.querySelectorAll('tbody tr')].map((tr) => [tr.cells[0].textContent.trim(),
+                  ...[...tr.cells].slice(1).map((c) => c.textContent.replace(/\\s+/g, ' ').trim())]),
+          sources: table.querySelectorAll('tbody td > a').length,
+          wide: document.scrollingElement.scrollWidth > window.innerWidth};
+}"""
 
 
 def test_every_script_has_a_browser_test(site_dir: Path, html_pages: list[str]) -> None:
     scripts = {p.name for p in site_dir.rglob("*.js")}
     untested = sorted(scripts - set(KNOWN_SCRIPTS))
     assert not untested, f"scripts with no browser test in {__name__}.KNOWN_SCRIPTS: {untested}"
+
+
+def _by_table(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        out.setdefault(row["table"], []).append(row)
+    return out
 
 
 def test_projects_filters_and_sorting_work(browser: Any, site_server: StaticServer,
@@ -273,51 +296,109 @@ def test_projects_filters_and_sorting_work(browser: Any, site_server: StaticServ
     no_js, watch_no = new_context(browser, site_server.url, java_script_enabled=False)
     try:
         page = open_page(no_js, watch_no, page_path)
-        bare = page.evaluate(CARDS_JS)
-        bare_rows = page.evaluate(ROWS_JS)
+        bare = page.evaluate(ROWS_JS)
         assert len(bare) >= 2, "too few projects listed without JavaScript"
-        assert sorted(r["id"] for r in bare_rows) == sorted(c["id"] for c in bare), "table and cards differ"
         assert not page.locator("form[data-projects-filters]").is_visible(), (
             "filter controls are shown without JavaScript, where they cannot work")
     finally:
         no_js.close()
-    stars = [r["stars"] for r in bare_rows]
-    assert stars == sorted(stars, reverse=True), f"the no-JavaScript order is not most stars first: {stars}"
+    assert bare[0]["table"] == "grid grid-queue", "the first project a reader sees is not a task queue"
 
     context, watch = new_context(browser, site_server.url, viewport=VIEWPORTS["1280x800"])
     try:
         page = open_page(context, watch, page_path)
         form = page.locator("form[data-projects-filters]")
-        if form.count() == 0:
-            pytest.skip("projects.html has nothing to filter or sort (no facts, no GitHub data)")
         assert form.is_visible(), "no visible filters with JavaScript on"
-        assert "All" in page.locator(".filter-count").inner_text()
+        assert page.evaluate(ROWS_JS) == bare, "the script changed the default order"
+        assert "all" in page.locator(".filter-count").inner_text()
         page.select_option("select[name=sort]", "name")
-        names = [r["name"] for r in page.evaluate(ROWS_JS)]
-        assert page.evaluate(NAME_ORDER_JS, names), f"sort by name: {names}"
-        default_sort = page.locator("select[name=sort] option").first.get_attribute("value")
-        assert ("sort=name" in page.url) == (default_sort != "name"), page.url  # the default stays implicit
-        rows = [r["id"] for r in page.evaluate(ROWS_JS)]
-        assert sorted(rows) == sorted(c["id"] for c in page.evaluate(CARDS_JS)), "table and cards disagree"
-        boxes = page.locator("input[name=has]")
-        if boxes.count():
-            key = boxes.first.get_attribute("value")
-            boxes.first.check()
-            shown = page.evaluate(CARDS_JS)
-            assert shown and all(key in c["features"] for c in shown), (key, shown)
-            assert f"has={key}" in page.url
-            count = page.locator(".filter-count").inner_text()
-            assert f"{len(shown)} of {len(bare)}" in count or "All" in count
-            # a shared URL restores the view
-            again = open_page(context, watch, page.url.replace(site_server.url, ""))
-            assert again.locator(f"input[name=has][value={key}]").is_checked()
-            assert again.evaluate(CARDS_JS) == shown
-            assert sorted(r["id"] for r in again.evaluate(ROWS_JS)) == sorted(c["id"] for c in shown)
-        brokers = page.locator("select[name=broker] option")
-        if brokers.count() > 1:
-            value = brokers.nth(1).get_attribute("value")
-            page.select_option("select[name=broker]", value)
-            assert all(value in c["brokers"] for c in page.evaluate(CARDS_JS))
+        for table, rows in _by_table(page.evaluate(ROWS_JS)).items():
+            names = [r["name"] for r in rows]
+            assert page.evaluate(NAME_ORDER_JS, names), f"sort by name in {table}: {names}"
+        assert "sort=name" in page.url
+        page.select_option("select[name=sort]", "default")
+        assert "sort=" not in page.url and page.evaluate(ROWS_JS) == bare  # the default stays implicit
+        for key in ("downloads", "stars"):
+            if page.locator(f"select[name=sort] option[value={key}]").count():
+                page.select_option("select[name=sort]", key)
+                for rows in _by_table(page.evaluate(ROWS_JS)).values():
+                    figures = [r[key] for r in rows]
+                    assert figures == sorted(figures, reverse=True), (key, figures)
+        page.select_option("select[name=sort]", "default")
+        box = page.locator("input[name=has][value=retries]")
+        box.check()
+        shown = page.evaluate(ROWS_JS)
+        assert shown and all("retries" in r["has"] for r in shown), shown
+        assert len(shown) < len(bare) and "has=retries" in page.url
+        assert f"{len(shown)} of {len(bare)}" in page.locator(".filter-count").inner_text()
+        # a shared URL restores the view
+        again = open_page(context, watch, page.url.replace(site_server.url, ""))
+        assert again.locator("input[name=has][value=retries]").is_checked()
+        assert again.evaluate(ROWS_JS) == shown
+        page.select_option("select[name=broker]", "rabbitmq")
+        assert all("rabbitmq" in r["brokers"] and "retries" in r["has"] for r in page.evaluate(ROWS_JS))
+        assert "broker=rabbitmq" in page.url
+    finally:
+        context.close()
+    assert not watch.page_errors, f"JavaScript errors: {watch.page_errors}"
+
+
+def test_projects_filters_read_values_in_any_case_and_name_unknown_ones(
+        browser: Any, site_server: StaticServer, html_pages: list[str]) -> None:
+    context, watch = new_context(browser, site_server.url, viewport=VIEWPORTS["360x740"])
+    try:
+        page = open_page(context, watch, "projects.html?broker=Redis&has=Retries,ASYNCIO")
+        rows = page.evaluate(ROWS_JS)
+        assert page.locator("select[name=broker]").input_value() == "redis"
+        assert page.locator("input[name=has][value=retries]").is_checked()
+        assert page.locator("input[name=has][value=asyncio]").is_checked()
+        assert rows and all("redis" in r["brokers"] and {"retries", "asyncio"} <= set(r["has"]) for r in rows)
+        assert not page.locator(".filter-problems").is_visible()
+        page = open_page(context, watch, "projects.html?broker=redsi&has=retries,asyncoi&compare=celry,rq")
+        problems = page.locator(".filter-problems")
+        assert problems.is_visible()
+        text = problems.inner_text()
+        assert "Unknown broker 'redsi' — did you mean Redis?" in text, text
+        assert "Unknown feature 'asyncoi' — did you mean async def tasks?" in text, text
+        assert "Unknown project 'celry' — did you mean Celery?" in text, text
+        # what is known still applies: retries is ticked, no broker filter, RQ picked
+        assert page.locator("select[name=broker]").input_value() == ""
+        assert page.locator("input[name=has][value=retries]").is_checked()
+        assert page.locator("tr#entry-rq .pick input").is_checked()
+        assert page.locator("details.tools").evaluate("(d) => d.open"), "the tools stay closed on a problem"
+    finally:
+        context.close()
+    assert not watch.page_errors, f"JavaScript errors: {watch.page_errors}"
+
+
+@pytest.mark.parametrize("viewport", VIEWPORT_IDS)
+def test_projects_compare_side_by_side_with_the_choice_in_the_url(
+        browser: Any, site_server: StaticServer, html_pages: list[str], viewport: str) -> None:
+    context, watch = new_context(browser, site_server.url, viewport=VIEWPORTS[viewport])
+    try:
+        page = open_page(context, watch, "projects.html?compare=celery,rq")
+        side = page.evaluate(SIDE_JS)
+        assert side is not None, "?compare=celery,rq shows no side-by-side panel"
+        assert side["names"] == ["Celery", "RQ (Redis Queue)"]
+        labels = [r[0] for r in side["rows"]]
+        assert {"Brokers and backends", "Native asyncio", "Periodic scheduling", "Rate limits"} <= set(labels)
+        brokers = next(r for r in side["rows"] if r[0] == "Brokers and backends")
+        assert "RabbitMQ" in brokers[1] and "Redis" in brokers[2] and brokers[1].count("docs") == 1
+        assert side["sources"] >= 8 and not side["wide"], side
+        assert page.locator("#compare").evaluate("(el) => el.getBoundingClientRect().top < innerHeight")
+        full = page.locator("#compare .compare-bar a[href='compare/celery-vs-rq.html']")
+        assert full.count() == 1, "no link to the generated page of the pair"
+        # choosing a third updates the view and the URL; a fourth is not offered
+        page.locator("tr#entry-dramatiq .pick input").check()
+        assert page.evaluate(SIDE_JS)["names"] == ["Celery", "RQ (Redis Queue)", "Dramatiq"]
+        assert "compare=celery,rq,dramatiq" in page.url
+        assert page.locator("tr#entry-huey .pick input").is_disabled()
+        assert not page.evaluate(SIDE_JS)["wide"], "three side by side scroll sideways"
+        page.locator("tr#entry-celery .pick input").uncheck()
+        assert page.evaluate(SIDE_JS)["names"] == ["RQ (Redis Queue)", "Dramatiq"]
+        assert "compare=rq,dramatiq" in page.url
+        page.locator(".pick-bar button").click()  # Clear
+        assert page.evaluate(SIDE_JS) is None and "compare=" not in page.url
     finally:
         context.close()
     assert not watch.page_errors, f"JavaScript errors: {watch.page_errors}"

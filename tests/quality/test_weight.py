@@ -1,5 +1,6 @@
-"""The guide page with everything it loads weighs at most 100 KB over the wire and asks
-nothing of any host but the site's own."""
+"""Weight and height: the guide, the projects page and every side-by-side page load at most their
+budget over the wire and ask nothing of any host but the site's own; the projects page is at most
+100 KB of HTML and at most 15 phone screens (640 px) tall at 360 px wide."""
 
 from __future__ import annotations
 
@@ -14,35 +15,81 @@ from tests.quality.tools import VIEWPORTS
 pytestmark = pytest.mark.browser
 
 GUIDE = "task-queues.html"
-BUDGET = 100 * 1024
+PROJECTS = "projects.html"
+KB = 1024
+# Everything a page loads (HTML, CSS, scripts, images; headers included), cold cache. The projects
+# page has its own: 100 KB of HTML (HTML_BUDGET) plus the stylesheet and its script.
+BUDGET = 100 * KB
+PROJECTS_BUDGET = 150 * KB
+HTML_BUDGET = 100 * KB
+SCREEN = 640
+MAX_SCREENS = 15
 
 
-@pytest.mark.parametrize("viewport", list(VIEWPORTS))
-def test_guide_page_weight_and_no_outside_requests(
-    browser: Any, site_server: StaticServer, html_pages: list[str], viewport: str
-) -> None:
-    assert GUIDE in html_pages, f"no {GUIDE} in the build"
-    context, watch = new_context(browser, site_server.url, viewport=VIEWPORTS[viewport])
+def gated(html_pages: list[str]) -> list[str]:
+    return [GUIDE, PROJECTS] + [p for p in html_pages if p.startswith("compare/")]
+
+
+def _load(browser: Any, server: StaticServer, path: str, viewport: dict[str, int]) -> tuple[list[Any], Any]:
+    context, watch = new_context(browser, server.url, viewport=viewport)
     try:
-        mark = site_server.mark()
-        page = open_page(context, watch, GUIDE)  # a fresh context: cold cache
+        mark = server.mark()
+        page = open_page(context, watch, path)  # a fresh context: cold cache
         page.wait_for_load_state("networkidle")
         # Scroll to the end so lazily loaded images are counted too.
         page.evaluate("window.scrollTo(0, document.scrollingElement.scrollHeight)")
         page.wait_for_load_state("networkidle")
-        served = site_server.since(mark)
+        return server.since(mark), watch
     finally:
         context.close()
 
-    hosts = {s.host for s in served}
-    total = sum(s.nbytes for s in served)
-    table = "\n  ".join(f"{s.nbytes:>8} B  {s.path}" for s in sorted(served, key=lambda s: -s.nbytes))
-    print(f"\n{GUIDE} @ {viewport}: {total} B over the wire (headers included)\n  {table}")
-    assert any(s.path.lstrip("/").startswith(GUIDE) for s in served), "the server never saw the page"
-    problems = [f"asks a host other than the site: {url}" for url in watch.outside]
-    if not hosts <= {site_server.url.removeprefix("http://")}:
-        problems.append(f"unexpected Host headers: {hosts}")
-    problems += [f"HTTP {s.status} for {s.path}" for s in served if s.status >= 400]
-    if total > BUDGET:
-        problems.append(f"loads {total} B > {BUDGET} B budget:\n  {table}")
-    assert not problems, f"{GUIDE} @ {viewport}:\n  " + "\n  ".join(problems)
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_page_weight_and_no_outside_requests(
+    browser: Any, site_server: StaticServer, html_pages: list[str], viewport: str
+) -> None:
+    pages = gated(html_pages)
+    assert GUIDE in html_pages and PROJECTS in html_pages, "no guide or projects page in the build"
+    assert len(pages) >= 2 + 8 or not any(p.startswith("compare/") for p in html_pages)
+    problems: list[str] = []
+    for path in pages:
+        served, watch = _load(browser, site_server, path, VIEWPORTS[viewport])
+        hosts = {s.host for s in served}
+        total = sum(s.nbytes for s in served)
+        html = sum(s.nbytes for s in served if s.path.lstrip("/").split("?")[0] == path)
+        table = "\n    ".join(f"{s.nbytes:>8} B  {s.path}" for s in sorted(served, key=lambda s: -s.nbytes))
+        print(f"\n{path} @ {viewport}: {total} B over the wire, {html} B of HTML (headers included)")
+        assert html, f"the server never saw {path}"
+        budget = PROJECTS_BUDGET if path == PROJECTS else BUDGET
+        problems += [f"{path}: asks a host other than the site: {url}" for url in watch.outside]
+        if not hosts <= {site_server.url.removeprefix("http://")}:
+            problems.append(f"{path}: unexpected Host headers: {hosts}")
+        problems += [f"{path}: HTTP {s.status} for {s.path}" for s in served if s.status >= 400]
+        if total > budget:
+            problems.append(f"{path} loads {total} B > {budget} B budget:\n    {table}")
+        if html > HTML_BUDGET:
+            problems.append(f"{path} is {html} B of HTML > {HTML_BUDGET} B")
+    assert not problems, f"@ {viewport}:\n  " + "\n  ".join(problems)
+
+
+def test_projects_page_is_at_most_fifteen_phone_screens_tall(
+    browser: Any, site_server: StaticServer, html_pages: list[str]
+) -> None:
+    """With the script on (filters closed, as a phone reader first sees them) and without it."""
+    heights = {}
+    for script in (True, False):
+        context, watch = new_context(browser, site_server.url, viewport={"width": 360, "height": SCREEN},
+                                     java_script_enabled=script)
+        try:
+            page = open_page(context, watch, PROJECTS)
+            heights[script] = page.evaluate("document.scrollingElement.scrollHeight")
+            rows = page.locator("tr[data-project]").count()
+        finally:
+            context.close()
+    print(f"\n{PROJECTS} @ 360 px: {heights[True]} px with the script, {heights[False]} px without "
+          f"({heights[True] / SCREEN:.1f} screens of {SCREEN} px, {rows} projects)")
+    assert rows >= 10
+    for script, height in heights.items():
+        assert height <= MAX_SCREENS * SCREEN, (
+            f"{PROJECTS} is {height} px tall at 360 px ({'with' if script else 'without'} JavaScript): "
+            f"{height / SCREEN:.1f} screens of {SCREEN} px > {MAX_SCREENS}")

@@ -75,7 +75,7 @@ def _page(out: Path) -> BeautifulSoup:
 
 
 def _entries(out: Path) -> dict[str, BeautifulSoup]:
-    return {li["id"]: li for li in _page(out).select("ul.catalog-projects > li")}
+    return {tr["id"]: tr for tr in _page(out).select("tr[data-project]")}
 
 
 def test_projects_show_compact_vital_signs(built):
@@ -84,59 +84,45 @@ def test_projects_show_compact_vital_signs(built):
     big = entries["entry-big-queue"]
     vitals = big.select_one(".vitals")
     assert big["data-stars"] == "1234567"
-    text = " ".join(vitals.get_text(" ").split())
-    assert "★ 1.2M stars" in text and vitals.select_one(".v-stars")["title"] == "1,234,567 stars on GitHub"
-    pushed = vitals.select_one(".v-pushed time")
-    assert pushed.get_text() == "3 months ago"
-    assert pushed["datetime"] == _iso(NOW - 95 * DAY)
-    assert pushed["title"] == _iso(NOW - 95 * DAY)[:10]
+    assert vitals.select_one("a.v-stars").get_text() == "1.2M"  # ★ and "GitHub stars:" from the stylesheet
+    assert vitals.select_one("a.v-stars")["href"] == "https://github.com/org/big"  # the figure's source
     assert vitals.select_one(".v-release").get_text(" ", strip=True).startswith("v2.3.4")
     assert vitals.select_one(".v-license").get_text() == "MIT"
-    assert not vitals.select(".badge")
+    assert not vitals.select(".badge")  # only problems get a badge
 
     small = entries["entry-small-queue"].select_one(".vitals")
-    assert [b.get_text() for b in small.select(".badge")] == ["archived"]  # archived says it all
-    assert small.select_one(".v-pushed time").get_text() == "1 year ago"
+    badge = small.select_one(".badge")
+    assert (badge.get_text(), badge["href"]) == ("archived on GitHub", "https://github.com/org/small")
 
-    # nothing fetched: nothing shown, no placeholder
-    assert entries["entry-fresh-queue"].select_one(".vitals") is None
-    assert "not fetched" not in entries["entry-fresh-queue"].get_text()
+    # nothing fetched: no figure, no placeholder; the repository as a plain link
+    fresh = entries["entry-fresh-queue"]
+    assert not fresh.select(".v-stars, .v-release, .v-license") and "not fetched" not in fresh.get_text()
+    assert [a.get_text() for a in fresh.select("a.v-link")] == ["repository"]
     assert "repository not found" in entries["entry-gone-queue"].select_one(".vitals").get_text()
 
 
-def test_comparison_table_lists_every_project(built):
+def test_default_order_is_most_stars_without_downloads_and_archived_set_apart(built):
     out, _ = built
-    rows = _page(out).select("table.compare tbody tr")
-    assert [r["data-project"] for r in rows] == ["big-queue", "small-queue", "fresh-queue", "gone-queue"]
-    big = rows[0]
-    assert big.select_one("td.num").get_text(strip=True) == "1.2M"
-    assert [b.get_text() for b in rows[1].select(".badge")] == ["archived"]
-    assert [b.get_text() for b in big.select(".badge")] == ["active"]
-
-
-def test_default_order_is_by_stars_without_javascript(built):
-    out, _ = built
-    # most stars first within a group; org/small is archived on GitHub: the "Archived" group, last
+    # no downloads data: most stars first; no figures last, in catalog order; org/small is archived
+    # on GitHub: set apart in the last section
     assert list(_entries(out)) == ["entry-big-queue", "entry-fresh-queue", "entry-gone-queue",
                                    "entry-small-queue"]
-    page = BeautifulSoup((out / "projects.html").read_text(), "html.parser")
-    assert page.select_one("ul.catalog-group-archived > li")["id"] == "entry-small-queue"
+    page = _page(out)
+    assert page.select_one("table.grid-archived tr[data-project]")["id"] == "entry-small-queue"
+    assert "Order: maintained first, then most GitHub stars" in page.get_text()
     html = (out / "projects.html").read_text()
     assert "js/projects.js" in html
     assert (out / "theme" / "js" / "projects.js").exists()
     # the filter form is hidden until the script shows it
-    assert _page(out).select_one("form[data-projects-filters]").has_attr("hidden")
+    assert page.select_one("form[data-projects-filters]").has_attr("hidden")
 
 
-def test_github_description_is_escaped(built):
+def test_github_text_is_escaped(built):
     out, _ = built
     html = (out / "projects.html").read_text()
+    # the description is not shown (one description per project: the catalog's), and never as markup
     assert "<script>alert" not in html and "<b>bold</b>" not in html
-    assert "&lt;script&gt;alert(" in html
-    small = _entries(out)["entry-small-queue"]
-    assert small.select_one(".gh-desc").get_text() == \
-        'On GitHub: “<script>alert("x")</script><b>bold</b>”'
-    assert not small.select("script") and not small.select("b")
+    assert not _entries(out)["entry-small-queue"].select("script, b")
 
 
 def test_token_never_reaches_the_site_or_store(built):
@@ -168,4 +154,4 @@ def test_blocked_noassertion_and_bad_stored_dates_on_the_page(tmp_path, fake, ma
     gone = entries["entry-gone-queue"].select_one(".vitals").get_text()
     assert "repository unavailable" in gone and "(tos)" in gone
     big = entries["entry-big-queue"].select_one(".vitals")
-    assert big.select_one(".v-pushed") is None and "stars" in big.get_text()
+    assert big.select_one("a.v-stars") is not None

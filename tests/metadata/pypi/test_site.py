@@ -54,7 +54,8 @@ def test_pypi_release_shown_escaped_with_yanked_and_python(tmp_path, fake, make_
         assert row["state"] == "missing"
     out = build(_content(tmp_path), tmp_path / "output",
                 GITHUB_DATA={"store": str(settings.store_path), "now": time.time()},
-                LINKHEALTH={"store_path": str(tmp_path / "no-links.sqlite3")})
+                LINKHEALTH={"store_path": str(tmp_path / "no-links.sqlite3")},
+                CATALOG={"compare_pairs": [("hostile", "fresh")]})
     html = (out / "projects.html").read_text()
     assert "<script>alert" not in html and "<img src=x" not in html
     page = BeautifulSoup(html, "html.parser")
@@ -62,11 +63,22 @@ def test_pypi_release_shown_escaped_with_yanked_and_python(tmp_path, fake, make_
     release = hostile.select_one(".v-release")
     assert release.get_text(" ", strip=True).startswith('1.0<script>alert("v")</script>')
     assert "yanked: <img src=x" in hostile.select_one(".v-yanked").get_text()
-    assert release.select_one("time")["datetime"] == "2026-10-01"
-    assert hostile.select_one(".v-python").get_text() == "Python >=3.9,<4 & more"
-    assert page.select_one("#entry-hostile .entry-pypi a")["href"] == "https://pypi.org/project/hostile/"
+    assert release.get_text(" ", strip=True).endswith("Oct\u00a02026")  # month and year kept together
+    assert hostile.select_one("a.v-link")["href"] == "https://pypi.org/project/hostile/"
+    # the side-by-side page adds what the row leaves out: the Python versions, from PyPI
+    vs = (out / "compare" / "hostile-vs-fresh.html").read_text()
+    assert "<script>alert" not in vs and "<img src=x" not in vs
+    python = next(tr for tr in BeautifulSoup(vs, "html.parser").select("table.vs tr")
+                  if tr.th.get_text() == "Requires Python")
+    assert [td.get_text(" ", strip=True) for td in python.select("td")] == [">=3.9,<4 & more PyPI", "unknown"]
+    release_row = next(tr for tr in BeautifulSoup(vs, "html.parser").select("table.vs tr")
+                       if tr.th.get_text() == "Latest release")
+    assert release_row.select_one("time")["datetime"] == "2026-10-01"
     # not fetched yet: nothing shown, no placeholder
-    assert page.select_one("#entry-fresh .vitals") is None and "not fetched" not in page.get_text()
+    fresh = page.select_one("#entry-fresh .vitals")
+    assert [a.get_text() for a in fresh.select("a.v-link")] == ["PyPI"]
+    assert "not fetched" not in page.get_text()
+    assert not fresh.select(".v-release, .v-dl, .v-stars")
     assert page.select_one("#entry-plain .v-release") is None
 
 

@@ -88,20 +88,25 @@ def test_each_section_has_its_own_page_linked_from_the_index(site):
 
 
 def test_entries_stay_quiet_until_data_exists(site):
-    """Before any check or GitHub fetch: no per-entry placeholder, one quiet line per page."""
-    for name in ("projects.html", "resources.html", "hosted.html"):
+    """Before any check or GitHub/PyPI refresh: no per-entry placeholder, no figure, one quiet line
+    per page (in the footer)."""
+    for name, selector in (("projects.html", "tr[data-project]"), ("resources.html", "li.entry"),
+                           ("hosted.html", "li.entry")):
         page = soup(site / name)
-        entries = page.select("li.entry")
+        entries = page.select(selector)
         assert entries, name
         for entry in entries:
             text = entry.get_text(" ", strip=True)
             assert "not checked" not in text and "not fetched" not in text, (name, text)
             assert entry.select_one(".link-health") is None
-            vitals = entry.select_one(".vitals")  # only the catalog's own status (it has a source)
-            assert vitals is None or [b.get_text() for b in vitals.find_all(recursive=False)] == ["inactive"]
+            # no figure before data: only the catalog's own status (it has a source) and the links
+            assert not entry.select(".v-stars, .v-dl, .v-release, .v-license, .v-sign"), (name, text)
         lines = page.select(".page-links")
         assert [" ".join(p.get_text().split()) for p in lines] == [
-            "Links on this page have not been checked yet."], name
+            "Links on this page have not been checked yet · Link health"], name
+        assert lines[0].find_parent("footer") is not None, "link health stays out of the content"
+    # the order line says only what applies: no figures, no ranking by them
+    assert "Order: maintained first, then catalog order" in soup(site / "projects.html").get_text()
 
 
 def test_navigation_follows_sortorder_and_sidebartitle(site, tmp_path):
@@ -251,9 +256,16 @@ def test_publish_build_has_absolute_urls_feed_sitemap_and_canonical(tmp_path, mo
     pages = ["task-queues.html", "projects.html", "hosted.html", "resources.html"]
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "a": "http://www.w3.org/2005/Atom"}
     locs = [e.text for e in ET.parse(out / "sitemap.xml").getroot().findall("s:url/s:loc", ns)]
-    # every page, the link-health page too (issue 16), and what's new (plugins/news)
-    assert locs == [f"{siteurl}/"] + [f"{siteurl}/{p}" for p in pages] + [
-        f"{siteurl}/link-health.html", f"{siteurl}/news.html"]
+    # every page, the link-health page too (issue 16), what's new (plugins/news), and the generated
+    # "X vs Y" pages (issue 21)
+    compared = sorted(p.relative_to(out).as_posix() for p in (out / "compare").glob("*.html"))
+    assert len(compared) >= 8
+    assert locs[:5] == [f"{siteurl}/"] + [f"{siteurl}/{p}" for p in pages]
+    assert locs[-2:] == [f"{siteurl}/link-health.html", f"{siteurl}/news.html"]
+    assert sorted(locs[5:-2]) == [f"{siteurl}/{p}" for p in compared]
+    vs = soup(out / compared[0])
+    assert vs.find("link", rel="canonical")["href"] == f"{siteurl}/{compared[0]}"
+    assert vs.find("link", rel="stylesheet")["href"] == f"{siteurl}/theme/css/site.css"
     feed = ET.parse(out / "feeds" / "all.atom.xml").getroot()
     entries = {e.find("a:link", ns).get("href") for e in feed.findall("a:entry", ns)}
     assert entries == {f"{siteurl}/{p}" for p in pages}
@@ -301,7 +313,7 @@ def test_catalog_loaded_signal_runs_before_pages_are_rendered(tmp_path):
 
     def receiver(catalog, settings):
         calls.append((catalog, settings, (tmp_path / "out" / "projects.html").exists()))
-        catalog.get("celery").description = "Rewritten <em>by a plugin</em> at signal time."
+        catalog.get("celery").summary = "Rewritten <em>by a plugin</em> at signal time."
 
     catalog_loaded = signal("catalog_loaded")
     catalog_loaded.connect(receiver, weak=False)

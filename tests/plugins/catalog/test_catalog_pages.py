@@ -1,10 +1,12 @@
-"""The catalog pages: projects grouped by kind (archived last), facts with their sources,
-hosted services with protocols, the reading list by topic, newest first, with years."""
+"""The catalog pages: projects compared like with like (a table per kind, inactive last), every
+answer with its source and unknown distinct from no, hosted services with protocols, the reading
+list by topic, newest first, with years."""
 
 from __future__ import annotations
 
-from linkcheck.catalog import load_catalog, project_groups, resource_topics
-from linkcheck.catalog.schema import GROUPS
+from linkcheck.catalog import load_catalog, resource_topics
+from linkcheck.catalog.ranking import kind_sections
+from linkcheck.catalog.schema import KIND_FACTS, fact_label
 from tests.support.site import CONTENT, build, copy_content, soup
 
 EXTRA_PROJECT = """
@@ -20,6 +22,20 @@ EXTRA_PROJECT = """
   description: Runs jobs on a timetable.
   facts:
     cron: {value: true, source: "https://old-scheduler.example/docs#cron", note: "cron & <friends>"}
+"""
+EXTRA_QUEUE = """
+- name: Three Answers
+  id: three-answers
+  group: general
+  url: https://three-answers.example/
+  summary: A queue with a yes, a no, a partial and an unknown
+  added: 2026-11-30
+  description: A queue for the test.
+  facts:
+    retries: {value: true, source: "https://three-answers.example/docs#retries"}
+    priorities:
+      {value: false, source: "https://three-answers.example/docs#features", note: no priority queues}
+    rate_limits: {value: partial, source: "https://three-answers.example/docs#limits", note: per worker only}
 """
 EXTRA_HOSTED = """
 - name: Managed Broker
@@ -37,51 +53,87 @@ def group_titles(page) -> list[str]:
     return [h.get_text(strip=True) for h in page.select("article .catalog-group-title")]
 
 
-def test_projects_page_groups_by_kind_in_schema_order(site):
+def test_projects_page_compares_like_with_like(site):
+    """One table per kind (task queues first, in-process work next to them as the alternative it
+    is, then schedulers, workflow engines, monitoring), each with its kind's facts as columns in
+    the default order; the inactive projects last."""
     page = soup(site / "projects.html")
-    groups = project_groups(load_catalog(CONTENT).section("projects"))
-    assert group_titles(page) == [g.title for g in groups]
-    order = list(GROUPS) + ["archived"]
-    assert [order.index(g.key) for g in groups] == sorted(order.index(g.key) for g in groups)
-    for group in groups:
-        ul = page.select_one(f"ul.catalog-group-{group.key}")
-        assert {li["id"] for li in ul.select("li.entry")} == {f"entry-{e.id}" for e in group.entries}
+    sections = kind_sections(load_catalog(CONTENT).section("projects"))
+    assert [s.key for s in sections][:2] == ["queue", "in-process"]
+    titles = [h.get_text(strip=True) for h in page.select("article .group-title")]
+    assert titles == [s.title for s in sections]
+    for section in sections:
+        table = page.select_one(f"table.grid-{section.key}")
+        assert [tr["data-project"] for tr in table.select("tbody tr")] == [e.id for e in section.entries]
+        if section.kind:
+            heads = [th.get_text(strip=True) for th in table.select("thead th[data-k]")]
+            assert heads == [fact_label(k, section.kind) for k in section.facts]
+            assert set(section.core) <= set(section.facts) <= set(KIND_FACTS[section.kind])
+    queues = page.select_one("table.grid-queue")
+    assert {tr["data-project"] for tr in queues.select("tbody tr")} >= {"celery", "rq", "dramatiq"}
+    assert queues.select_one("#entry-fastapi-backgroundtasks") is None  # not a queue
+    assert page.select_one("table.grid-in-process #entry-fastapi-backgroundtasks") is not None
 
 
-def test_facts_link_their_sources(site):
+def test_every_answer_cites_its_source_and_unknown_is_not_no(site):
     catalog = load_catalog(CONTENT)
     page = soup(site / "projects.html")
-    with_facts = [e for e in catalog.section("projects") if e.facts]
-    assert with_facts
-    for entry in with_facts:
-        item = page.select_one(f"#entry-{entry.id}")
-        sources = [a["href"] for a in item.select("dl.facts a.fact-source")]
-        assert sources == [f.source for f in entry.facts.values()]
-        labels = [dt.get_text(strip=True) for dt in item.select("dl.facts dt")]
-        assert labels == [f.label for f in entry.facts.values()]
+    for section in kind_sections(catalog.section("projects")):
+        if not section.kind:
+            continue
+        for entry in section.entries:
+            cells = page.select_one(f"#entry-{entry.id}").select("td")
+            assert len(cells) == len(section.facts), entry.id
+            for key, cell in zip(section.facts, cells, strict=True):
+                fact = entry.facts.get(key)
+                if fact is None:  # unknown says so in words, with no citation
+                    assert cell["class"][0] == "a-unknown" and cell.get_text(strip=True) == "unknown"
+                    assert cell.select_one("a") is None
+                    continue
+                citation = cell.find("a", recursive=False)
+                assert (citation["href"], citation.get_text()) == (fact.source, "docs"), (entry.id, key)
+                assert cell["class"][0] == f"a-{fact.answer}"
+                if fact.answer in ("yes", "no", "partial"):
+                    assert cell.find("b").get_text() == fact.answer  # the answer in words
+                if fact.note:
+                    assert cell.find("small").get_text() == fact.note
 
 
-def test_archived_group_last_and_outside_text_escaped(tmp_path):
+def test_no_and_unknown_and_partial_read_differently(tmp_path):
+    content = copy_content(tmp_path)
+    path = content / "catalog" / "projects.yaml"
+    path.write_text(path.read_text() + EXTRA_QUEUE)
+    out = build(content, tmp_path / "out")
+    row = soup(out / "projects.html").select_one("#entry-three-answers")
+    cells = dict(zip(KIND_FACTS["queue"], row.select("td"), strict=False))
+    assert cells["retries"].get_text(" ", strip=True) == "yes docs"
+    assert cells["priorities"].get_text(" ", strip=True) == "no docs no priority queues"
+    assert cells["rate_limits"].get_text(" ", strip=True) == "partial docs per worker only"
+    assert cells["results"].get_text(" ", strip=True) == "unknown"
+    assert {c["class"][0] for c in cells.values()} >= {"a-yes", "a-no", "a-partial", "a-unknown"}
+
+
+def test_archived_last_and_outside_text_escaped(tmp_path):
     content = copy_content(tmp_path)
     for name, extra in (("projects", EXTRA_PROJECT), ("hosted", EXTRA_HOSTED)):
         path = content / "catalog" / f"{name}.yaml"
         path.write_text(path.read_text() + extra)
     out = build(content, tmp_path / "out")
     page = soup(out / "projects.html")
-    assert group_titles(page)[-1] == "Archived / unmaintained"
-    old = page.select_one("ul.catalog-group-archived #entry-old-scheduler")
-    assert "entry-archived" in old["class"]
-    assert old.select_one(".entry-status a")["href"] == "https://old-scheduler.example/README#status"
-    assert old.select_one(".entry-pypi a")["href"] == "https://pypi.org/project/old-scheduler/"
-    # no release data yet: no placeholder (issue 16); the catalog's own status shows as a badge
+    assert page.select("article .group-title")[-1].get_text(strip=True) == "Archived / unmaintained"
+    old = page.select_one("table.grid-archived #entry-old-scheduler")
+    badge = old.select_one(".badge")
+    assert (badge.get_text(), badge["href"]) == ("unmaintained", "https://old-scheduler.example/README#status")
+    assert old.select_one("a.v-link[href='https://pypi.org/project/old-scheduler/']").get_text() == "PyPI"
+    # no release data yet: no placeholder (issue 16)
     assert old.select_one(".v-release") is None and "not fetched" not in old.get_text()
     html = (out / "projects.html").read_text()
     assert "A cron-like scheduler, &lt;b&gt;no longer&lt;/b&gt; maintained" in html
-    assert "(cron &amp; &lt;friends&gt;)" in html
+    assert "cron &amp; &lt;friends&gt;" in html
     hosted = soup(out / "hosted.html").select_one("#entry-managed-broker")
     protocols = hosted.select_one(".fact-protocols dd").get_text(" ", strip=True)
     assert protocols.startswith("AMQP, Redis protocol")
-    link = hosted.select_one(".fact-works_with dd a")
+    link = hosted.select_one(".fact-works_with dd span a")
     assert (link.get_text(), link["href"]) == ("Dramatiq", "projects.html#entry-dramatiq")
     assert soup(out / "projects.html").select_one("#entry-dramatiq") is not None
 

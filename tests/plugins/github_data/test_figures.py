@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
-from plugins.github_data.figures import ago, by_stars, figures
+from plugins.github_data.figures import ago, figures
 
 DAY = 86400
 NOW = 1_800_000_000.0
@@ -35,14 +33,6 @@ def test_figures_from_row_with_untrusted_values():
     assert f["pushed"]["iso"] == "2020-01-01T00:00:00Z" and f["pushed"]["date"] == "2020-01-01"
     assert f["fetched"]["ago"] == "1 day ago"
     assert f["released"] is None
-
-
-def test_default_order_most_stars_first_unknown_last_in_catalog_order():
-    entries = [SimpleNamespace(name=n, github=g) for n, g in [
-        ("none1", None), ("ten", {"stars": 10}), ("nostars", {"stars": None}),
-        ("thousand", {"stars": 1000}), ("none2", None),
-    ]]
-    assert [e.name for e in by_stars(entries)] == ["thousand", "ten", "none1", "nostars", "none2"]
 
 
 def test_noassertion_license_reads_other_license():

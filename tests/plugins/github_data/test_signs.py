@@ -35,8 +35,13 @@ def test_downloads_and_signs_attached_after_a_real_build(tmp_path: Path):
     # a failure with no good figure, no GitHub data: nothing attached, nothing said
     assert unfetched.downloads is None and unfetched.signs == []
     page = soup(out / "projects.html")
-    card = next(e for e in page.select(".entry") if "Unfetched" in e.get_text())
+    card = page.select_one("#entry-unfetched-queue")
     assert "download" not in card.get_text(" ", strip=True).lower()
+    # the site shows the figure and one quiet line (the archived badge already says "archived")
+    row = page.select_one("#entry-starry-queue .vitals")
+    assert row.select_one("a.v-dl").get_text() == "4.3k/month"
+    assert row.select_one(".badge").get_text() == "archived on GitHub"
+    assert [a.get_text() for a in row.select(".v-sign")] == ["description says deprecated"]
 
 
 def test_no_store_at_all_attaches_nothing(tmp_path: Path):

@@ -49,6 +49,15 @@ PROJECTS = """# Loopback projects for the link-health site test.
   url: {B}/flaky
   description: Fails in the second run only.
   group: general
+
+- name: Cited Queue
+  id: cited
+  url: {B}/ok?cited
+  description: Works, but the page backing one of its facts is gone.
+  group: general
+  facts:
+    scheduling: {{value: true, source: "{B}/gone"}}
+    retries: {{value: false, source: "{B}/ok", note: no retries}}
 """
 
 DEMO = """Title: Health demo
@@ -123,7 +132,8 @@ def test_broken_entry_marked_once_with_text_icon_and_archived_copy(site):
     link = gone.find("a", href=f"{base}/gone")
     assert link["data-link-state"] == "broken"
     mark = link.find_next_sibling("span", class_="link-health-broken")
-    assert "broken link" in mark.get_text() and mark.find("svg") is not None
+    assert "broken link" in mark.get_text()
+    assert mark.select_one("i.link-health-icon[aria-hidden=true]") is not None
     # icon and words stay with the link: word joiners, no space to break at
     assert link.next_sibling == "\u2060" and mark.get_text().startswith("\u2060")
     archived = mark.find("a", string="archived copy")
@@ -131,6 +141,20 @@ def test_broken_entry_marked_once_with_text_icon_and_archived_copy(site):
     # once per link: the entry has no other alarm (no status line repeating it)
     assert len(gone.select(".link-health-broken")) == 1
     assert gone.get_text().count("broken") == 1
+
+
+def test_a_broken_fact_source_marks_the_citation_never_the_answer(site):
+    output, base, _, _ = site
+    cell = _entry(soup(output / "projects.html"), "cited").select("td")[2]  # brokers, asyncio, scheduling
+    answer, citation = cell.find("b"), cell.find("a", href=f"{base}/gone")
+    assert answer.get_text() == "yes" and citation.get_text() == "docs"  # a citation, labelled as one
+    assert citation["data-link-state"] == "broken"
+    assert citation.find_next_sibling("span", class_="link-health-broken") is not None
+    # the mark follows the citation: the answer is never what reads as broken
+    assert answer.find_next_sibling() is citation
+    assert " ".join(cell.get_text(" ", strip=True).split()).startswith("yes docs")
+    # the other answers of the entry carry no mark
+    assert len(_entry(soup(output / "projects.html"), "cited").select(".link-health-broken")) == 1
 
 
 def test_no_alarm_for_ok_moved_blocked_unconfirmed_or_unchecked(site):
@@ -143,9 +167,9 @@ def test_no_alarm_for_ok_moved_blocked_unconfirmed_or_unchecked(site):
         assert "checked" not in entry.get_text().lower(), entry_id  # no per-link text at all
     # the page's one line: when checked, how many of its checked links work (ok or moved)
     line = _footer_line(page)
-    assert line.startswith("Links checked ") and line.endswith(" of 5 work"), line
+    assert line.startswith("Links checked ") and line.endswith(" of 6 work"), line
     # gone is broken; flaky (unconfirmed) and walled (blocked) are not known to work
-    assert ": 2 of 5 work" in line
+    assert ": 3 of 6 work" in line
     assert _footer_line(soup(output / "hosted.html")).startswith("Links checked")
 
 
@@ -168,7 +192,7 @@ def test_link_health_page(site):
     assert page.find("h1").get_text() == "Link health"
     summary = " ".join(page.select_one(".lh-summary").get_text(" ").split())
     # latest verdicts: /ok ok, /old moved, /blocked blocked, /gone broken, /flaky unconfirmed
-    assert "2 of 5 links work" in summary and "1 broken" in summary and "1 moved" in summary
+    assert "3 of 6 links work" in summary and "1 broken" in summary and "1 moved" in summary
     broken = page.select("#broken ~ ul.lh-list")[0].find_all("li", recursive=False)
     assert len(broken) == 1
     text = " ".join(broken[0].get_text(" ").split())
@@ -197,8 +221,9 @@ def test_history_chart_is_inline_svg(site):
     assert all(len(line["points"].split()) == 2 for line in lines)  # two runs
     rows = page.select("table.lh-history tbody tr")
     history = [[int(td.get_text()) for td in tr.find_all("td")[1:]] for tr in rows]
-    # newest first. phase 1: /ok, /flaky ok; /old, /blocked warn; /gone error. Phase 2: /flaky fails too.
-    assert history == [[1, 2, 2], [2, 2, 1]]
+    # newest first. phase 1: /ok, /ok?cited, /flaky ok; /old, /blocked warn; /gone error.
+    # Phase 2: /flaky fails too.
+    assert history == [[2, 2, 2], [3, 2, 1]]
     assert "<script" not in html
     assert not re.search(r"""(src|href)=["']https?://(?!127\.)""", str(svg))
 
@@ -207,6 +232,6 @@ def test_build_without_store_stays_quiet(tmp_path):
     output = build(ROOT / "content", tmp_path / "out", store_path=str(tmp_path / "none.sqlite3"))
     assert not (tmp_path / "none.sqlite3").exists()
     page = soup(output / "projects.html")
-    assert page.select("li.entry") and not page.select(".link-health, .status")
-    assert _footer_line(page) == "Links on this page have not been checked yet."
+    assert page.select("tr[data-project]") and not page.select(".link-health, .status")
+    assert _footer_line(page) == "Links on this page have not been checked yet · Link health"
     assert "have not been checked yet" in (output / "link-health.html").read_text(encoding="utf-8")

@@ -15,8 +15,19 @@ NOW = dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC).timestamp()
 DAY = 86400
 
 
-def Fact(value):  # noqa: N802 - mirrors the catalog's Fact(value, source, note)
-    return SimpleNamespace(value=value, source="https://docs.example/#x", note=None)
+def Fact(value, note=None):  # noqa: N802 - mirrors the catalog's Fact(value, source, note)
+    answer = ("list" if isinstance(value, tuple) else "partial" if value == "partial"
+              else "yes" if value else "no")
+    return SimpleNamespace(value=value, source="https://docs.example/#x", note=note, answer=answer)
+
+
+def Project(id, *, downloads=None, stars=None, status=None, kind="queue", part_of=None, archived=False,  # noqa: N802,A002
+            **facts):
+    return SimpleNamespace(
+        id=id, name=id.upper(), kind=kind, status=status, part_of=part_of, archived=archived,
+        github={"stars": stars, "pushed": {}} if stars is not None else None,
+        downloads={"last_month": downloads, "fetched_at": NOW} if downloads is not None else None,
+        facts={k: Fact(v) for k, v in facts.items()})
 
 
 def test_compact_number():
@@ -36,14 +47,6 @@ def test_license_label():
     assert h.license_label("BSD-3-Clause") == "BSD-3-Clause" and h.license_label(None) == ""
 
 
-def test_github_description_only_when_it_adds_something():
-    curated = "The Celery distributed task queue is the most used library for asynchronous tasks."
-    assert not h.adds_to("Distributed Task Queue (development branch)", curated + " development branch")
-    assert not h.adds_to("Distributed task queue", curated)
-    assert h.adds_to("Lightweight workflow engine with a web dashboard", curated)
-    assert not h.adds_to(None, curated) and not h.adds_to("   ", curated)
-
-
 def test_latest_release_takes_the_newer_of_github_and_pypi():
     gh = {"release_tag": "v1.0", "released": {"ts": str(int(NOW - 40 * DAY))}}
     pypi = {"version": "1.1", "released": "2026-11-20T00:00:00Z", "yanked": False}
@@ -58,25 +61,50 @@ def test_latest_release_takes_the_newer_of_github_and_pypi():
     assert h.latest_release(SimpleNamespace(github=None)) is None
 
 
-def test_status_prefers_the_catalog_then_github():
-    assert h.project_status(SimpleNamespace(status="unmaintained", github=None)) == "inactive"
-    assert h.project_status(SimpleNamespace(status=None, github={"archived": True})) == "archived"
-    assert h.project_status(SimpleNamespace(status=None, github={"inactive": True})) == "inactive"
-    assert h.project_status(SimpleNamespace(status=None, github={"pushed": {"ts": "1"}})) == "active"
-    assert h.project_status(SimpleNamespace(status=None, github=None)) == ""  # no data: no claim
-
-
-def test_needs_come_from_sourced_facts_only():
-    a = SimpleNamespace(id="a", name="A", status=None, github={"stars": 5, "pushed": {}},
-                        facts={"asyncio": Fact(True), "brokers": Fact(("redis",))})
-    b = SimpleNamespace(id="b", name="B", status=None, github={"stars": 50, "pushed": {}},
-                        facts={"asyncio": Fact(True), "brokers": Fact(("postgresql",))})
-    gone = SimpleNamespace(id="c", name="C", status="archived", github=None, facts={"asyncio": Fact(True)})
-    bare = SimpleNamespace(id="d", name="D", status=None, github=None, facts={})
-    found = {n["query"]: [e.id for e in n["entries"]] for n in h.needs([a, b, gone, bare])}
-    assert found == {"has=asyncio": ["b", "a"], "has=database": ["b"], "broker=redis": ["a"]}
-    assert h.needs([bare]) == []  # no facts: the home page stays quiet
+def test_needs_come_from_maintained_task_queues_most_downloaded_first():
+    a = Project("a", downloads=5, stars=900, asyncio=True, brokers=("redis",))
+    b = Project("b", downloads=50, stars=1, asyncio="partial", brokers=("postgresql",))
+    gone = Project("c", status="unmaintained", archived=True, asyncio=True, brokers=("redis",))
+    kept = Project("k", status="maintenance-only", downloads=10**6, asyncio=True, brokers=("redis",))
+    host = Project("h", part_of="Django", asyncio=True, brokers=("redis",))  # no figures of its own
+    timer = Project("t", kind="scheduler", downloads=10**7, asyncio=True)
+    bare = Project("d")
+    found = {n["query"]: [e.id for e in n["entries"]] for n in h.needs([a, b, gone, kept, host, timer, bare])}
+    # full answers first (b answers "partial"), then the most downloaded; a host's figures are not
+    # the feature's own, so h comes after the queues with figures
+    assert found == {"broker=redis&has=asyncio": ["a", "h"], "has=database": ["b"],
+                     "has=asyncio": ["a", "h", "b"]}
+    partly = next(n for n in h.needs([a, b]) if n["query"] == "has=asyncio")["partly"]
+    assert partly == {"b"}  # a partial answer is named as such
+    assert h.needs([bare, timer]) == []  # no queue facts: the home page stays quiet
     assert h.features(b) == ["asyncio", "database"] and h.brokers(a) == ["redis"]
+    assert h.answer(None) == "unknown" and h.answer(Fact(False)) == "no"
+    assert h.answer(Fact("partial")) == "partial"
+
+
+def test_a_feature_of_a_larger_project_shows_no_figures_of_its_host():
+    host = Project("django-tasks", part_of="Django", downloads=24_000_000, stars=85_000)
+    assert h.stars_of(host) == -1 and h.downloads_of(host) == -1
+    own = Project("celery", downloads=11_800_000, stars=26_800)
+    assert (h.stars_of(own), h.downloads_of(own)) == (26_800, 11_800_000)
+
+
+def test_status_badge_names_the_page_that_shows_it():
+    kept = SimpleNamespace(status="maintenance-only", status_source="https://x.example/510", github=None,
+                           repo=None)
+    assert h.status_badge(kept) == {"kind": "maintenance-only", "label": "maintenance only",
+                                    "url": "https://x.example/510"}
+    flagged = SimpleNamespace(status=None, status_source=None, github={"archived": True},
+                              repo="https://github.com/o/r")
+    assert h.status_badge(flagged)["label"] == "archived on GitHub"
+    assert h.status_badge(SimpleNamespace(status=None, status_source=None, github={}, repo=None)) is None
+
+
+def test_grid_labels_are_css_strings_once_per_column():
+    section = SimpleNamespace(key="queue", kind="queue", facts=("brokers", "scheduling"))
+    css = str(h.grid_label_css([section]))
+    assert css == '.grid-queue td:nth-of-type(1){--l:"Brokers"}.grid-queue td:nth-of-type(2){--l:"Periodic"}'
+    assert h.css_string('a"b</style>') == '"a\\22 b\\3c /style\\3e "'
 
 
 def test_recent_changes():
