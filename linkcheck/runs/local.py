@@ -7,6 +7,8 @@ run); the engine checks in one process or, for big runs, several split by host
 
 from __future__ import annotations
 
+import contextlib
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,9 @@ from linkcheck.runs.service import CheckRun, RunSummary
 from linkcheck.store import Store
 
 __all__ = ["RunSummary", "run_check"]
+
+RECORD_BATCH = 256  # results written in one transaction at most ...
+RECORD_EVERY = 0.25  # ... and at least this often, in seconds, while results come in
 
 
 def run_check(
@@ -33,7 +38,8 @@ def run_check(
     """Check every external link found in ``sources``; record into ``store`` (one run).
 
     ``on_links`` is called once with the inventory before checking starts (to
-    size a progress bar); ``on_result`` as each result is ready. Raises
+    size a progress bar); ``on_result`` for each result once it is recorded (results are
+    written in batches: up to ``RECORD_BATCH``, or what came within ``RECORD_EVERY``). Raises
     ``linkcheck.inventory.collect.SourceError`` for a missing or unreadable source.
     """
     run = CheckRun.open(settings, store, sources, root=root, in_process=True)
@@ -41,16 +47,33 @@ def run_check(
         on_links(run.links)
     options = options or CheckOptions.from_settings(settings)
     streamed: list[Result] = []
+    pending: list[Result] = []  # received, not yet written
+    flushed = time.monotonic()
+
+    def flush() -> None:
+        # the caller hears of a result once it is committed (crash safety)
+        nonlocal flushed
+        run.record_all(pending)
+        done = pending[:]
+        pending.clear()
+        flushed = time.monotonic()
+        if on_result is not None:
+            for result in done:
+                on_result(result)
 
     def receive(result: Result) -> None:
         streamed.append(result)
-        run.record(result)
-        if on_result is not None:
-            on_result(result)
+        pending.append(result)
+        # one transaction per batch, not per result: a commit each was half the cost of recording
+        if len(pending) >= RECORD_BATCH or time.monotonic() - flushed >= RECORD_EVERY:
+            flush()
 
     try:
         results = check(list(run.links), options, on_result=receive)
+        flush()
     except BaseException:
+        with contextlib.suppress(Exception):
+            run.record_all(pending)  # what was checked stays recorded
         run.fail({"interrupted": True})
         raise
     # the engine returns one result per URL; results it did not stream are recorded now
