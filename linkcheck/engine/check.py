@@ -126,6 +126,7 @@ class _Trail:
     """What following one page produced."""
 
     final_url: URL
+    final_text: str = ""  # str(final_url), once computed (yarl builds it anew each time)
     reply: Reply | None = None
     redirects: list[tuple[int, str]] = field(default_factory=list)
     page: html.Page | None = None
@@ -211,7 +212,8 @@ class _Engine:
                                  detail="the host answered none of this run's requests"), attempt
                 started = time.monotonic()
                 reply = await fetch(self.session, method, url, headers, timeout=min(self.o.timeout, left),
-                                    max_bytes=0 if method == "HEAD" else max_bytes)
+                                    max_bytes=0 if method == "HEAD" else max_bytes,
+                                    text=trail.final_text if url is trail.final_url else None)
                 trail.spent += time.monotonic() - started
             if reply.status is not None:
                 self.answered.add(host)
@@ -288,7 +290,7 @@ class _Engine:
         while True:
             key = str(current)
             visits[key] = visits.get(key, 0) + 1
-            trail.final_url = current
+            trail.final_url, trail.final_text = current, key
             if visits[key] > 2:  # twice is a cookie bounce, three times a loop
                 trail.error = "redirect_loop"
                 return trail
@@ -504,7 +506,7 @@ class _Engine:
                 also = f" (also moved permanently to {permanent_target(trail.redirects)})" if moved else ""
                 reason, detail = "anchor_missing", f"#{fragment} not found{also}"
         status = trail.reply.status if trail.reply else None
-        final = str(trail.final_url) if trail.reply is not None else None
+        final = (trail.final_text or str(trail.final_url)) if trail.reply is not None else None
         shown = permanent_target(trail.redirects) if reason == "moved_permanently" else final
         return Result(
             url=written,
