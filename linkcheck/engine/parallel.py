@@ -65,9 +65,10 @@ def plan_processes(urls: Iterable[str], requested: int) -> int:
 
 
 def check_in_processes(urls: Iterable[str], options: CheckOptions, processes: int,
-                       on_result: Callable[[Result], None] | None = None) -> list[Result]:
-    """Like ``check.check``, over ``processes`` forked processes; one Result per
-    distinct input URL, in input order."""
+                       on_result: Callable[[Result], None] | None = None,
+                       on_burst_end: Callable[[], None] | None = None) -> list[Result]:
+    """Like ``run.check``, over ``processes`` forked processes; one Result per
+    distinct input URL, in input order. ``on_burst_end`` follows each batch of results."""
     order = list(dict.fromkeys(urls))
     shares = split_by_host(order, processes)
     if len(shares) < 2:  # one host (or none): nothing to split
@@ -98,7 +99,7 @@ def check_in_processes(urls: Iterable[str], options: CheckOptions, processes: in
             children.append((proc, receiver, share))
         gc.unfreeze()
         with fewer_collections():  # results pour in: a Result per link
-            unfinished = _collect(children, emit)
+            unfinished = _collect(children, emit, on_burst_end)
     finally:
         gc.unfreeze()  # (again, if starting a child failed)
         for proc, receiver, _share in children:
@@ -112,12 +113,14 @@ def check_in_processes(urls: Iterable[str], options: CheckOptions, processes: in
     missing = [u for u in unfinished if u not in results]
     if missing:
         log.warning("an engine process ended early; checking its %d remaining URL(s) here", len(missing))
-        asyncio.run(check_urls(missing, options, emit))
+        from linkcheck.engine.run import in_bursts  # (run imports this module)
+
+        asyncio.run(check_urls(missing, options, in_bursts(emit, on_burst_end)))
     return [results[url] for url in order]
 
 
 def _collect(children: list[tuple[multiprocessing.process.BaseProcess, Connection, list[str]]],
-             emit: Callable[[Result], None]) -> list[str]:
+             emit: Callable[[Result], None], on_burst_end: Callable[[], None] | None = None) -> list[str]:
     """Receive every child's results until all are done or gone; return the URLs
     of children that ended without finishing."""
     open_ends = {receiver: share for _proc, receiver, share in children}
@@ -133,6 +136,8 @@ def _collect(children: list[tuple[multiprocessing.process.BaseProcess, Connectio
             if kind == "results":
                 for values in payload:
                     emit(Result(*values))
+                if on_burst_end is not None:
+                    on_burst_end()
             elif kind == "done":
                 del open_ends[receiver]
             else:  # "failed": the engine raised; rerun its share here, where it raises for real

@@ -8,7 +8,6 @@ run); the engine checks in one process or, for big runs, several split by host
 from __future__ import annotations
 
 import contextlib
-import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -21,8 +20,7 @@ from linkcheck.store import Store
 
 __all__ = ["RunSummary", "run_check"]
 
-RECORD_BATCH = 256  # results written in one transaction at most ...
-RECORD_EVERY = 0.25  # ... and at least this often, in seconds, while results come in
+RECORD_BATCH = 256  # results written in one transaction at most
 
 
 def run_check(
@@ -39,7 +37,7 @@ def run_check(
 
     ``on_links`` is called once with the inventory before checking starts (to
     size a progress bar); ``on_result`` for each result once it is recorded (results are
-    written in batches: up to ``RECORD_BATCH``, or what came within ``RECORD_EVERY``). Raises
+    written a burst at a time, as the engine hands them over: ``engine.run.check``). Raises
     ``linkcheck.inventory.collect.SourceError`` for a missing or unreadable source.
     """
     run = CheckRun.open(settings, store, sources, root=root, in_process=True)
@@ -48,15 +46,15 @@ def run_check(
     options = options or CheckOptions.from_settings(settings)
     streamed: list[Result] = []
     pending: list[Result] = []  # received, not yet written
-    flushed = time.monotonic()
 
     def flush() -> None:
-        # the caller hears of a result once it is committed (crash safety)
-        nonlocal flushed
+        # one transaction per burst of results, not per result: a commit each was half the
+        # cost of recording; the caller hears of a result once it is committed (crash safety)
+        if not pending:
+            return
         run.record_all(pending)
         done = pending[:]
         pending.clear()
-        flushed = time.monotonic()
         if on_result is not None:
             for result in done:
                 on_result(result)
@@ -64,12 +62,11 @@ def run_check(
     def receive(result: Result) -> None:
         streamed.append(result)
         pending.append(result)
-        # one transaction per batch, not per result: a commit each was half the cost of recording
-        if len(pending) >= RECORD_BATCH or time.monotonic() - flushed >= RECORD_EVERY:
+        if len(pending) >= RECORD_BATCH:
             flush()
 
     try:
-        results = check(list(run.links), options, on_result=receive)
+        results = check(list(run.links), options, on_result=receive, on_burst_end=flush)
         flush()
     except BaseException:
         with contextlib.suppress(Exception):

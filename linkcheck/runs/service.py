@@ -5,9 +5,9 @@
   where every link appears.
 - **record**: the offline policy, the same for every caller. A network-level
   failure (DNS, connect, no HTTP answer) is held back, in the store, until the
-  run closes; every other result is written as it comes (the CLI gathers a fraction
-  of a second of them into one transaction, a chunk is one), so a run killed midway
-  keeps what it recorded.
+  run closes; every other result is written as it comes (a burst the engine hands
+  over at once is one transaction, a chunk is one), so a run killed midway keeps
+  what it recorded.
 - **close**: judge ``is_offline`` over everything the run saw; when the checker
   had no network the held failures are dropped (nothing is recorded as broken),
   otherwise they are written. Then the summary goes into the run's row.
