@@ -121,3 +121,23 @@ def test_pool_size_covers_the_hosts_within_bounds():
     assert pool_size(256, 100_000) == MAX_POOL  # a cap, however many hosts
     assert pool_size(256, 1000, descriptors=1024) == 1024 - 256 - 64  # within the open-files limit
     assert pool_size(256, 1000, descriptors=300) == 512  # ... but not below the old floor
+
+
+def test_host_of_reads_plain_urls_the_way_urlsplit_does():
+    from urllib.parse import urlsplit
+
+    from linkcheck.urls import host_of
+
+    def slow(url: str) -> str | None:
+        try:
+            return urlsplit(url).hostname or ""
+        except ValueError:
+            return None
+
+    more = ["HTTP://Ex.COM:8080", "http://ex.com.:80/x", "http://my_host.test/", "http:///nohost",
+            "http://ex.com:/", "http://ex.com:8x/", "http://u:p@ex.com/", "http://ex.com?q", "http://ex.com#f",
+            " http://ex.com/", "http://ex.com\t/", "http://e\tx.com/", "http://ex.com/\n", "mailto:a@b.c",
+            "http://[::1]:80/", "http://[::1/", "http://ex%41.com/", "ftp://ex.com/a", "//ex.com/x",
+            "http://ex.com:99999/", "http://b\u00fccher.test/", "x-y+z.w://h.test/p"]
+    for url in URLS + more:
+        assert host_of(url) == slow(url), url
