@@ -33,7 +33,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from fakeweb import FakeWeb  # noqa: E402
+from fakeweb import FakeWeb, add_arguments  # noqa: E402
 
 WALL_TARGET = 0.45
 CPU_TARGET_US = 300.0  # CPU per link, our processes only
@@ -183,10 +183,7 @@ def run_lychee(lychee: str, page: Path, out: Path, timeout: float, extra: tuple[
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--hosts", type=int, default=500)
-    p.add_argument("--links", type=int, default=10_000)
-    p.add_argument("--latency", type=float, default=0.1, help="seconds per response")
-    p.add_argument("--server-procs", type=int, default=1, help="fake-web worker processes")
+    add_arguments(p, hosts=500, links=10_000)
     p.add_argument("--lychee", default=str(ROOT / ".venv" / "bin" / "lychee"))
     p.add_argument("--skip-lychee", action="store_true")
     p.add_argument("--timeout", type=float, default=300.0, help="per tool, seconds")

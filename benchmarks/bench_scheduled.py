@@ -37,7 +37,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
 from bench_linkcheck import make_links, write_page  # noqa: E402
-from fakeweb import FakeWeb  # noqa: E402
+from fakeweb import FakeWeb, add_arguments  # noqa: E402
 
 from linkcheck.scheduler.broker import EmbeddedRedis  # noqa: E402
 from linkcheck.store import Store  # noqa: E402
@@ -196,10 +196,7 @@ def stored(path: Path) -> dict[str, tuple[str, str]]:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--hosts", type=int, default=2000)
-    p.add_argument("--links", type=int, default=100_000)
-    p.add_argument("--latency", type=float, default=0.1, help="seconds per response")
-    p.add_argument("--server-procs", type=int, default=1, help="fake-web worker processes")
+    add_arguments(p, hosts=2000, links=100_000)
     p.add_argument("--check-concurrency", type=int, default=None,
                    help="pool processes of the check worker (default: Celery's, one per core)")
     p.add_argument("--chunk-size", type=int, default=None,

@@ -25,6 +25,14 @@ from typing import Any
 _REASONS = {200: "OK", 302: "Found", 404: "Not Found", 400: "Bad Request"}
 
 
+def add_arguments(parser: Any, *, hosts: int, links: int) -> None:
+    """The fake web's options, the same in every benchmark that serves it."""
+    parser.add_argument("--hosts", type=int, default=hosts)
+    parser.add_argument("--links", type=int, default=links)
+    parser.add_argument("--latency", type=float, default=0.1, help="seconds per response")
+    parser.add_argument("--server-procs", type=int, default=1, help="fake-web worker processes")
+
+
 def host_address(i: int) -> str:
     """The loopback address of fake host ``i`` (0-based); 250 hosts per /24."""
     return f"127.20.{i // 250}.{i % 250 + 1}"
