@@ -271,8 +271,9 @@ class Session:
         reply = None
         if code is not None:
             transfer.code, transfer.message = code, message
-            transfer.os_errno = curl.getinfo(pycurl.OS_ERRNO)
-            transfer.connected = curl.getinfo(pycurl.PRETRANSFER_TIME) > 0
+            if code:  # what a failure is named by (``_failure``)
+                transfer.os_errno = curl.getinfo(pycurl.OS_ERRNO)
+                transfer.connected = curl.getinfo(pycurl.PRETRANSFER_TIME) > 0
             reply = transfer.reply()  # now: the handle may serve another request before it is read
         transfer.chunks = []
         self.multi.remove_handle(curl)  # its connection stays in the multi's pool
@@ -483,8 +484,8 @@ class _Transfer:
             self.complete = self.status is not None and not 100 <= self.status < 200
         else:
             name, sep, value = line.partition(b":")
-            key = name.strip().lower().decode("latin-1")
-            if sep and key in _KEPT_HEADERS and key not in self.headers:
+            key = _KEPT_HEADERS.get(name.strip().lower())  # only these are decoded
+            if sep and key is not None and key not in self.headers:
                 self.headers[key] = _header_text(value.strip())
 
     def on_body(self, data: bytes) -> int | None:
@@ -654,8 +655,8 @@ async def fetch(session: Session, method: str, url: URL, headers: Mapping[str, s
 
 
 # Kept of each answer: only what the rules look at, so results never carry whole responses.
-_KEPT_HEADERS = frozenset(("location", "retry-after", "content-type", "content-length", "cf-mitigated",
-                           "server", "refresh"))
+_KEPT_HEADERS = {name.encode(): name for name in ("location", "retry-after", "content-type", "content-length",
+                                                   "cf-mitigated", "server", "refresh")}
 
 
 _CHARSET = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.IGNORECASE)

@@ -57,6 +57,7 @@ class Slots:
 @dataclass
 class _Host:
     semaphore: Slots
+    loop: asyncio.AbstractEventLoop  # the running loop (asking for it each time costs a getpid in 3.11)
     next_start: float = 0.0  # loop time before which no new request may start
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
@@ -70,7 +71,7 @@ class HostLimiter:
     def _get(self, host: str) -> _Host:
         state = self._hosts.get(host)
         if state is None:
-            state = self._hosts[host] = _Host(Slots(self.concurrency))
+            state = self._hosts[host] = _Host(Slots(self.concurrency), asyncio.get_running_loop())
         return state
 
     def slot(self, host: str) -> _Slot:
@@ -80,8 +81,7 @@ class HostLimiter:
     def pause(self, host: str, seconds: float) -> None:
         """No new request to ``host`` for ``seconds`` (the server asked us to wait)."""
         state = self._get(host)
-        loop = asyncio.get_running_loop()
-        state.next_start = max(state.next_start, loop.time() + seconds)
+        state.next_start = max(state.next_start, state.loop.time() + seconds)
 
 
 class _Slot:
@@ -98,7 +98,7 @@ class _Slot:
         state = self.state
         await state.semaphore.acquire()
         try:
-            loop = asyncio.get_running_loop()
+            loop = state.loop
             if not state.lock.locked() and state.next_start <= loop.time():
                 # nobody waiting and the interval has passed: start now (no await in between)
                 state.next_start = loop.time() + self.interval
