@@ -232,9 +232,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ratio ours/lychee: wall {ours.wall / lychee.wall:.2f}x (target <= {WALL_TARGET}x), "
               f"cpu {ours.cpu / max(lychee.cpu, 1e-9):.2f}x, "
               f"memory {ours.mem_mb / max(lychee.mem_mb, 1e-9):.2f}x")
-        memory_met = ours.mem_mb <= RSS_TARGET_MB
+        memory = ("MET" if ours.mem_mb <= RSS_TARGET_MB else "MISSED") if args.links == 10_000 \
+            else "judged at 10,000 links only"
         print(f"wall target {'MET' if ours.wall <= WALL_TARGET * lychee.wall else 'MISSED'}; "
-              f"memory target (<= {RSS_TARGET_MB:.0f} MB) {'MET' if memory_met else 'MISSED'}")
+              f"memory target (<= {RSS_TARGET_MB:.0f} MB) {memory}")
     correct = ours.checked == args.links and ours.ok == expected_ok
     print(f"ours judged {ours.ok}/{ours.checked} ok (expected {expected_ok}/{args.links}): "
           f"{'correct' if correct else 'MISMATCH'}")
