@@ -141,3 +141,23 @@ def test_host_of_reads_plain_urls_the_way_urlsplit_does():
             "http://ex.com:99999/", "http://b\u00fccher.test/", "x-y+z.w://h.test/p"]
     for url in URLS + more:
         assert host_of(url) == slow(url), url
+
+
+@pytest.mark.parametrize("kind", ["_EpollSockets", "_SelectorSockets"])
+def test_both_socket_watchers_carry_a_run(kind, monkeypatch, run):
+    # epoll where there is one; selectors (kqueue, ...) elsewhere: the same run either way
+    import select
+
+    from linkcheck.engine import client
+
+    if kind == "_EpollSockets" and not hasattr(select, "epoll"):
+        pytest.skip("no epoll here")
+    monkeypatch.setattr(client, "_Sockets", getattr(client, kind))
+
+    async def numbered(request: web.Request) -> web.Response:
+        return page(f"Page {request.match_info['n']}")
+
+    with serve_sites(site({r"/{n:\d+}": numbered})) as (base,):  # any other path: 404
+        urls = [f"{base}/{n}" for n in range(40)]
+        results = run(urls, concurrency=4, host_concurrency=2, processes=1)
+    assert [(r.verdict, r.title) for r in results] == [("ok", f"Page {n}") for n in range(40)]
