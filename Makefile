@@ -112,6 +112,8 @@ runs: $(BASE_STAMP)
 
 bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/bench_linkcheck.py
+	$(BIN)/python benchmarks/bench_linkcheck.py --links 100000 --hosts 2000
+	$(BIN)/python benchmarks/bench_scheduled.py
 	$(BIN)/python benchmarks/bench_pathological.py
 	$(BIN)/python benchmarks/bench_github.py
 

@@ -25,6 +25,14 @@ from typing import Any
 _REASONS = {200: "OK", 302: "Found", 404: "Not Found", 400: "Bad Request"}
 
 
+def add_arguments(parser: Any, *, hosts: int, links: int) -> None:
+    """The fake web's options, the same in every benchmark that serves it."""
+    parser.add_argument("--hosts", type=int, default=hosts)
+    parser.add_argument("--links", type=int, default=links)
+    parser.add_argument("--latency", type=float, default=0.1, help="seconds per response")
+    parser.add_argument("--server-procs", type=int, default=1, help="fake-web worker processes")
+
+
 def host_address(i: int) -> str:
     """The loopback address of fake host ``i`` (0-based); 250 hosts per /24."""
     return f"127.20.{i // 250}.{i % 250 + 1}"
@@ -53,9 +61,10 @@ def _response(method: bytes, path: bytes, keep_alive: bool) -> bytes:
 
 
 class _HTTP(asyncio.Protocol):
-    def __init__(self, latency: float, counter: Any) -> None:
+    def __init__(self, latency: float, counter: Any, connections: Any) -> None:
         self.latency = latency
         self.counter = counter  # shared with the parent: requests served, for the report
+        self.connections = connections  # ... and connections accepted
         self.buffer = b""
         self.transport: asyncio.Transport | None = None
         self.pending = 0  # responses scheduled but not yet written (pipelining keeps order)
@@ -64,6 +73,7 @@ class _HTTP(asyncio.Protocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
+        self.connections.value += 1
 
     def data_received(self, data: bytes) -> None:
         self.buffer += data
@@ -101,7 +111,8 @@ class _HTTP(asyncio.Protocol):
         self.transport = None
 
 
-async def _serve(addresses: Sequence[str], port: int, latency: float, ready: Any, counter: Any) -> None:
+async def _serve(addresses: Sequence[str], port: int, latency: float, ready: Any, counter: Any,
+                 connections: Any) -> None:
     loop = asyncio.get_running_loop()
     servers = []
     for address in addresses:
@@ -110,7 +121,7 @@ async def _serve(addresses: Sequence[str], port: int, latency: float, ready: Any
         sock.bind((address, port))
         sock.listen(1024)
         sock.setblocking(False)
-        servers.append(await loop.create_server(lambda: _HTTP(latency, counter), sock=sock))
+        servers.append(await loop.create_server(lambda: _HTTP(latency, counter, connections), sock=sock))
     ready.set()
     stop = asyncio.Event()
     loop.add_signal_handler(signal.SIGTERM, stop.set)
@@ -119,8 +130,9 @@ async def _serve(addresses: Sequence[str], port: int, latency: float, ready: Any
         server.close()
 
 
-def _worker(addresses: Sequence[str], port: int, latency: float, ready: Any, counter: Any) -> None:
-    asyncio.run(_serve(addresses, port, latency, ready, counter))
+def _worker(addresses: Sequence[str], port: int, latency: float, ready: Any, counter: Any,
+            connections: Any) -> None:
+    asyncio.run(_serve(addresses, port, latency, ready, counter, connections))
 
 
 def _free_port(addresses: Sequence[str]) -> int:
@@ -149,11 +161,17 @@ class FakeWeb:
         self.port = 0
         self._workers: list[multiprocessing.Process] = []
         self._counters: list[Any] = []
+        self._connections: list[Any] = []
 
     @property
     def requests(self) -> int:
         """HTTP requests served so far, all workers together."""
         return sum(c.value for c in self._counters)
+
+    @property
+    def connections(self) -> int:
+        """TCP connections accepted so far, all workers together (keep-alive reuse shows here)."""
+        return sum(c.value for c in self._connections)
 
     def cpu_seconds(self) -> float:
         """CPU time used so far by the fake web's workers (Linux /proc), to show it is no bottleneck."""
@@ -176,10 +194,12 @@ class FakeWeb:
         for k in range(self.procs):
             ready = ctx.Event()
             counter = ctx.Value("Q", 0, lock=False)  # one writer per worker: no lock needed
+            connections = ctx.Value("Q", 0, lock=False)
             self._counters.append(counter)
+            self._connections.append(connections)
             share = self.addresses[k::self.procs]
-            proc = ctx.Process(target=_worker, args=(share, self.port, self.latency, ready, counter),
-                               daemon=True)
+            proc = ctx.Process(target=_worker, daemon=True,
+                               args=(share, self.port, self.latency, ready, counter, connections))
             proc.start()
             if not ready.wait(30):
                 raise RuntimeError("fake web did not start")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 _SURROGATES = re.compile("[\ud800-\udfff]")
@@ -30,8 +30,10 @@ class Location:
     fact: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The one JSON shape of a location (reports, `check --json`, the site)."""
-        return asdict(self)
+        """The one JSON shape of a location (reports, `check --json`, the site). Spelled
+        out: ``dataclasses.asdict`` costs ten times more, and a big run has a location per link."""
+        return {"source": self.source, "line": self.line, "page": self.page, "entry": self.entry,
+                "fact": self.fact}
 
     def describe(self) -> str:
         where = f"{self.source}:{self.line}" if self.line else self.source
@@ -70,9 +72,10 @@ class Result:
     attempts: int = 1
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["redirects"] = [list(hop) for hop in self.redirects]
-        return data
+        return {"url": self.url, "verdict": self.verdict, "reason": self.reason, "message": self.message,
+                "status": self.status, "final_url": self.final_url,
+                "redirects": [list(hop) for hop in self.redirects], "title": self.title,
+                "checked_at": self.checked_at, "elapsed": self.elapsed, "attempts": self.attempts}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Result:

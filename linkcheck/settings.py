@@ -42,7 +42,7 @@ BOUNDS: dict[str, tuple[str, float, float]] = {
     "downloads_interval_hours": ("LINKCHECK_DOWNLOADS_INTERVAL_HOURS", 0, 24 * 365),
     "downloads_max_age_hours": ("LINKCHECK_DOWNLOADS_MAX_AGE_HOURS", 0, 24 * 365),
     "quiet_after_days": ("LINKCHECK_QUIET_AFTER_DAYS", 1, 36_500),
-    "chunk_size": ("LINKCHECK_CHUNK_SIZE", 1, 100_000),
+    "chunk_size": ("LINKCHECK_CHUNK_SIZE", 0, 100_000),
     "task_time_limit": ("LINKCHECK_TASK_TIME_LIMIT", 1, 7 * 86_400),
     "visibility_timeout": ("LINKCHECK_VISIBILITY_TIMEOUT", 0, 7 * 86_400),
 }
@@ -137,7 +137,9 @@ class Settings:
     broker_url: str = ""  # Redis for Celery; empty: `make scheduler` starts its own
     check_interval_hours: float = 24.0  # scheduled check runs, hours apart (0: none)
     github_interval_hours: float = 12.0  # scheduled GitHub and PyPI refreshes, hours apart
-    chunk_size: int = 200  # URLs per scheduled check chunk; a host is never split
+    # URLs per scheduled check chunk, a host never split; 0: automatic, sized from the
+    # inventory and the check workers' processes (docs/operations.md, "How big a chunk is")
+    chunk_size: int = 0
     task_time_limit: float = 1800.0  # hard limit of one Celery task, seconds (soft: 90 %)
     visibility_timeout: float = 0.0  # unacked jobs come back after this; 0: limit + 10 min
     site_output_dir: Path | None = None  # where scheduled rebuilds publish; None: output_dir

@@ -207,7 +207,7 @@ def run(args: argparse.Namespace) -> int:
     if args.internal:
         return _run_internal(args, out)
 
-    from linkcheck.engine.check import CheckOptions
+    from linkcheck.engine.check import CheckOptions, fewer_collections
     from linkcheck.store import Store
 
     settings: Settings = args.settings
@@ -225,21 +225,24 @@ def run(args: argparse.Namespace) -> int:
     options = CheckOptions.from_settings(settings, **overrides)
     store = None if args.no_store else Store.from_settings(settings)
     tty = out.isatty()
-    try:
-        summary = _check(settings, args, options, store, out, tty)
-    except SourceError as exc:
-        raise UsageError(str(exc)) from exc
-    finally:
-        if store is not None:
-            store.close()
+    # the inventory, the results and their JSON are a few objects per link, all kept to the
+    # end: full GC passes over them were a tenth of this process's CPU on a big run
+    with fewer_collections():
+        try:
+            summary = _check(settings, args, options, store, out, tty)
+        except SourceError as exc:
+            raise UsageError(str(exc)) from exc
+        finally:
+            if store is not None:
+                store.close()
 
-    if args.json_path:
-        _write_json(args.json_path, {
-            "results": [result_json(r, summary.links.get(r.url)) for r in summary.results],
-            "summary": {**summary.stats(), "run_id": summary.run_id, "sources": list(args.sources),
-                        "exit_code": summary.exit_code,
-                        "credentials": credential_warnings(summary.links)},
-        })
+        if args.json_path:
+            _write_json(args.json_path, {
+                "results": [result_json(r, summary.links.get(r.url)) for r in summary.results],
+                "summary": {**summary.stats(), "run_id": summary.run_id, "sources": list(args.sources),
+                            "exit_code": summary.exit_code,
+                            "credentials": credential_warnings(summary.links)},
+            })
     return summary.exit_code
 
 

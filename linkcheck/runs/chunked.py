@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from linkcheck.engine import chunking
 from linkcheck.engine.check import CheckOptions, check_urls
-from linkcheck.engine.chunking import chunk_urls
 from linkcheck.model import Result
 from linkcheck.runs import progress
 from linkcheck.runs.service import CheckRun, is_network_failure
@@ -53,19 +53,22 @@ def default_sources(settings: Any) -> list[Path]:
 
 
 def plan_check_run(settings: Any, store: Store, sources: list[str | Path] | None = None, *,
-                   token: str | None = None) -> CheckPlan:
+                   token: str | None = None, slots: int = 1) -> CheckPlan:
     """Open the run (``CheckRun.open``: collect, filter, record locations) and split it
-    into host-disjoint chunks. ``token`` names the lock holder, so whoever finishes
-    the run can release it."""
+    into host-disjoint chunks (``chunking.plan``: ``settings.chunk_size`` URLs each, or
+    sized for ``slots`` worker processes checking chunks side by side). ``token`` names
+    the lock holder, so whoever finishes the run can release it."""
     sources = list(sources) if sources else list(default_sources(settings))
     if not sources:
         raise FileNotFoundError(f"nothing to check: neither {settings.output_dir} nor "
                                 f"{settings.content_dir} exists")
     run = CheckRun.open(settings, store, sources, root=Path(settings.content_dir).resolve().parent)
     assert run.run_id is not None
-    chunks = chunk_urls(run.links, settings.chunk_size)
+    chunks = chunking.plan(run.links, slots, settings.chunk_size)
     progress.plan(store, run.run_id, chunks, token=token)
-    log.info("check run %d: %d links in %d chunks", run.run_id, len(run.links), len(chunks))
+    log.info("check run %d: %d links in %d chunks (%s)", run.run_id, len(run.links), len(chunks),
+             f"at most {settings.chunk_size} URLs each" if settings.chunk_size
+             else f"sized for {slots} worker process(es)")
     return CheckPlan(run.run_id, chunks)
 
 

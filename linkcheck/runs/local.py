@@ -7,6 +7,7 @@ run); the engine checks in one process or, for big runs, several split by host
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,8 @@ from linkcheck.runs.service import CheckRun, RunSummary
 from linkcheck.store import Store
 
 __all__ = ["RunSummary", "run_check"]
+
+RECORD_BATCH = 256  # results written in one transaction at most
 
 
 def run_check(
@@ -33,7 +36,8 @@ def run_check(
     """Check every external link found in ``sources``; record into ``store`` (one run).
 
     ``on_links`` is called once with the inventory before checking starts (to
-    size a progress bar); ``on_result`` as each result is ready. Raises
+    size a progress bar); ``on_result`` for each result once it is recorded (results are
+    written a burst at a time, as the engine hands them over: ``engine.run.check``). Raises
     ``linkcheck.inventory.collect.SourceError`` for a missing or unreadable source.
     """
     run = CheckRun.open(settings, store, sources, root=root, in_process=True)
@@ -41,16 +45,32 @@ def run_check(
         on_links(run.links)
     options = options or CheckOptions.from_settings(settings)
     streamed: list[Result] = []
+    pending: list[Result] = []  # received, not yet written
+
+    def flush() -> None:
+        # one transaction per burst of results, not per result: a commit each was half the
+        # cost of recording; the caller hears of a result once it is committed (crash safety)
+        if not pending:
+            return
+        run.record_all(pending)
+        done = pending[:]
+        pending.clear()
+        if on_result is not None:
+            for result in done:
+                on_result(result)
 
     def receive(result: Result) -> None:
         streamed.append(result)
-        run.record(result)
-        if on_result is not None:
-            on_result(result)
+        pending.append(result)
+        if len(pending) >= RECORD_BATCH:
+            flush()
 
     try:
-        results = check(list(run.links), options, on_result=receive)
+        results = check(list(run.links), options, on_result=receive, on_burst_end=flush)
+        flush()
     except BaseException:
+        with contextlib.suppress(Exception):
+            run.record_all(pending)  # what was checked stays recorded
         run.fail({"interrupted": True})
         raise
     # the engine returns one result per URL; results it did not stream are recorded now

@@ -6,8 +6,9 @@
   where every link appears.
 - **record**: the offline policy, the same for every caller. A network-level
   failure (DNS, connect, no HTTP answer) is held back, in the store, until the
-  run closes; every other result is written at once, in its own transaction, so
-  a run killed midway keeps what it recorded.
+  run closes; every other result is written as it comes (a burst the engine hands
+  over at once is one transaction, a chunk is one), so a run killed midway keeps
+  what it recorded.
 - **close**: judge ``is_offline`` over everything the run saw; when the checker
   had no network the held failures are dropped (nothing is recorded as broken),
   otherwise they are written. Then the summary goes into the run's row.
@@ -139,7 +140,16 @@ class CheckRun:
         return False
 
     def record_all(self, results: Iterable[Result], *, chunk: int = 0) -> int:
-        return sum(1 for r in results if self.record(r, chunk=chunk))
+        """``record`` each result, in one transaction for those written and one for those
+        held; returns how many this run did not have yet."""
+        if self.store is None or self.run_id is None:
+            return sum(1 for r in results if self.record(r, chunk=chunk))
+        held, written = [], []
+        for result in results:
+            (held if is_network_failure(result) else written).append(result)
+        new = self.store.record_results(self.run_id, written)
+        self.recorded += new
+        return new + self.store.hold_results(self.run_id, held, chunk=chunk)
 
     # ----------------------------------------------------------------- close
     def judge_offline(self) -> tuple[bool, list[Result], list[Result]]:
@@ -155,9 +165,8 @@ class CheckRun:
               extra: dict[str, Any] | None = None) -> dict[str, Any]:
         """Apply the offline rule, write the summary into the run; returns its stats."""
         offline, written, held = self.judge_offline()
-        if not offline and self.store is not None:
-            for result in held:
-                self._write_held(result)
+        if not offline and self.store is not None and self.run_id is not None:
+            self.recorded += self.store.record_results(self.run_id, held)
         counts = Counter(r.verdict for r in written + held)
         stats: dict[str, Any] = {
             "total": len(self.links) if total is None else total,
@@ -176,11 +185,6 @@ class CheckRun:
             self.store.finish_run(self.run_id, status=status or ("offline" if offline else "done"),
                                   stats=stats)
         return stats
-
-    def _write_held(self, result: Result) -> None:
-        assert self.store is not None and self.run_id is not None
-        if self.store.record_result(self.run_id, result):
-            self.recorded += 1
 
     def fail(self, extra: dict[str, Any] | None = None) -> None:
         """Interrupted or crashed: what was recorded stays, held failures stay unproven."""

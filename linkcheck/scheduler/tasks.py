@@ -13,6 +13,7 @@ that consumes the state queue runs it from a thread (``watchdog.py``).
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import time
 import uuid
@@ -24,7 +25,7 @@ from celery import chain, signals
 
 from linkcheck.runs import chunked as fanout
 from linkcheck.runs import progress, watch
-from linkcheck.scheduler import liveness, watchdog
+from linkcheck.scheduler import liveness, watchdog, workers
 from linkcheck.scheduler.app import (
     CHUNK_QUEUE,
     SETTINGS,
@@ -126,7 +127,9 @@ def start_check_run(self: Any, sources: list[str] | None = None, scheduled: bool
                 lock.release(token)
                 return None
             fanout.abandon_stale_runs(store)  # we hold the lock: no other scheduled run is alive
-            plan = fanout.plan_check_run(settings, store, sources, token=token)
+            # chunks sized for the processes that will check them (none up yet: this machine's)
+            slots = workers.queue_slots(app, CHUNK_QUEUE) or os.cpu_count() or 1
+            plan = fanout.plan_check_run(settings, store, sources, token=token, slots=slots)
             run_id = plan.run_id
         sent = _dispatch_chunks(store, run_id)
         empty = not store.run_chunks(run_id)

@@ -33,3 +33,18 @@ def test_on_result_called_once_per_url_and_fragments_share_a_fetch():
     assert len([h for h in app[HITS] if h.path == "/a"]) == 1
     assert all(r.checked_at > 0 for r in results)
     assert Result.from_json(results[2].to_json()) == results[2]
+
+
+def test_json_shapes_carry_every_field():
+    # to_json is spelled out for speed: a field added later must not be left behind
+    from dataclasses import fields
+
+    from linkcheck.model import Location
+
+    result = Result(url="http://a.test/", verdict="ok", reason="ok", message="m", status=200,
+                    final_url="http://a.test/x", redirects=[(301, "http://a.test/x")], title="t",
+                    checked_at=1.0, elapsed=0.5, attempts=2)
+    assert set(result.to_json()) == {f.name for f in fields(Result)}
+    assert Result.from_json(result.to_json()) == result
+    location = Location("content/a.md", 3, "a.html", "celery", "brokers")
+    assert location.to_json() == {f.name: getattr(location, f.name) for f in fields(Location)}

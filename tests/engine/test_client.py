@@ -86,3 +86,78 @@ def test_plain_urls_take_the_short_path_to_the_same_wire_form():
         assert short in (None, general), url  # never a different answer
     assert _plain_wire("https://a.b.c:8080/x/y?q=1&r=%20#frag") == "https://a.b.c:8080/x/y?q=1&r=%20"
     assert _plain_wire("http://example.com") == "http://example.com/"
+
+
+def test_connections_are_reused_when_a_run_has_more_hosts_than_requests_in_flight(run):
+    # The run visits its hosts in turn: a keep-alive pool smaller than its hosts closed
+    # every host's connection before the host came round again (a new TCP connection per
+    # request, on both ends). Each client port seen by a server is one connection.
+    peers: list[set[tuple[str, int]]] = []
+
+    def counting_site() -> web.Application:
+        seen: set[tuple[str, int]] = set()
+        peers.append(seen)
+
+        async def handler(request: web.Request) -> web.Response:
+            seen.add(request.transport.get_extra_info("peername"))
+            return page("a page", "<p>content</p>" * 200)  # big enough to need no GET after HEAD
+
+        return site({"/{n}": handler})
+
+    hosts, per_host = 12, 5
+    with serve_sites(*(counting_site() for _ in range(hosts))) as bases:
+        urls = [f"{base}/{n}" for n in range(per_host) for base in bases]
+        results = run(urls, concurrency=1, host_concurrency=1, soft404_probe=False, processes=1)
+    assert [r.verdict for r in results] == ["ok"] * len(urls)
+    connections = sum(len(seen) for seen in peers)
+    assert connections <= hosts + 2, connections  # one per host (was one per request: 60)
+
+
+def test_pool_size_covers_the_hosts_within_bounds():
+    from linkcheck.engine.client import MAX_POOL, pool_size
+
+    assert pool_size(256, 1000) == 2 * 256 + 2 * 1000
+    assert pool_size(256, 0) == 512  # never below twice what is in flight
+    assert pool_size(256, 100_000) == MAX_POOL  # a cap, however many hosts
+    assert pool_size(256, 1000, descriptors=1024) == 1024 - 256 - 64  # within the open-files limit
+    assert pool_size(256, 1000, descriptors=300) == 512  # ... but not below the old floor
+
+
+def test_host_of_reads_plain_urls_the_way_urlsplit_does():
+    from urllib.parse import urlsplit
+
+    from linkcheck.urls import host_of
+
+    def slow(url: str) -> str | None:
+        try:
+            return urlsplit(url).hostname or ""
+        except ValueError:
+            return None
+
+    more = ["HTTP://Ex.COM:8080", "http://ex.com.:80/x", "http://my_host.test/", "http:///nohost",
+            "http://ex.com:/", "http://ex.com:8x/", "http://u:p@ex.com/", "http://ex.com?q", "http://ex.com#f",
+            " http://ex.com/", "http://ex.com\t/", "http://e\tx.com/", "http://ex.com/\n", "mailto:a@b.c",
+            "http://[::1]:80/", "http://[::1/", "http://ex%41.com/", "ftp://ex.com/a", "//ex.com/x",
+            "http://ex.com:99999/", "http://b\u00fccher.test/", "x-y+z.w://h.test/p"]
+    for url in URLS + more:
+        assert host_of(url) == slow(url), url
+
+
+@pytest.mark.parametrize("kind", ["_EpollSockets", "_SelectorSockets"])
+def test_both_socket_watchers_carry_a_run(kind, monkeypatch, run):
+    # epoll where there is one; selectors (kqueue, ...) elsewhere: the same run either way
+    import select
+
+    from linkcheck.engine import client
+
+    if kind == "_EpollSockets" and not hasattr(select, "epoll"):
+        pytest.skip("no epoll here")
+    monkeypatch.setattr(client, "_Sockets", getattr(client, kind))
+
+    async def numbered(request: web.Request) -> web.Response:
+        return page(f"Page {request.match_info['n']}")
+
+    with serve_sites(site({r"/{n:\d+}": numbered})) as (base,):  # any other path: 404
+        urls = [f"{base}/{n}" for n in range(40)]
+        results = run(urls, concurrency=4, host_concurrency=2, processes=1)
+    assert [(r.verdict, r.title) for r in results] == [("ok", f"Page {n}") for n in range(40)]

@@ -86,3 +86,30 @@ def test_defaults_are_polite_and_identify_the_client():
     assert "+http" in options.user_agent
     custom = CheckOptions.from_settings(Settings.from_env(user_agent="mybot/1 (+https://x.test)"), retries=0)
     assert (custom.user_agent, custom.retries) == ("mybot/1 (+https://x.test)", 0)
+
+
+def test_slots_hand_a_freed_slot_to_the_longest_waiter_and_survive_cancellation():
+    from linkcheck.engine.hosts import Slots
+
+    async def main() -> tuple[list[int], int]:
+        slots = Slots(2)
+        order: list[int] = []
+        gate = asyncio.Event()
+
+        async def user(n: int) -> None:
+            async with slots:
+                order.append(n)
+                await gate.wait()
+
+        tasks = [asyncio.create_task(user(n)) for n in range(6)]
+        await asyncio.sleep(0)
+        assert order == [0, 1] and slots.locked()
+        tasks[2].cancel()  # a waiter gives up: it must neither take nor leak a slot
+        await asyncio.sleep(0)
+        gate.set()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        return order, slots.free
+
+    order, free = asyncio.run(main())
+    assert order == [0, 1, 3, 4, 5]  # first come, first served; the cancelled one skipped
+    assert free == 2  # every slot came back

@@ -87,6 +87,31 @@ def test_beat_runs_checks_writes_report_and_rebuilds_site(
     assert list((d.root / "var").glob("celerybeat-schedule*"))
 
 
+def test_a_run_is_split_for_the_processes_of_the_check_workers(
+    deployment: Deployment, fake_site: FakeSite, procs: Procs
+) -> None:
+    from linkcheck.scheduler.app import CHUNK_QUEUE, make_app
+    from linkcheck.scheduler.workers import queue_slots
+    from linkcheck.settings import Settings
+
+    d = deployment
+    d.env["LINKCHECK_CHUNK_SIZE"] = "0"  # the default: sized from the inventory and the workers
+    app = make_app(Settings.from_env(broker_url=d.env["LINKCHECK_BROKER_URL"], var_dir=d.root / "var"))
+    assert queue_slots(app, CHUNK_QUEUE, timeout=0.5) is None  # nobody to ask yet
+    procs.worker("chunks", "celery", concurrency=3)
+    procs.worker("state", "state", concurrency=2)  # its processes check no chunk: not counted
+    wait_for(lambda: queue_slots(app, CHUNK_QUEUE, timeout=0.5) == 3, 60, "the workers to answer", procs)
+    d.send("linkcheck.start_check_run")
+    run = wait_for(lambda: _done_run(d), 90, "the run to finish", procs)
+    with d.store() as store:
+        lists = progress.planned(store, run["id"])["lists"]
+    # five hosts, three processes: a chunk each (more would leave a chunk with too few hosts)
+    assert len(lists) == 3
+    hosts = [{host_key(u) for u in chunk} for chunk in lists]
+    assert sum(map(len, hosts)) == len(set().union(*hosts)) == 5
+    assert sorted(_recorded(d, run["id"])) == sorted(fake_site.urls())
+
+
 def _slow_chunk_in_flight(fake_site: FakeSite) -> bool:
     return bool(fake_site.slow_hits())
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from linkcheck.engine import chunking
 from linkcheck.engine.chunking import chunk_urls, host_key
 from linkcheck.model import Result
 from linkcheck.redact import redact_url
@@ -55,6 +56,49 @@ def test_chunking_is_deterministic_and_drops_repeats() -> None:
     assert chunk_urls(urls, 1) == [["https://a.example/1", "https://a.example/2#x"], ["https://b.example/1"]]
     with pytest.raises(ValueError):
         chunk_urls(urls, 0)
+
+
+def _hosts_of(chunks: list[list[str]]) -> list[set[str]]:
+    return [{host_key(u) for u in c} for c in chunks]
+
+
+def test_automatic_chunks_keep_every_slot_and_engine_busy_within_bounds() -> None:
+    # 100,000 links on 2,000 hosts, two check processes: 4 chunks each, 250 hosts a chunk
+    urls = [f"https://h{j % 2000}.example/p{j}" for j in range(100_000)]
+    chunks = chunking.plan(urls, slots=2)
+    hosts = _hosts_of(chunks)
+    assert len(chunks) == 8 and {len(c) for c in chunks} == {12_500} and {len(h) for h in hosts} == {250}
+    assert sum(map(len, hosts)) == len(set().union(*hosts)) == 2000  # host-disjoint, nothing lost
+    assert sorted(u for c in chunks for u in c) == sorted(urls)
+    assert chunking.plan(list(reversed(urls)), slots=2) == chunks  # deterministic
+    # few hosts: fewer chunks, so each still spreads over many hosts, but one per slot at least
+    assert chunking.chunk_count(urls=5_000, hosts=1_500, slots=2) == 6  # 250 hosts a chunk
+    assert chunking.chunk_count(urls=5_000, hosts=300, slots=2) == 2
+    assert chunking.chunk_count(urls=5_000, hosts=300, slots=8) == 8
+    # never more chunks than hosts (a host is never split), none for nothing
+    assert chunking.chunk_count(urls=500, hosts=3, slots=8) == 3
+    assert chunking.chunk_count(urls=0, hosts=0, slots=2) == 0 and chunking.plan([], slots=2) == []
+    # a lost chunk costs little: at most MAX_CHUNK_URLS, however few slots
+    assert chunking.chunk_count(urls=1_000_000, hosts=50_000, slots=1) == 50
+    many = [f"https://h{j % 5000}.example/p{j}" for j in range(200_000)]
+    assert max(map(len, chunking.plan(many, slots=1))) <= chunking.MAX_CHUNK_URLS
+
+
+def test_a_big_host_stays_whole_in_an_automatic_plan() -> None:
+    urls = [f"https://big.example/{i}" for i in range(3000)]
+    urls += [f"https://h{j % 900}.example/p{j}" for j in range(9000)]
+    chunks = chunking.plan(urls, slots=2)
+    hosts = _hosts_of(chunks)
+    assert sum(map(len, hosts)) == len(set().union(*hosts)) == 901
+    assert sum("big.example" in h for h in hosts) == 1
+    assert "https://big.example/0" in chunks[0]  # the slowest chunk is sent first
+    assert len(chunks) == 4 and max(map(len, chunks)) - min(map(len, chunks)) <= 10  # about equal
+
+
+def test_a_chunk_size_setting_packs_chunks_of_at_most_that_many() -> None:
+    urls = [f"https://h{j % 40}.example/p{j}" for j in range(400)]
+    assert chunking.plan(urls, slots=2, max_size=25) == chunk_urls(urls, 25)
+    assert max(map(len, chunking.plan(urls, slots=2, max_size=25))) <= 25
 
 
 # ------------------------------------------------------- progress and fan-out
