@@ -134,8 +134,9 @@ def test_archived_last_and_outside_text_escaped(tmp_path):
     protocols = hosted.select_one(".fact-protocols dd").get_text(" ", strip=True)
     assert protocols.startswith("AMQP, Redis protocol")
     link = hosted.select_one(".fact-works_with dd span a")
-    assert (link.get_text(), link["href"]) == ("Dramatiq", "projects.html#entry-dramatiq")
-    assert soup(out / "projects.html").select_one("#entry-dramatiq") is not None
+    # a project named in a works_with answer links its own page
+    assert (link.get_text(), link["href"]) == ("Dramatiq", "projects/dramatiq.html")
+    assert soup(out / "projects" / "dramatiq.html").find("h1").get_text() == "Dramatiq"
 
 
 def test_reading_list_by_topic_newest_first_with_years(site):
