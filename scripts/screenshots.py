@@ -1,4 +1,5 @@
-"""`make screenshots`: every page at 360 and 1280 px, light and dark, in three data states.
+"""`make screenshots`: every page (the generated side-by-side and project pages too) at 360 and
+1280 px, light and dark, in three data states.
 
 States (the store the build reads):
 - empty:  a fresh clone, no store;

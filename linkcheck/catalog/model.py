@@ -158,6 +158,9 @@ class Entry:
     year: int | None = None  # resources (required), examples (optional)
     type: str | None = None  # resources: one of schema.RESOURCE_TYPES
     topic: str | None = None  # resources: one of schema.RESOURCE_TOPICS
+    # The site's own page of this entry from the site root ("projects/rq.html"), set by the catalog
+    # plugin before catalog_loaded; None: the entry is shown only in its section's list.
+    page_url: str | None = None
     # Filled by other plugins through the catalog_loaded signal; None = no data yet.
     health: dict[str, Any] | None = None
     github: dict[str, Any] | None = None

@@ -4,8 +4,9 @@ Loads and validates ``content/catalog/*.yaml`` (``linkcheck.catalog``; fields in
 docs/catalog.md), fails the build with ``file:line: message (how to fix)`` on bad
 entries, logs warnings, puts the catalog into the template context, renders the
 marker paragraphs of pages, writes the side-by-side pages of ``compare_pairs``
-(``compare/A-vs-B.html``, ``compare.py``), and writes ``sitemap.xml`` and an Atom
-feed of the pages when configured. Settings: one ``CATALOG`` dict, see ``settings.py``.
+(``compare/A-vs-B.html``, ``compare.py``) and a page per project
+(``projects/<id>.html``, ``project.py``), and writes ``sitemap.xml`` and an Atom feed of
+the pages when configured. Settings: one ``CATALOG`` dict, see ``settings.py``.
 
 Markers (each alone in its paragraph):
 
@@ -21,6 +22,7 @@ Context of every template (after the ``catalog_loaded`` signal, so GitHub data i
   status_source pypi pypi_url part_of kind added from_seed archived year type
   topic facts`` (``dict[str, Fact]``, schema order), ``fact_rows()`` ((key,
   label, Fact or None) for every fact key of its kind: "unknown" where None),
+  ``page_url`` (a project's own page, ``projects/rq.html``, set before the signal),
   ``health``, ``github``, ``pypi_release``, ``downloads`` (None until data
   exists) and ``signs``. A ``Fact`` has ``key label value values answer
   value_labels() source note``.
@@ -45,7 +47,8 @@ order), ``groups`` (the groups above; hosted and examples: one untitled group),
 ``fact_keys`` and ``heading_level`` (one below the heading above the marker).
 ``more_template`` gets ``section``, ``more`` (entries with ``added``), ``total``,
 ``target_url`` and ``target_title``. ``compare_template`` gets ``comparison`` and
-a page-like ``page`` (``url``, ``title``).
+a page-like ``page`` (``url``, ``title``); ``project_template`` gets ``project`` (a
+``project.ProjectPage``: ``entry``, ``section``, ``comparisons``, ``alike``) and ``page``.
 """
 
 from pelican import signals as pelican_signals

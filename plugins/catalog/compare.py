@@ -219,3 +219,33 @@ def by_entry(found: Iterable[Comparison]) -> dict[str, list[tuple[Entry, Compari
         out.setdefault(a.id, []).append((b, comparison))
         out.setdefault(b.id, []).append((a, comparison))
     return out
+
+
+def likeness(a: Entry, b: Entry) -> float:
+    """How far the sourced answers of two projects agree, over the facts of ``a``'s kind: 1 for each
+    boolean fact both answer alike (yes and yes, no and no, partial and partial), 0.5 for yes against
+    partial, the share of values in common for a list fact (Redis and RabbitMQ against Redis: 0.5).
+    A fact unknown on either side is no evidence either way and adds nothing."""
+    score = 0.0
+    for row in compare(a, b).rows:
+        fa, fb = row.facts
+        if fa is None or fb is None or row.key not in a.fact_keys():
+            continue
+        if row.key in LIST_FACTS:
+            union = set(fa.values) | set(fb.values)
+            score += len(set(fa.values) & set(fb.values)) / len(union) if union else 0.0
+        elif fa.answer == fb.answer:
+            score += 1.0
+        elif {fa.answer, fb.answer} == {"yes", "partial"}:
+            score += 0.5
+    return score
+
+
+def most_alike(entry: Entry, pool: Iterable[Entry], n: int = 3) -> list[Entry]:
+    """The ``n`` projects of ``pool`` of the same kind as ``entry`` whose answers agree with its own
+    the most (``likeness``; ties in ``pool``'s order), leaving out ``entry`` itself and those with
+    nothing in common. The pool is the caller's: the maintained projects, in the default order."""
+    scored = [(likeness(entry, other), other) for other in pool
+              if other.id != entry.id and other.kind == entry.kind]
+    ranked = sorted((pair for pair in scored if pair[0] > 0), key=lambda pair: -pair[0])  # stable
+    return [other for _, other in ranked[:n]]

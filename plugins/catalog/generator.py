@@ -36,9 +36,10 @@ from linkcheck.catalog.schema import (
     SECTION_FACTS,
 )
 
-from .compare import Comparison, by_entry, comparisons
+from .compare import by_entry, comparisons
 from .dates import last_changed
 from .outputs import page_dates, write_feed, write_sitemap
+from .project import page_url, project_pages
 from .settings import catalog_settings
 from .signals import catalog_loaded
 
@@ -93,6 +94,8 @@ class CatalogGenerator(Generator):
         catalog = load_catalog(content_dir)
         self._log_warnings(catalog.warnings)
         self.catalog = catalog
+        for entry in catalog.section("projects"):
+            entry.page_url = page_url(entry)  # before the signal: the search plugin reads it
         catalog_loaded.send(catalog, settings=self.settings)
         # after the signal: GitHub's archived flag (attached by github_data) moves projects, and
         # the downloads and stars it attached order them
@@ -104,6 +107,8 @@ class CatalogGenerator(Generator):
             logger.warning("catalog: %s", problem)
         self.context["catalog_comparisons"] = self.comparisons
         self.context["catalog_compare_of"] = by_entry(self.comparisons)
+        self.project_pages = project_pages(self.context["catalog_kind_sections"],
+                                           self.context["catalog_compare_of"])
 
         pages = list(self.context.get("pages", []))
         hidden = list(self.context.get("hidden_pages", []))
@@ -258,19 +263,19 @@ class CatalogGenerator(Generator):
             target_title=getattr(target, "sidebartitle", None) or getattr(target, "title", ""),
         )
 
-    def _write_comparison(self, writer: Any, comparison: Comparison) -> Any:
-        """One generated "X vs Y" page; returns its page object (url, title) for the sitemap."""
-        a, b = comparison.entries
-        page = SimpleNamespace(url=comparison.url, save_as=comparison.url, title=comparison.title,
-                               slug="compare", source_path=None)
+    def _write_generated(self, writer: Any, url: str, title: str, slug: str, template: str,
+                         **names: Any) -> Any:
+        """One generated page (an "X vs Y" page, a project's page); returns its page-like object
+        (url, title: what the navigation and the sitemap read)."""
+        page = SimpleNamespace(url=url, save_as=url, title=title, slug=slug, source_path=None)
         writer.write_file(
-            comparison.url,
-            self.get_template(Path(self.options["compare_template"]).stem),
+            url,
+            self.get_template(Path(template).stem),
             self.context,
             relative_urls=self.settings.get("RELATIVE_URLS", False),
-            url=comparison.url,
+            url=url,
             page=page,
-            comparison=comparison,
+            **names,
         )
         return page
 
@@ -290,15 +295,19 @@ class CatalogGenerator(Generator):
         output = Path(self.output_path)
         pages = list(self.context.get("nav_pages", []))
         catalog_files = self.catalog.files if self.catalog else []
-        compared = [self._write_comparison(writer, c) for c in self.comparisons]
+        compare, project = self.options["compare_template"], self.options["project_template"]
+        generated = [self._write_generated(writer, c.url, c.title, "compare", compare, comparison=c)
+                     for c in self.comparisons]
+        generated += [self._write_generated(writer, p.url, p.title, "project", project, project=p)
+                      for p in self.project_pages]
         if not (self.options["sitemap"] or self.options["feed"]):
             return
         dated = page_dates(pages, catalog_files)
         if self.options["sitemap"]:
-            # a comparison shows the projects file's facts: dated by its last change
+            # a comparison or a project's page shows the projects file's facts: dated by its last change
             projects_file = [p for p in catalog_files if p.stem == "projects"]
             when = last_changed(projects_file) if projects_file else None
-            extra = [(page, when) for page in compared] if when else []
+            extra = [(page, when) for page in generated] if when else []
             write_sitemap(self.settings, output / self.options["sitemap"], dated + extra)
         if self.options["feed"]:
             write_feed(self.settings, output, self.options["feed"], dated)

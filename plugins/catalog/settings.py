@@ -22,6 +22,9 @@ DEFAULTS: dict[str, Any] = {
     "compare_pairs": (),
     # Template of one generated comparison page.
     "compare_template": "compare.html",
+    # Template of a project's own page, projects/<id>.html (one per project, in the sitemap, linked
+    # from its row on the projects page, its side-by-side pages and search results).
+    "project_template": "project.html",
     # Treat catalog warnings (plain http:// ...) as errors that stop the build.
     "warnings_fatal": False,
 }

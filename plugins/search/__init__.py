@@ -6,7 +6,8 @@
   search field (``partials/search_form.html``) is a plain form that goes to the search
   page, so other pages load nothing for search until a reader uses it.
 - After the site is written (Pelican's ``finalized``), the index: each page's ``<main>``
-  and each catalog entry as a result of its own that links to its anchor (index.py).
+  and each catalog entry as a result of its own that links to its anchor, or to the entry's own
+  page where it has one (``entry.page_url``, set by the catalog plugin: projects) (index.py).
 
 The Pagefind binary comes in the ``pagefind-bin`` wheel; indexing reads only the output
 folder (no network). Settings: one ``SEARCH`` dict, see ``settings.py``.
@@ -40,6 +41,7 @@ class _Build:
 
     options: dict[str, Any] = {}
     entries: dict[str, str] = {}  # element id (entry-rq) -> entry name
+    own_pages: dict[str, str] = {}  # element id -> the entry's own page (projects/rq.html)
     labels: dict[str, str] = {}  # page URL -> its navigation label, shown beside its entries
 
 
@@ -67,6 +69,7 @@ def initialized(pelican: Any) -> None:
     options = search_settings(pelican.settings)
     _Build.options = options
     _Build.entries = {}
+    _Build.own_pages = {}
     _Build.labels = {}
     page = options.get("page")
     pelican.settings["SEARCH_PAGE_URL"] = page
@@ -74,7 +77,10 @@ def initialized(pelican: Any) -> None:
 
 
 def remember_entries(catalog: Any, **_: Any) -> None:
-    _Build.entries = {f"{ENTRY_ID_PREFIX}{e.id}": e.name for e in getattr(catalog, "entries", [])}
+    entries = list(getattr(catalog, "entries", []))
+    _Build.entries = {f"{ENTRY_ID_PREFIX}{e.id}": e.name for e in entries}
+    _Build.own_pages = {f"{ENTRY_ID_PREFIX}{e.id}": e.page_url for e in entries
+                        if getattr(e, "page_url", None)}
 
 
 def index_site(pelican: Any) -> None:
@@ -86,7 +92,8 @@ def index_site(pelican: Any) -> None:
         built = build_index(output, _Build.entries, labels=_Build.labels,
                             skip=[options["page"], *options["skip"]],
                             bundle=options["bundle"], exclude=list(options["exclude"]),
-                            timeout=float(options["timeout"]), staging=Path(tmp))
+                            timeout=float(options["timeout"]), staging=Path(tmp),
+                            own_pages=_Build.own_pages)
     logger.info("search: %d pages and %d catalog entries indexed into %s/ (%d files, %.0f KB), "
                 "loaded by the search page only", built.pages, built.entries, options["bundle"],
                 built.files, built.nbytes / 1024)

@@ -6,8 +6,12 @@ written site is first copied into a staging folder in the form the index wants:
 - each page, with ``data-pagefind-body`` on its ``<main>`` (the header, navigation and
   footer are chrome) and its catalog entries left out (``data-pagefind-ignore="all"``);
 - each catalog entry as a record of its own: the entry's element from the page, under an
-  ``<h1>`` with its name, and metadata ``href`` (``projects.html#entry-rq``) and ``where``
-  (the title of the page that shows it), so a result lands on the entry itself.
+  ``<h1>`` with its name, and metadata ``href`` (``hosted.html#entry-redis-cloud``) and ``where``
+  (the title of the page that shows it), so a result lands on the entry itself;
+- except an entry with a page of its own (a project: ``projects/rq.html``): that page is its one
+  result, titled with the entry's name and labelled with the page that lists it ("Projects"),
+  and the entry's element on the list is left out, so a project is found once, on the page
+  that holds all its words (its description, every fact and note).
 
 Entries are found by their element id, ``entry-<catalog id>``, for ids the catalog knows:
 nothing depends on how an entry is laid out inside. Every record carries ``href``, a
@@ -45,14 +49,15 @@ UNUSED_BUNDLE_FILES = (
 
 @dataclass(frozen=True)
 class Staged:
-    pages: int
-    entries: int
+    pages: int  # page records, the entries' own pages among them
+    entries: int  # entry records cut out of a list
+    entry_pages: int = 0  # pages that are an entry's own (its one result)
 
 
 @dataclass(frozen=True)
 class Built:
     pages: int
-    entries: int
+    entries: int  # entries found: records cut out of a list plus entries' own pages
     files: int
     nbytes: int
 
@@ -102,10 +107,17 @@ def _summaries(main: lxml.html.HtmlElement, ids: set[str]) -> list[lxml.html.Htm
 
 
 def stage(output: Path, staging: Path, entries: Mapping[str, str], pages: Iterable[str],
-          labels: Mapping[str, str] | None = None) -> Staged:
+          labels: Mapping[str, str] | None = None, own_pages: Mapping[str, str] | None = None) -> Staged:
     """Write what Pagefind indexes into ``staging``. ``entries`` maps a catalog entry's element
     id (``entry-rq``) to its name; an element with an id the catalog does not know stays page text.
-    ``labels``: page path -> the short name shown beside its entries (default: the page's title)."""
+    ``labels``: page path -> the short name shown beside its entries (default: the page's title).
+    ``own_pages``: element id -> the path of the entry's own page (``projects/rq.html``), which is
+    then the entry's only result: its element on a list is left out."""
+    labels = labels or {}
+    own_pages = own_pages or {}
+    page_of = {path: element_id for element_id, path in own_pages.items()}
+    listed_on: dict[str, str] = {}  # element id -> label of the page listing an entry with its own page
+    own_docs: list[tuple[str, str, lxml.html.HtmlElement, lxml.html.HtmlElement]] = []  # rel, id, doc, main
     n_pages = n_entries = 0
     for rel in pages:
         doc = lxml.html.document_fromstring((output / rel).read_bytes())
@@ -118,27 +130,39 @@ def stage(output: Path, staging: Path, entries: Mapping[str, str], pages: Iterab
         found = [el for el in main.iter() if isinstance(el.tag, str) and el.get("id") in entries]
         for element in found:
             element_id = element.get("id")
+            element.set("data-pagefind-ignore", "all")  # the page's record keeps its own text only
+            if own_pages.get(element_id, rel) != rel:
+                listed_on.setdefault(element_id, labels.get(rel) or title)  # its own page is its result
+                continue
             name = entries[element_id]
             record, body = _document(lang, name)
             heading = SubElement(body, "h1", {"data-pagefind-meta": "title"})
             heading.text = name
             _meta(body, "href", f"{rel}#{element_id}")
-            _meta(body, "where", (labels or {}).get(rel) or title)
+            _meta(body, "where", labels.get(rel) or title)
             content = copy.deepcopy(element)
             content.tag = "div"  # an <li> out of its list
             content.tail = None
+            content.attrib.pop("data-pagefind-ignore")
             body.append(content)
             _write(record, staging / RECORDS_DIR / Path(rel).with_suffix("") / f"{element_id}.html")
-            element.set("data-pagefind-ignore", "all")  # the page's record keeps its own text only
             n_entries += 1
         for summary in _summaries(main, {el.get("id") for el in found}):
             summary.set("data-pagefind-ignore", "all")
         main.set("data-pagefind-body", "")
         _meta(main, "href", rel)
+        n_pages += 1
+        if rel in page_of:  # an entry's own page: written once the page listing it is known
+            own_docs.append((rel, page_of[rel], doc, main))
+            continue
         _meta(main, "title", title)
         _write(doc, staging / rel)
-        n_pages += 1
-    return Staged(n_pages, n_entries)
+    for rel, element_id, doc, main in own_docs:
+        _meta(main, "title", entries[element_id])
+        if element_id in listed_on:
+            _meta(main, "where", listed_on[element_id])
+        _write(doc, staging / rel)
+    return Staged(n_pages, n_entries, len(own_docs))
 
 
 def pagefind_executable() -> Path:
@@ -180,9 +204,10 @@ def prune(bundle_dir: Path) -> None:
 
 
 def build_index(output: Path, entries: Mapping[str, str], *, labels: Mapping[str, str], skip: Iterable[str],
-                bundle: str, exclude: list[str], timeout: float, staging: Path) -> Built:
+                bundle: str, exclude: list[str], timeout: float, staging: Path,
+                own_pages: Mapping[str, str] | None = None) -> Built:
     """Stage the written site, index it into ``output/bundle`` and drop what is never loaded."""
-    staged = stage(output, staging, entries, pages_to_index(output, skip, bundle), labels)
+    staged = stage(output, staging, entries, pages_to_index(output, skip, bundle), labels, own_pages)
     bundle_dir = output / bundle
     shutil.rmtree(bundle_dir, ignore_errors=True)  # no fragments of an earlier build left behind
     if not staged.pages:  # Pagefind refuses an empty site; the search page then says it has no index
@@ -192,4 +217,5 @@ def build_index(output: Path, entries: Mapping[str, str], *, labels: Mapping[str
     logger.debug("search: Pagefind said:\n%s", log)
     prune(bundle_dir)
     files = [p for p in bundle_dir.rglob("*") if p.is_file()]
-    return Built(staged.pages, staged.entries, len(files), sum(p.stat().st_size for p in files))
+    return Built(staged.pages, staged.entries + staged.entry_pages, len(files),
+                 sum(p.stat().st_size for p in files))

@@ -2,7 +2,8 @@
 
 - Pages load nothing for search until a reader uses it: no search script, no index byte.
 - A reader reaches the header's field by keyboard, types "redis", "cron" or "django", and
-  finds the catalog entries that are about it, each linking to the entry's own anchor.
+  finds the catalog entries that are about it, once each: a project on its own page (where its
+  description, every fact and note are), a hosted service at its anchor on its list.
 - The results are keyboard-navigable, fit a 360 px screen, pass axe in light and dark and
   the Nu Html Checker, and nothing is requested from another host.
 - Without JavaScript the search page says what to do instead.
@@ -28,17 +29,16 @@ SEARCH_PAGE = "search.html"
 # What a page must not fetch before a reader searches: the search page's script, Pagefind's bundle.
 SEARCH_ASSETS = ("/theme/js/search.js", "/pagefind/")
 
-# query -> catalog entries a reader must find (their anchors), all of them about the word:
+# query -> catalog entries a reader must find (a project's own page, a hosted service's anchor),
+# all of them about the word:
 # redis: RQ is "Redis Queue", arq and Huey run on Redis, Redis Cloud is hosted Redis;
-# cron: APScheduler, arq and RQ Scheduler document cron schedules;
+# cron: APScheduler, arq and RQ Scheduler document cron schedules (arq only in its description);
 # django: django-rq and django-tasks are Django integrations, Django Q2 a Django queue.
 EXPECTED = {
-    "redis": ["projects.html#entry-rq", "projects.html#entry-arq", "projects.html#entry-huey",
+    "redis": ["projects/rq.html", "projects/arq.html", "projects/huey.html",
               "hosted.html#entry-redis-cloud"],
-    "cron": ["projects.html#entry-apscheduler", "projects.html#entry-arq",
-             "projects.html#entry-rq-scheduler"],
-    "django": ["projects.html#entry-django-rq", "projects.html#entry-django-tasks",
-               "projects.html#entry-django-q2"],
+    "cron": ["projects/apscheduler.html", "projects/arq.html", "projects/rq-scheduler.html"],
+    "django": ["projects/django-rq.html", "projects/django-tasks.html", "projects/django-q2.html"],
 }
 
 STATUS = "[data-search-status]"
@@ -80,6 +80,28 @@ def _search_from_header(page: Any, query: str) -> None:
         page.keyboard.press("Enter")
     assert urlsplit(page.url).path.endswith(SEARCH_PAGE), page.url
     _wait_for_results(page, query)
+
+
+def _land_on(page: Any, expected: str) -> None:
+    """Follow the result ``expected`` (shown among the first results, "More results" clicked as
+    needed) and check where the reader is."""
+    link = page.locator(f"{RESULT_LINKS}[href='{expected}']")
+    more = page.locator("[data-search-more] button")
+    for _ in range(20):
+        if link.count() or not more.is_visible():
+            break
+        more.click()
+    title = link.inner_text()
+    with page.expect_navigation():
+        link.click()
+    assert page.url.endswith(expected), page.url
+    target, _, anchor = expected.partition("#")
+    if not anchor:  # a project's own page: its name is the page's heading
+        assert page.locator("main h1").inner_text() == title, expected
+        return
+    assert page.evaluate("(id) => document.querySelector(':target')?.id", anchor) == anchor
+    top = page.evaluate("(id) => document.getElementById(id).getBoundingClientRect().top", anchor)
+    assert -2 <= top < VIEWPORTS["1280x800"]["height"] / 2, f"{expected}: entry at top={top}px"
 
 
 def test_pages_load_nothing_for_search_until_used(
@@ -125,6 +147,9 @@ def test_search_finds_the_right_entries(
         missing = [href for href in EXPECTED[query] if href not in found]
         assert not missing, f"{query!r}: {missing} not found; results: {found}"
         assert len(found) == len(set(found)), f"{query!r}: a result twice: {found}"
+        # a project is one result, its own page: never its row on the projects page as well
+        rows = [href for href in found if href.startswith("projects.html#")]
+        assert not rows, f"{query!r}: projects found on their rows besides their own pages: {rows}"
         # every result is a page of the site or an entry's anchor on it
         for href in found:
             target, _, anchor = href.partition("#")
@@ -132,15 +157,12 @@ def test_search_finds_the_right_entries(
             assert not anchor or anchor.startswith("entry-"), href
         status = page.locator(STATUS).inner_text()
         assert f"{len(found)} result" in status, status
-        # a result lands on its entry, highlighted and in view
-        expected = seen[0]
-        with page.expect_navigation():
-            page.locator(f"{RESULT_LINKS}[href='{expected}']").click()
-        assert page.url.endswith(expected), page.url
-        anchor = expected.split("#")[1]
-        assert page.evaluate("(id) => document.querySelector(':target')?.id", anchor) == anchor
-        top = page.evaluate("(id) => document.getElementById(id).getBoundingClientRect().top", anchor)
-        assert -2 <= top < VIEWPORTS["1280x800"]["height"] / 2, f"{expected}: entry at top={top}px"
+        # a result lands on its entry: a project's own page under its name, or the entry on its
+        # list, highlighted and in view
+        for expected in dict.fromkeys([seen[0], *(h for h in EXPECTED[query] if "#" in h)]):
+            page.goto(f"{site_server.url}/{SEARCH_PAGE}?q={query}")
+            _wait_for_results(page, query)
+            _land_on(page, expected)
     finally:
         context.close()
     served = site_server.since(mark)

@@ -1,6 +1,6 @@
-"""Weight and height: the guide, the projects page and every side-by-side page load at most their
-budget over the wire and ask nothing of any host but the site's own; the projects page is at most
-100 KB of HTML and at most 15 phone screens (640 px) tall at 360 px wide."""
+"""Weight and height: the guide, the projects page, every side-by-side page and every project's own
+page load at most their budget over the wire and ask nothing of any host but the site's own; the
+projects page is at most 100 KB of HTML and at most 15 phone screens (640 px) tall at 360 px wide."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ MAX_SCREENS = 15
 
 
 def gated(html_pages: list[str]) -> list[str]:
-    return [GUIDE, PROJECTS] + [p for p in html_pages if p.startswith("compare/")]
+    return [GUIDE, PROJECTS] + [p for p in html_pages if p.startswith(("compare/", "projects/"))]
 
 
 def _load(browser: Any, server: StaticServer, path: str, viewport: dict[str, int]) -> tuple[list[Any], Any]:
@@ -51,6 +51,7 @@ def test_page_weight_and_no_outside_requests(
     pages = gated(html_pages)
     assert GUIDE in html_pages and PROJECTS in html_pages, "no guide or projects page in the build"
     assert len(pages) >= 2 + 8 or not any(p.startswith("compare/") for p in html_pages)
+    assert any(p.startswith("projects/") for p in pages), "no project's own page in the build"
     problems: list[str] = []
     for path in pages:
         served, watch = _load(browser, site_server, path, VIEWPORTS[viewport])

@@ -97,7 +97,7 @@ def test_projects_show_compact_vital_signs(built):
     # nothing fetched: no figure, no placeholder; the repository as a plain link
     fresh = entries["entry-fresh-queue"]
     assert not fresh.select(".v-stars, .v-release, .v-license") and "not fetched" not in fresh.get_text()
-    assert [a.get_text() for a in fresh.select("a.v-link")] == ["repository"]
+    assert [a.get_text() for a in fresh.select("a.v-link")] == ["home", "repository"]
     assert "repository not found" in entries["entry-gone-queue"].select_one(".vitals").get_text()
 
 

@@ -64,7 +64,7 @@ def test_pypi_release_shown_escaped_with_yanked_and_python(tmp_path, fake, make_
     assert release.get_text(" ", strip=True).startswith('1.0<script>alert("v")</script>')
     assert "yanked: <img src=x" in hostile.select_one(".v-yanked").get_text()
     assert release.get_text(" ", strip=True).endswith("Oct\u00a02026")  # month and year kept together
-    assert hostile.select_one("a.v-link")["href"] == "https://pypi.org/project/hostile/"
+    assert hostile.find("a", class_="v-link", string="PyPI")["href"] == "https://pypi.org/project/hostile/"
     # the side-by-side page adds what the row leaves out: the Python versions, from PyPI
     vs = (out / "compare" / "hostile-vs-fresh.html").read_text()
     assert "<script>alert" not in vs and "<img src=x" not in vs
@@ -76,7 +76,7 @@ def test_pypi_release_shown_escaped_with_yanked_and_python(tmp_path, fake, make_
     assert release_row.select_one("time")["datetime"] == "2026-10-01"
     # not fetched yet: nothing shown, no placeholder
     fresh = page.select_one("#entry-fresh .vitals")
-    assert [a.get_text() for a in fresh.select("a.v-link")] == ["PyPI"]
+    assert [a.get_text() for a in fresh.select("a.v-link")] == ["home", "PyPI"]
     assert "not fetched" not in page.get_text()
     assert not fresh.select(".v-release, .v-dl, .v-stars")
     assert page.select_one("#entry-plain .v-release") is None

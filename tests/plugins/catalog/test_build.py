@@ -257,15 +257,22 @@ def test_publish_build_has_absolute_urls_feed_sitemap_and_canonical(tmp_path, mo
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "a": "http://www.w3.org/2005/Atom"}
     locs = [e.text for e in ET.parse(out / "sitemap.xml").getroot().findall("s:url/s:loc", ns)]
     # every page, the link-health page too (issue 16), what's new (plugins/news), and the generated
-    # "X vs Y" pages (issue 21)
+    # "X vs Y" pages (issue 21) and projects' own pages, one per project
     compared = sorted(p.relative_to(out).as_posix() for p in (out / "compare").glob("*.html"))
+    projects = sorted(p.relative_to(out).as_posix() for p in (out / "projects").glob("*.html"))
     assert len(compared) >= 8
+    assert len(projects) == len(load_catalog(CONTENT).section("projects"))
     assert locs[:5] == [f"{siteurl}/"] + [f"{siteurl}/{p}" for p in pages]
     assert locs[-2:] == [f"{siteurl}/link-health.html", f"{siteurl}/news.html"]
-    assert sorted(locs[5:-2]) == [f"{siteurl}/{p}" for p in compared]
-    vs = soup(out / compared[0])
-    assert vs.find("link", rel="canonical")["href"] == f"{siteurl}/{compared[0]}"
-    assert vs.find("link", rel="stylesheet")["href"] == f"{siteurl}/theme/css/site.css"
+    assert sorted(locs[5:-2]) == [f"{siteurl}/{p}" for p in sorted(compared + projects)]
+    for generated in (compared[0], "projects/celery.html"):
+        page = soup(out / generated)
+        assert page.find("link", rel="canonical")["href"] == f"{siteurl}/{generated}"
+        assert page.find("link", rel="stylesheet")["href"] == f"{siteurl}/theme/css/site.css"
+    celery = soup(out / "projects/celery.html")
+    assert celery.select_one(".crumbs a")["href"] == f"{siteurl}/projects.html"
+    assert soup(out / "projects.html").select_one("#entry-celery .pn a")["href"] == \
+        f"{siteurl}/projects/celery.html"
     feed = ET.parse(out / "feeds" / "all.atom.xml").getroot()
     entries = {e.find("a:link", ns).get("href") for e in feed.findall("a:entry", ns)}
     assert entries == {f"{siteurl}/{p}" for p in pages}

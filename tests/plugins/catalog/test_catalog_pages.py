@@ -134,8 +134,9 @@ def test_archived_last_and_outside_text_escaped(tmp_path):
     protocols = hosted.select_one(".fact-protocols dd").get_text(" ", strip=True)
     assert protocols.startswith("AMQP, Redis protocol")
     link = hosted.select_one(".fact-works_with dd span a")
-    assert (link.get_text(), link["href"]) == ("Dramatiq", "projects.html#entry-dramatiq")
-    assert soup(out / "projects.html").select_one("#entry-dramatiq") is not None
+    # a project named in a works_with answer links its own page
+    assert (link.get_text(), link["href"]) == ("Dramatiq", "projects/dramatiq.html")
+    assert soup(out / "projects" / "dramatiq.html").find("h1").get_text() == "Dramatiq"
 
 
 def test_reading_list_by_topic_newest_first_with_years(site):
@@ -152,5 +153,44 @@ def test_reading_list_by_topic_newest_first_with_years(site):
         for li, entry in zip(items, topic.entries, strict=True):
             when = li.select_one(".entry-when").get_text()
             expected = (f"({entry.year}, {entry.type})" if entry.year
-                        else f"({entry.type}, from the original guide)")
+                        else f"({entry.type}, from the original guide)" if entry.from_seed
+                        else f"({entry.type})")
             assert when == expected
+
+
+EXTRA_READINGS = """
+- name: Undated Talk
+  id: undated-talk
+  url: https://talks.example/undated
+  type: talk
+  topic: celery
+  added: 2026-11-30
+  description: A talk whose page shows no date.
+- name: Dated Talk
+  id: dated-talk
+  url: https://talks.example/2025/dated
+  year: 2025
+  type: talk
+  topic: celery
+  added: 2026-11-30
+  description: A talk whose URL shows its year.
+"""
+
+
+def test_a_reading_without_a_year_is_from_the_original_guide_only_when_it_is(tmp_path):
+    """A year is only read off the page, so an entry added since the original guide may have none:
+    it shows its type alone; "from the original guide" belongs to the guide's own entries."""
+    content = copy_content(tmp_path)
+    path = content / "catalog" / "resources.yaml"
+    path.write_text(path.read_text() + EXTRA_READINGS)
+    out = build(content, tmp_path / "out")
+    page = soup(out / "resources.html")
+
+    def when(entry_id: str) -> str:
+        return page.select_one(f"#entry-{entry_id} .entry-when").get_text()
+
+    assert when("undated-talk") == "(talk)"
+    assert when("dated-talk") == "(2025, talk)"
+    seed_undated = [e for e in load_catalog(content).section("resources") if e.from_seed and not e.year]
+    assert seed_undated, "the original guide has undated readings"
+    assert when(seed_undated[0].id) == f"({seed_undated[0].type}, from the original guide)"

@@ -70,7 +70,18 @@ def test_a_feature_of_a_larger_project_shows_part_of_and_its_hosts_release_only(
     assert vitals.select_one(".v-release").get_text(" ", strip=True).startswith("Django ")
     assert not vitals.select(".v-stars, .v-dl")  # Django's figures are not django.tasks'
     assert (row["data-stars"], row["data-dl"]) == ("-1", "-1")
-    assert [a.get_text() for a in vitals.select("a.v-link")] == ["Django's repository", "Django on PyPI"]
+    assert [a.get_text() for a in vitals.select("a.v-link")] == ["home", "Django's repository",
+                                                                  "Django on PyPI"]
+    # its own page: the same vitals, the host's links said to be the host's
+    own = soup(with_downloads / "projects" / "django-tasks-framework.html").select_one("main")
+    vitals = own.select_one(".vitals")
+    assert vitals.select_one(".v-host").get_text() == "part of Django"
+    assert vitals.select_one(".v-release").get_text(" ", strip=True).startswith("Django ")
+    assert not vitals.select(".v-stars, .v-dl, a.v-link")  # its links are a line of their own
+    assert [a.get_text() for a in own.select(".project-links a")] == ["home page", "Django's repository",
+                                                                     "Django on PyPI"]
+    celery = soup(with_downloads / "projects" / "celery.html").select_one("main .vitals")
+    assert celery.select_one(".v-stars") and celery.select_one(".v-dl")  # its own figures
 
 
 def test_without_downloads_data_nothing_speaks_of_downloads(stars_only):

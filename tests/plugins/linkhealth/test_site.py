@@ -157,6 +157,20 @@ def test_a_broken_fact_source_marks_the_citation_never_the_answer(site):
     assert len(_entry(soup(output / "projects.html"), "cited").select(".link-health-broken")) == 1
 
 
+def test_on_a_projects_own_page_too_the_citation_is_marked_never_the_answer(site):
+    output, base, _, _ = site
+    page = soup(output / "projects" / "cited.html")
+    rows = {tr.th.get_text(): tr.td for tr in page.select("table.vs-one tbody tr")}
+    cell = rows["Periodic scheduling"]
+    answer, citation = cell.find("b"), cell.find("a", href=f"{base}/gone")
+    assert answer.get_text() == "yes" and citation.get_text() == "docs"
+    assert citation["data-link-state"] == "broken" and answer.find_next_sibling() is citation
+    assert citation.find_next_sibling("span", class_="link-health-broken") is not None
+    assert len(page.select("main .link-health-broken")) == 1  # the retries source works
+    # the page's own links line counts its links like any page
+    assert _footer_line(page).startswith("Links checked ")
+
+
 def test_no_alarm_for_ok_moved_blocked_unconfirmed_or_unchecked(site):
     output, base, _, _ = site
     page = soup(output / "projects.html")

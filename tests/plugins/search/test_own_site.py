@@ -1,5 +1,6 @@
 """The search plugin on its own tiny site: the index Pagefind builds from it, the records it
-stages (a page without its entries, each entry on its own), and search turned off."""
+stages (a page without its entries, each entry on its own: a project on its own page, a hosted
+service cut out of its list), and search turned off."""
 
 from __future__ import annotations
 
@@ -15,6 +16,11 @@ from tests.support.site import build_own_site, soup
 HERE = Path(__file__).resolve().parent
 ENTRIES = {"entry-beanstalk-queue": "Beanstalk Queue", "entry-calendar-queue": "Calendar Queue",
            "entry-evil-queue": "Evil <img src=x onerror=window.pwned=1> Queue"}
+# the projects' own pages (the catalog plugin's entry.page_url)
+OWN_PAGES = {"entry-beanstalk-queue": "projects/beanstalk-queue.html",
+             "entry-calendar-queue": "projects/calendar-queue.html",
+             "entry-evil-queue": "projects/evil-queue.html"}
+HOSTED = {"entry-tubeworks-cloud": "Tubeworks Cloud"}
 
 
 @pytest.fixture(scope="module")
@@ -30,11 +36,13 @@ def test_build_writes_the_search_page_and_the_index(site: Path) -> None:
         assert (bundle / name).is_file(), name
     assert list((bundle / "fragment").iterdir()) and list((bundle / "index").iterdir())
     assert not [n for n in UNUSED_BUNDLE_FILES if (bundle / n).exists()], "unused UI bundles published"
-    # one record per indexed page (every page but the search page) and one per entry
+    # one record per indexed page (every page but the search page, the projects' own pages among
+    # them) and one per entry without a page of its own (the hosted service)
     pages = pages_to_index(site, ["search.html"], "pagefind")
     assert "search.html" not in pages and "projects.html" in pages and "guide.html" in pages
+    assert set(OWN_PAGES.values()) <= set(pages)
     entry = json.loads((bundle / "pagefind-entry.json").read_text())
-    assert entry["languages"]["en"]["page_count"] == len(pages) + len(ENTRIES)
+    assert entry["languages"]["en"]["page_count"] == len(pages) + len(HOSTED)
 
 
 def test_every_page_has_the_header_field_and_only_the_search_page_loads_the_script(site: Path) -> None:
@@ -79,6 +87,30 @@ def test_entries_become_records_of_their_own(site: Path, tmp_path: Path) -> None
     guide = lxml.html.parse(str(staging / "guide.html")).getroot()
     assert "heliotrope" in guide.find(".//main").text_content()
     assert not list((staging / RECORDS_DIR).glob("guide/*")), "a page without entries has no entry records"
+
+
+def test_an_entry_with_its_own_page_is_found_there_once(site: Path, tmp_path: Path) -> None:
+    staging = tmp_path / "staging"
+    pages = ["hosted.html", "projects.html", *OWN_PAGES.values()]
+    labels = {"projects.html": "Projects", "hosted.html": "Hosted"}
+    staged = stage(site, staging, {**ENTRIES, **HOSTED}, pages, labels, OWN_PAGES)
+    # every page is a page record; only the hosted service is cut out of its list
+    assert (staged.pages, staged.entries, staged.entry_pages) == (5, 1, 3)
+    assert not (staging / RECORDS_DIR / "projects").exists(), "a project's row became a second result"
+    assert (staging / RECORDS_DIR / "hosted" / "entry-tubeworks-cloud.html").is_file()
+    listing = lxml.html.parse(str(staging / "projects.html")).getroot().find(".//main")
+    ignored = {el.get("id") for el in listing.iter() if el.get("data-pagefind-ignore") == "all"}
+    assert set(OWN_PAGES) <= ignored, "the rows' words stay out of the projects page's record"
+
+    own = lxml.html.parse(str(staging / "projects" / "evil-queue.html")).getroot()
+    metas = {el.get("data-pagefind-meta"): el.text_content() for el in own.iter()
+             if el.get("data-pagefind-meta")}
+    assert metas == {"title": ENTRIES["entry-evil-queue"], "href": "projects/evil-queue.html",
+                     "where": "Projects"}
+    main = own.find(".//main")
+    assert main.get("data-pagefind-body") == ""
+    assert "Says <script>window.pwned=2</script> and <b>bold</b>" in main.text_content()  # as text
+    assert own.find(".//main//script") is None and own.find(".//main//img") is None
 
 
 def test_summary_rows_that_point_at_an_entry_are_left_to_the_entry(tmp_path: Path) -> None:

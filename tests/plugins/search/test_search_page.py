@@ -1,5 +1,6 @@
-"""The search page of the plugin's own tiny site in Chromium: entries found by their words,
-markup in catalog text shown as text (never run), and chrome kept out of the index."""
+"""The search page of the plugin's own tiny site in Chromium: entries found by their words (a
+project on its own page, once; a hosted service on its list, at its anchor), markup in catalog
+text shown as text (never run), and chrome kept out of the index."""
 
 from __future__ import annotations
 
@@ -56,14 +57,21 @@ def _search(page: Any, query: str) -> dict[str, Any]:
             "status": page.locator("[data-search-status]").inner_text()}
 
 
-def test_an_entry_is_found_by_its_own_words_and_links_to_its_anchor(page: Any) -> None:
-    found = _search(page, "beanstalkd")
+def test_a_project_is_found_by_its_own_words_on_its_own_page(page: Any) -> None:
+    found = _search(page, "beanstalkd")  # its summary (the projects page shows it too)
     assert found["titles"] == ["Beanstalk Queue"]
-    assert found["hrefs"] == ["projects.html#entry-beanstalk-queue"]
-    found = _search(page, "zephyrworkers")  # in two entries: both, each once
-    assert sorted(found["hrefs"]) == ["projects.html#entry-beanstalk-queue",
-                                      "projects.html#entry-calendar-queue"]
+    assert found["hrefs"] == ["projects/beanstalk-queue.html"]
+    found = _search(page, "zephyrworkers")  # only in two descriptions: both, each once
+    assert sorted(found["hrefs"]) == ["projects/beanstalk-queue.html", "projects/calendar-queue.html"]
+    assert found["titles"] and set(found["titles"]) == {"Beanstalk Queue", "Calendar Queue"}
     assert page.locator("ol.search-results .search-where").first.inner_text() == "Projects"
+
+
+def test_an_entry_without_its_own_page_links_to_its_anchor(page: Any) -> None:
+    found = _search(page, "quillbroker")
+    assert found["titles"] == ["Tubeworks Cloud"]
+    assert found["hrefs"] == ["hosted.html#entry-tubeworks-cloud"]
+    assert page.locator("ol.search-results .search-where").first.inner_text() == "Hosted"
 
 
 def test_a_page_section_is_found_under_its_heading(page: Any) -> None:

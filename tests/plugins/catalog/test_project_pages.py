@@ -1,0 +1,187 @@
+"""A page per project (projects/<id>.html): the project's own words, every fact of its kind with
+its citation and note ("unknown" in words), its links, and what to compare it with: its
+side-by-side pages, then the most alike projects of its kind by their sourced answers; linked from
+its row on the projects page (which keeps a "home" link) and from its side-by-side pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from linkcheck.catalog import load_catalog
+from linkcheck.catalog.ranking import kind_sections
+from plugins.catalog.compare import by_entry, comparisons, likeness, most_alike
+from plugins.catalog.project import ALIKE, project_pages
+from tests.support.site import CONTENT, build, copy_content, soup
+
+SRC = "https://docs.example.org/guide"
+
+
+def _catalog(tmp_path: Path, text: str):
+    (tmp_path / "catalog").mkdir()
+    (tmp_path / "catalog" / "projects.yaml").write_text(text, encoding="utf-8")
+    return load_catalog(tmp_path)
+
+
+def _queue(qid: str, facts: dict[str, str], **fields: str) -> str:
+    lines = [f"- name: {qid.title()}", f"  id: {qid}", f"  group: {fields.pop('group', 'general')}",
+             f"  url: https://{qid}.example.org/", "  description: x"]
+    lines += [f"  {key}: {value}" for key, value in fields.items()]
+    if facts:
+        lines.append("  facts:")
+        for key, value in facts.items():
+            note = ", note: in memory only" if value == "partial" else ""
+            lines.append(f'    {key}: {{value: {value}, source: "{SRC}#{qid}-{key}"{note}}}')
+    return "\n".join(lines) + "\n"
+
+
+ALIKE_CATALOG = "".join([
+    _queue("origin", {"brokers": "[redis, rabbitmq]", "retries": "true", "results": "true",
+                      "scheduling": "false", "asyncio": "false"}),
+    # agrees on retries, results, scheduling, asyncio and one of two brokers: 4 + 1/2
+    _queue("twin", {"brokers": "[redis]", "retries": "true", "results": "true", "scheduling": "false",
+                    "asyncio": "false"}),
+    # agrees on retries; results is partial against yes (0.5); the rest differs or is unknown
+    _queue("cousin", {"brokers": "[postgresql]", "retries": "true", "results": "partial",
+                      "asyncio": "true"}),
+    # nothing sourced: no evidence of likeness at all
+    _queue("stranger", {}),
+    # a scheduler that answers alike is another kind: never offered
+    _queue("timer", {"asyncio": "false", "brokers": "[redis, rabbitmq]"}, group="scheduler"),
+])
+
+
+def test_likeness_counts_agreeing_sourced_answers_and_ignores_unknowns(tmp_path):
+    catalog = _catalog(tmp_path, ALIKE_CATALOG)
+    origin = catalog.get("origin")
+    assert likeness(origin, catalog.get("twin")) == 4 + 1 / 2
+    assert likeness(origin, catalog.get("cousin")) == 1 + 0.5
+    assert likeness(origin, catalog.get("stranger")) == 0
+    alike = most_alike(origin, catalog.section("projects"), 3)
+    # the same kind only, most alike first, nothing in common left out, never itself
+    assert [e.id for e in alike] == ["twin", "cousin"]
+    assert [e.id for e in most_alike(origin, catalog.section("projects"), 1)] == ["twin"]
+
+
+def test_each_page_offers_its_side_by_side_pages_then_the_most_alike_without_one(tmp_path):
+    catalog = _catalog(tmp_path, ALIKE_CATALOG)
+    found, _ = comparisons(catalog, [("origin", "twin")])
+    sections = kind_sections(catalog.section("projects"))
+    pages = {p.entry.id: p for p in project_pages(sections, by_entry(found))}
+    assert set(pages) == {e.id for e in catalog.section("projects")}
+    origin = pages["origin"]
+    assert [other.id for other, _ in origin.comparisons] == ["twin"]
+    assert [e.id for e in origin.alike] == ["cousin"]  # twin has its page with origin already
+    assert origin.url == "projects/origin.html" and origin.section.key == "queue"
+    assert pages["timer"].alike == [] and pages["timer"].section.key == "scheduler"
+
+
+def _text(html: str) -> str:
+    return " ".join(BeautifulSoup(html, "html.parser").get_text().split())
+
+
+def test_every_project_has_a_page_with_its_words_every_fact_and_its_links(site):
+    catalog = load_catalog(CONTENT)
+    projects = catalog.section("projects")
+    written = sorted(p.name for p in (site / "projects").glob("*.html"))
+    assert written == sorted(f"{e.id}.html" for e in projects)
+    for entry in projects:
+        page = soup(site / "projects" / f"{entry.id}.html")
+        main = page.select_one("main")
+        assert main.find("h1").get_text() == entry.name
+        assert page.find("title").get_text().startswith(f"{entry.name} · ")
+        if entry.summary:
+            assert main.select_one("p.lead").get_text() == entry.summary
+        # the description paragraph, the catalog's own words, shown nowhere else but here
+        assert _text(entry.description_html) in " ".join(main.get_text().split()), entry.id
+        links = [(a.get_text(), a["href"]) for a in main.select(".project-links a")]
+        assert links[0] == ("home page", entry.url)
+        if entry.repo and entry.repo != entry.url:
+            assert (f"{entry.part_of}'s repository" if entry.part_of else "repository", entry.repo) in links
+        if entry.pypi:
+            assert (f"{entry.part_of} on PyPI" if entry.part_of else "PyPI", entry.pypi_url) in links
+        rows = main.select("table.vs-one tbody tr")
+        if not entry.facts:  # one line, not a column of "unknown"
+            assert not rows and "no sourced fact" in main.get_text()
+            continue
+        assert [tr.th.get_text() for tr in rows] == [label for _, label, _ in entry.fact_rows()]
+        for tr, (key, _, fact) in zip(rows, entry.fact_rows(), strict=True):
+            cell = tr.td
+            if fact is None:
+                assert cell.get_text(strip=True) == "unknown" and cell.find("a") is None
+                assert cell["class"] == ["a-unknown"]
+                continue
+            citation = cell.find("a", recursive=False)
+            assert (citation.get_text(), citation["href"]) == ("docs", fact.source), (entry.id, key)
+            assert cell["class"] == [f"a-{fact.answer}"]
+            if fact.note:
+                assert cell.find("small").get_text() == fact.note
+            if fact.answer in ("yes", "no", "partial"):
+                assert cell.find("b").get_text() == fact.answer  # in words, the symbol beside it
+
+
+def test_the_projects_page_links_each_page_and_keeps_the_home_page(site):
+    catalog = load_catalog(CONTENT)
+    page = soup(site / "projects.html")
+    for entry in catalog.section("projects"):
+        row = page.select_one(f"#entry-{entry.id}")
+        assert row.select_one(".pn a")["href"] == f"projects/{entry.id}.html"
+        assert row.select_one(".vitals").find("a", class_="v-link", string="home")["href"] == entry.url
+
+
+def _pairs(site: Path) -> list[tuple[str, str]]:
+    return [tuple(p.stem.split("-vs-")) for p in sorted((site / "compare").glob("*.html"))]
+
+
+def test_side_by_side_pages_link_both_projects_pages_both_ways(site):
+    pairs = _pairs(site)
+    assert len(pairs) >= 8
+    for a_id, b_id in pairs:
+        vs = soup(site / "compare" / f"{a_id}-vs-{b_id}.html")
+        heads = [a["href"] for a in vs.select("table.vs thead th a")]
+        assert heads == [f"../projects/{a_id}.html", f"../projects/{b_id}.html"]
+        for one in (a_id, b_id):
+            own = soup(site / "projects" / f"{one}.html")
+            assert own.select_one(f"#compare-with ~ ul a[href='../compare/{a_id}-vs-{b_id}.html']")
+
+
+def test_compare_with_offers_the_most_alike_of_the_same_kind_side_by_side(site):
+    catalog = load_catalog(CONTENT)
+    page = soup(site / "projects" / "celery.html")
+    paired = {one for pair in _pairs(site) if "celery" in pair for one in pair} - {"celery"}
+    assert paired
+    hrefs = [a["href"] for a in page.select("#compare-with ~ ul a[href^='../projects.html?compare=']")]
+    assert 0 < len(hrefs) <= ALIKE
+    for href in hrefs:
+        assert href.startswith("../projects.html?compare=celery,") and href.endswith("#compare")
+        other = catalog.get(href.split(",")[1].removesuffix("#compare"))
+        assert other.kind == "queue" and other.id not in paired and not other.archived
+    # the side-by-side view is reachable on the projects page (its panel and every project's row)
+    assert soup(site / "projects.html").select_one("section#compare[data-compare]") is not None
+
+
+def test_an_inactive_project_shows_its_status_source_and_maintained_alternatives(tmp_path):
+    content = copy_content(tmp_path)
+    path = content / "catalog" / "projects.yaml"
+    path.write_text(path.read_text() + "\n" + _queue(
+        "bygone", {"brokers": "[redis]", "retries": "true", "results": "true"},
+        status="unmaintained", status_source="https://bygone.example.org/README#status",
+        added="2026-11-30"))
+    out = build(content, tmp_path / "out")
+    page = soup(out / "projects" / "bygone.html")
+    badge = page.select_one("main .vitals .badge")
+    assert (badge.get_text(), badge["href"]) == ("unmaintained", "https://bygone.example.org/README#status")
+    crumbs = [a["href"] for a in page.select("nav.crumbs a")]
+    assert crumbs == ["../projects.html", "../projects.html#projects-archived"]
+    assert page.select_one("#compare-with").get_text() == "Alternatives"
+    alternatives = [a["href"] for a in page.select("#compare-with ~ ul a")]
+    assert 0 < len(alternatives) <= ALIKE
+    catalog = load_catalog(content)
+    for href in alternatives:  # maintained task queues, on their own pages
+        other = catalog.get(href.removeprefix("../projects/").removesuffix(".html"))
+        assert other.kind == "queue" and not other.archived and other.id != "bygone"
+    # an inactive project without any fact: one line, then where the maintained ones are
+    taskmaster = soup(out / "projects" / "taskmaster.html").select_one("main")
+    assert taskmaster.select_one("table") is None
+    assert taskmaster.select_one("#compare-with ~ p a")["href"] == "../projects.html#projects-queue"
