@@ -57,10 +57,38 @@ MARKDOWN = {
 # docs/configuration.md) and handed to the plugins below: no plugin reads the environment.
 _CHECKER = Settings.from_env()
 
-# One name per page across navigation, <title> and <h1>, and a contents list on the long guide,
-# without editing the guide's source (it stays the original seed text; plugins/sitecontext).
+# Metadata a page's source cannot carry (plugins/sitecontext): the guide's source stays the founding
+# text word for word, so its title, navigation label (a short form of the title: docs/site.md),
+# description and layout are set here. The `guide` template shows today's advice first (`advice`,
+# a Markdown file under content/ whose [advice:...] markers the catalog plugin renders:
+# plugins/catalog/guide.py), then the founding text introduced by its `origin`:
+# Full Stack Python's task queues page by Matt Makai. Its first version,
+#   mattmakai/fullstackpython.com@e888d555ec714eb86a6c8fcc58a965e14eefa080:
+#     source/content/pages/task-queues.rst (committed 2014-02-02);
+# the version our text is, word for word (tests/support/data/seed-task-queues.md),
+#   mattmakai/fullstackpython.com@0cdcacd0944257d413f88a304f6bf68891669631:
+#     source/content/pages/07-web-app-deployment/11-task-queues.markdown (committed 2016-04-16;
+#     the page changed after it, on that site only).
 PAGE_OVERRIDES = {
-    "task-queues": {"title": "Task queues", "sidebartitle": "Guide", "toc": "True"},
+    "task-queues": {
+        "title": "Task queue guide",
+        "sidebartitle": "Guide",
+        "meta": ("Which Python task queue to choose today, need by need, from the catalog's sourced facts; "
+                 "then the original Full Stack Python text on task queues (2014-2016), word for word."),
+        "template": "guide",
+        "advice": "guide/today.md",
+        "origin": {
+            "title": "Task Queues",
+            "site": "Full Stack Python",
+            "author": "Matt Makai",
+            "url": "https://www.fullstackpython.com/task-queues.html",
+            "first": "2014-02-02",
+            "last": "2016-04-16",
+            "source": "https://github.com/mattmakai/fullstackpython.com/blob/"
+                      "0cdcacd0944257d413f88a304f6bf68891669631/source/content/pages/07-web-app-deployment/"
+                      "11-task-queues.markdown",
+        },
+    },
 }
 
 PLUGIN_PATHS = ["plugins"]

@@ -15,6 +15,12 @@ Markers (each alone in its paragraph):
 - ``[catalog-more:SECTION]``: one line for the guide, "N more projects, compared
   on the projects page", through ``more_template`` (``partials/catalog_more.html``).
 
+The guide (``guide.py``): a page whose metadata names an ``advice`` file gets it rendered as its
+first part, each ``[advice:KEY]`` paragraph of that file replaced by the projects that meet the
+need KEY (``linkcheck.catalog.needs``) through ``partials/advice_need.html``, or by the
+side-by-side pages (``[advice:side-by-side]``, ``partials/advice_pairs.html``); the page's own text
+follows, headings one level down, introduced by its ``origin`` metadata (template ``guide.html``).
+
 Context of every template (after the ``catalog_loaded`` signal, so GitHub data is in):
 
 - ``catalog``: the ``Catalog`` (``catalog.section(name)``, ``catalog.get(id)``);

@@ -38,6 +38,7 @@ from linkcheck.catalog.schema import (
 
 from .compare import by_entry, comparisons
 from .dates import last_changed
+from .guide import frame_guides
 from .outputs import page_dates, write_feed, write_sitemap
 from .project import page_url, project_pages
 from .settings import catalog_settings
@@ -116,6 +117,8 @@ class CatalogGenerator(Generator):
         self.context["catalog_pages"] = {s: p.url for s, p in self.section_pages.items()}
         for page in pages + hidden:
             self._annotate(page)
+        # the guide: today's advice (rendered from the catalog) before the founding text (guide.py)
+        frame_guides(self, pages + hidden)
         self.context["nav_pages"] = sorted(pages, key=self._nav_key)
 
     @staticmethod

@@ -30,7 +30,9 @@ def _site_url(settings: dict[str, Any], what: str) -> str | None:
 
 def _sources(page: Any, catalog_files: Iterable[Path]) -> list[Path]:
     sections = set(getattr(page, "catalog_sections", []))
-    return [Path(page.source_path)] + [p for p in catalog_files if p.stem in sections]
+    # extra_sources: files a page shows besides its own (the guide's advice, guide.py)
+    extra = [Path(p) for p in getattr(page, "extra_sources", [])]
+    return [Path(page.source_path), *extra] + [p for p in catalog_files if p.stem in sections]
 
 
 def page_dates(pages: list[Any], catalog_files: list[Path]) -> list[tuple[Any, datetime]]:

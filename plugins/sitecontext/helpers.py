@@ -15,8 +15,9 @@ from typing import Any
 
 from markupsafe import Markup
 
+from linkcheck.catalog import needs as _needs
 from linkcheck.catalog import schema
-from linkcheck.catalog.ranking import own_downloads, own_stars, reader_order, status_rank
+from linkcheck.catalog.ranking import own_downloads, own_stars
 from linkcheck.timefmt import to_timestamp
 
 DAY = 86400.0
@@ -124,20 +125,9 @@ def status_badge(entry: Any) -> dict[str, str] | None:
 # ------------------------------------------------------------------ facts
 
 
-def fact(entry: Any, key: str) -> Any:
-    facts = getattr(entry, "facts", None)
-    return facts.get(key) if isinstance(facts, dict) else None
-
-
-def answer(f: Any) -> str:
-    """How a fact cell reads: "yes", "no", "partial", "list" (a list value) or "unknown" (no
-    sourced fact): four different answers, never one dash for two of them."""
-    return "unknown" if f is None else str(f.answer)
-
-
-def list_values(entry: Any, key: str) -> list[str]:
-    f = fact(entry, key)
-    return list(f.value) if f is not None and isinstance(f.value, list | tuple) else []
+fact = _needs.fact
+answer = _needs.answer
+list_values = _needs.list_values
 
 
 def brokers(entry: Any) -> list[str]:
@@ -152,20 +142,9 @@ def kind_title(kind: str | None) -> str:
     return schema.KINDS.get(kind or "", "Projects")
 
 
-DATABASES = frozenset({"postgresql", "mysql", "sqlite", "mongodb", "django-db", "sqlalchemy"})
+DATABASES = _needs.DATABASES
 VALUE_LABELS = schema.VALUE_LABELS
-
-
-def _meets(entry: Any, atom: str) -> bool:
-    """One condition of a need or filter: "broker:redis", "framework:django", "database" (a
-    database among its brokers) or a boolean fact answered yes or partial (true with a limit)."""
-    if atom == "database":
-        return bool(set(brokers(entry)) & DATABASES)
-    if atom.startswith("broker:"):
-        return atom.split(":", 1)[1] in brokers(entry)
-    if atom.startswith("framework:"):
-        return atom.split(":", 1)[1] in list_values(entry, "frameworks")
-    return answer(fact(entry, atom)) in ("yes", "partial")
+_meets = _needs.meets
 
 
 def features(entry: Any) -> list[str]:
@@ -178,39 +157,12 @@ def features(entry: Any) -> list[str]:
     return found
 
 
-# The home page's starting points: a need, the conditions that answer it (all of them), and the
-# projects page's filter for it. Only maintained task queues answer (kind "queue").
-NEEDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
-    ("Tasks written as async def, on Redis", ("asyncio", "broker:redis"), "broker=redis&has=asyncio"),
-    ("No new infrastructure: the queue lives in your database", ("database",), "has=database"),
-    ("Periodic (cron-like) jobs on Redis", ("scheduling", "broker:redis"), "broker=redis&has=scheduling"),
-    ("RabbitMQ with rate limits, results and a monitoring UI",
-     ("broker:rabbitmq", "rate_limits", "results", "monitoring"),
-     "broker=rabbitmq&has=rate_limits,results,monitoring"),
-    ("Background tasks in a Django project", ("framework:django",), "framework=django"),
-    ("Tasks written as async def", ("asyncio",), "has=asyncio"),
-)
-
-
 def needs(entries: Iterable[Any], *, limit: int = 3) -> list[dict[str, Any]]:
-    """For each need that maintained task queues meet: the first ``limit`` of them (those that meet
-    every condition fully before those that meet one only partly, then the default order of
-    linkcheck.catalog.ranking: most downloaded last month first), how many in all, the filter
-    query, and which of the shown ones meet it only partly."""
-    pool = reader_order(e for e in entries
-                        if getattr(e, "kind", None) == "queue" and status_rank(e) == 0)
-    out = []
-    for label, atoms, query in NEEDS:
-        found = [e for e in pool if all(_meets(e, atom) for atom in atoms)]
-        if not found:
-            continue
-        partly = {e.id for e in found
-                  if any(answer(fact(e, a)) == "partial" for a in atoms if ":" not in a and a != "database")}
-        found.sort(key=lambda e: e.id in partly)  # stable: the default order within each
-        shown = found[:limit]
-        out.append({"label": label, "entries": shown, "count": len(found), "query": query,
-                    "partly": partly & {e.id for e in shown}})
-    return out
+    """The home page's needs (linkcheck.catalog.needs.HOME) that maintained task queues meet: for
+    each, the first ``limit`` of them (full answers first, then the default order), how many in all,
+    the filter query, and which of the shown ones meet it only partly."""
+    return [{"label": m.need.label, "entries": m.entries, "count": m.count, "query": m.need.query,
+             "partly": m.partly} for m in _needs.match(entries, _needs.HOME, limit=limit)]
 
 
 def stars_of(entry: Any) -> int:

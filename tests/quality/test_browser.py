@@ -15,6 +15,7 @@ import pytest
 from tests.quality.browsing import OVERFLOW_JS, new_context, open_page
 from tests.quality.conftest import StaticServer, artifact_name, screenshot_dir
 from tests.quality.tools import REPO, VIEWPORTS
+from tests.support.site import short_form
 
 pytestmark = pytest.mark.browser
 
@@ -89,6 +90,9 @@ def test_navigation_reaches_every_page(
                 problems.append(f"{label!r}: {landed} is not a page of the build")
             if page.locator("h1").count() != 1:
                 problems.append(f"{label!r}: {landed} has {page.locator('h1').count()} <h1>")
+            elif not short_form(label, page.locator("h1").inner_text()):
+                problems.append(f"{label!r}: not the title of {landed} or a short form of it "
+                                f"({page.locator('h1').inner_text()!r})")
             current = page.locator("nav [aria-current='page']")
             if current.count() != 1 or current.first.inner_text().strip() != label:
                 problems.append(f"{label!r}: {landed} does not mark its nav link aria-current=page")

@@ -173,6 +173,22 @@ def test_search_finds_the_right_entries(
     assert not watch.page_errors and not watch.failed, (watch.page_errors, watch.failed)
 
 
+def test_the_guides_advice_is_found_by_its_own_words(browser: Any, site_server: StaticServer) -> None:
+    """"nightly" is only in the guide's advice ("a nightly job in Django"): the guide is a result,
+    with the need's section under it."""
+    context, watch = new_context(browser, site_server.url, viewport=VIEWPORTS["1280x800"])
+    try:
+        page = open_page(context, watch, "index.html")
+        _search_from_header(page, "nightly")
+        assert _all_results(page) == ["task-queues.html"]
+        sections = page.evaluate("() => [...document.querySelectorAll('.search-sections a')]"
+                                 ".map((a) => a.getAttribute('href'))")
+        assert "task-queues.html#django" in sections, sections
+    finally:
+        context.close()
+    assert not watch.outside and not watch.page_errors, (watch.outside, watch.page_errors)
+
+
 def test_results_are_keyboard_navigable(browser: Any, site_server: StaticServer) -> None:
     context, watch = new_context(browser, site_server.url, viewport=VIEWPORTS["1280x800"])
     try:

@@ -35,6 +35,13 @@ def build(content: Path, output: Path, conf: str = "pelicanconf.py", **overrides
     return output
 
 
+def short_form(label: str, title: str) -> bool:
+    """The navigation label rule (docs/site.md, "Labels"): a label is its page's title, or a short
+    form of it: some of the title's words, in their order ("Projects" for "Task queue projects")."""
+    words = iter(title.lower().split())
+    return bool(label.split()) and all(word in words for word in label.lower().split())
+
+
 def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 

@@ -16,7 +16,7 @@ import pytest
 from linkcheck.catalog import PLAIN_HTTP, CatalogError, load_catalog
 from linkcheck.inventory.internal import check_internal
 from plugins.catalog.generator import plain_http_summary
-from tests.support.site import CONTENT, ROOT, SEED, build, copy_content, soup, write_yaml
+from tests.support.site import CONTENT, ROOT, SEED, build, copy_content, short_form, soup, write_yaml
 
 # The seed's two links to Full Stack Python pages this site does not have.
 MOVED_INTERNAL = {
@@ -41,10 +41,15 @@ def seed_links_by_section() -> dict[str, set[str]]:
     return found
 
 
+def original_part(page: Path):
+    """The guide's founding text: its part after today's advice, headings one level down."""
+    return soup(page).select_one("article section.original")
+
+
 def built_links_by_section(page: Path) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
-    for link in soup(page).find("article").find_all("a", href=True):
-        heading = link.find_previous(["h1", "h2"])
+    for link in original_part(page).find_all("a", href=True):
+        heading = link.find_previous(["h2", "h3"])
         found.setdefault(heading.get_text(strip=True), set()).add(link["href"])
     return found
 
@@ -54,10 +59,11 @@ def nav_labels(page: Path) -> list[str]:
 
 
 def test_guide_keeps_the_seed_headings_in_order(site):
-    article = soup(site / "task-queues.html").find("article")
-    headings = [h.get_text(strip=True) for h in article.find_all(["h1", "h2"])]
+    # the founding text is the guide's second part: its h1 and h2s one level down, in order
+    guide = site / "task-queues.html"
+    headings = [h.get_text(strip=True) for h in original_part(guide).find_all(["h2", "h3"])]
     assert headings == seed_headings()
-    assert len(soup(site / "task-queues.html").find_all("h1")) == 1
+    assert [h.get_text(strip=True) for h in soup(guide).find_all("h1")] == ["Task queue guide"]
 
 
 def test_every_seed_link_appears_under_its_section(site):
@@ -121,13 +127,28 @@ def test_navigation_follows_sortorder_and_sidebartitle(site, tmp_path):
     assert "Reading &amp; examples" in (out / "index.html").read_text()
 
 
+def test_navigation_labels_are_their_pages_titles_or_a_short_form(site):
+    links = soup(site / "index.html").select("nav.site-nav a")
+    assert len(links) >= 4
+    for link in links:
+        page = soup(site / link["href"].removeprefix("./"))
+        h1 = page.find("h1").get_text(" ", strip=True)
+        assert page.title.get_text().startswith(f"{h1} ·"), (link["href"], page.title)
+        assert short_form(link.get_text(strip=True), h1), (link.get_text(strip=True), h1)
+    # the rule itself: words of the title, in order
+    assert short_form("Hosted services", "Hosted message and task queue services")
+    assert not short_form("Guide", "Task queues") and not short_form("Services hosted", "Hosted services")
+    assert not short_form("", "Task queues")
+
+
 def test_meta_description_and_title(site):
     page = soup(site / "task-queues.html")
-    meta = SEED.read_text().split("meta: ", 1)[1].splitlines()[0].strip()
-    assert page.find("meta", attrs={"name": "description"})["content"] == meta
-    assert page.title.get_text().startswith("Task queues ·")
+    # the guide's source keeps the seed's own; PAGE_OVERRIDES describes the page as it is now
+    meta = page.find("meta", attrs={"name": "description"})["content"]
+    assert meta.startswith("Which Python task queue to choose today") and "(2014-2016)" in meta
+    assert page.title.get_text().startswith("Task queue guide ·")
     # one name per page across navigation, <title> and <h1>
-    assert page.find("h1").get_text(strip=True) == "Task queues"
+    assert page.find("h1").get_text(strip=True) == "Task queue guide"
 
 
 def test_toc_is_honoured(site, tmp_path):
@@ -138,11 +159,16 @@ def test_toc_is_honoured(site, tmp_path):
     projects = content / "pages" / "projects.md"
     projects.write_text(projects.read_text().replace("slug: projects", "slug: projects\ntoc: True"))
     assert soup(build(content, tmp_path / "out") / "projects.html").select_one("nav.toc") is not None
+    # the guide: its contents list today's advice, need by need, then the original text, which
+    # lists its own sections where it starts
     page = soup(site / "task-queues.html")
     toc = page.select("nav.toc a")
-    assert [a.get_text() for a in toc] == seed_headings()[1:]
+    assert toc[0].get_text() == "Choosing a Python task queue today" and len(toc) >= 2 + 7
+    assert toc[-1].get_text() == "The original guide, 2014–2016"
+    sections = page.select("section.original nav.toc-inline a")
+    assert [a.get_text() for a in sections] == seed_headings()[1:]
     ids = {tag["id"] for tag in page.find_all(id=True)}
-    assert all(a["href"].lstrip("#") in ids for a in toc)
+    assert all(a["href"].lstrip("#") in ids for a in toc + sections)
 
 
 def test_no_internal_link_dangles(site):

@@ -58,7 +58,7 @@ def test_seed_link_texts_and_subjects_are_back(site):
     assert "Celery in Production on the Caktus Group blog contains good practices" in text
     assert "[catalog" not in text
     # the guide does not re-sort: Celery stays first, Huey's two bullets stay
-    projects = article.find("h2", string="Task queue projects").find_next("ul")
+    projects = article.find("h3", string="Task queue projects").find_next("ul")
     names = [li.find("a").get_text() for li in projects.find_all("li", recursive=False)]
     assert names == ["Celery", "RQ (Redis Queue)", "Taskmaster", "Huey", "Huey"]
 
