@@ -87,3 +87,19 @@ OVERFLOW_JS = """
   return {scrollWidth: se.scrollWidth, innerWidth: iw, culprits: out};
 }
 """
+
+
+# What a page shows in its <main>: the no-JavaScript gate compares this with and without scripts.
+CONTENT_JS = """
+() => {
+  const main = document.querySelector('main') || document.body;
+  const visible = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
+  return {
+    ids: [...main.querySelectorAll('[id]')].filter(visible).map((e) => e.id),
+    links: [...main.querySelectorAll('a[href]')].filter(visible).map((a) => a.getAttribute('href')),
+    headings: [...main.querySelectorAll('h1,h2,h3,h4,h5,h6')].filter(visible)
+                .map((h) => h.textContent.trim().replace(/\\s+/g, ' ')),
+    entries: [...main.querySelectorAll('.entry, [data-entry], tbody tr')].filter(visible).length,
+  };
+}
+"""

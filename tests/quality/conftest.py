@@ -14,9 +14,9 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +24,14 @@ import pytest
 
 from tests.quality.tools import (
     ARTIFACTS,
+    AXE_JS,
     CHROMIUM_ARGS,
     REPO,
+    VIEWPORTS,
     in_ci,
     require_chromium,
 )
+from tests.support.shared import once
 
 BUILD_TIMEOUT = 300
 
@@ -56,10 +59,24 @@ def _build_or_fail(out: Path, var_dir: Path) -> Path:
     return out
 
 
+def _build_both(base: Path) -> dict[str, str]:
+    from linkcheck.catalog import load_catalog
+    from tests.quality.seed import seed_store
+
+    fresh = _build_or_fail(base / "fresh", base / "var-empty")
+    var = base / "var-data"
+    var.mkdir(exist_ok=True)
+    repos = sorted({e.github_repo for e in load_catalog(REPO / "content").entries if e.github_repo})
+    assert seed_store(var / "linkcheck.sqlite3", REPO, repos) > 0, "no external links to seed"
+    data = _build_or_fail(base / "stored-data", var)
+    return {"fresh": str(fresh), "stored-data": str(data)}
+
+
 @pytest.fixture(scope="package")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The site twice: as a fresh clone builds it (empty store) and after checks and a GitHub
-    refresh have filled the store (tests/quality/seed.py). Or one given build (QUALITY_SITE_DIR)."""
+    refresh have filled the store (tests/quality/seed.py). Or one given build (QUALITY_SITE_DIR).
+    Built once per test session, shared by every xdist worker (tests/support/shared.py)."""
     existing = os.environ.get("QUALITY_SITE_DIR")
     if existing:  # check an existing build (e.g. output/) instead of building
         root = Path(existing).resolve()
@@ -70,17 +87,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         if in_ci():
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
-    from linkcheck.catalog import load_catalog
-    from tests.quality.seed import seed_store
-
-    base = tmp_path_factory.mktemp("quality")
-    fresh = _build_or_fail(base / "fresh", base / "var-empty")
-    var = base / "var-data"
-    var.mkdir()
-    repos = sorted({e.github_repo for e in load_catalog(REPO / "content").entries if e.github_repo})
-    assert seed_store(var / "linkcheck.sqlite3", REPO, repos) > 0, "no external links to seed"
-    data = _build_or_fail(base / "stored-data", var)
-    return {"fresh": fresh, "stored-data": data}
+    return {name: Path(path) for name, path in once(tmp_path_factory, "quality-builds", _build_both).items()}
 
 
 @pytest.fixture(scope="package", params=BUILDS)
@@ -222,6 +229,29 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             yield b
         finally:
             b.close()
+
+
+@pytest.fixture
+def sweeps(browser: Any, site_server: StaticServer, site_dir: Path, html_pages: list[str],
+           request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+           ) -> Callable[[str], dict[str, Any]]:
+    """``sweeps(viewport)``: every page of this build visited once at ``viewport``
+    (tests/quality/sweep.py), for the gates that only look. Run once per session for all
+    xdist workers (tests/support/shared.py): the first gate that asks runs it, the others read it."""
+    from tests.quality.sweep import Visit, sweep
+
+    axe_js = AXE_JS if AXE_JS.is_file() else None  # the axe gate itself says when axe is missing
+    build = request.node.callspec.params.get("site_dir", "given")
+
+    def get(viewport: str) -> dict[str, Visit]:
+        def make(_folder: Path) -> dict[str, Any]:
+            visits = sweep(browser, site_server, html_pages, VIEWPORTS[viewport], axe_js)
+            return {path: asdict(v) for path, v in visits.items()}
+
+        stored = once(tmp_path_factory, f"sweep-{build}-{viewport}", make)
+        return {path: Visit.from_dict(data) for path, data in stored.items()}
+
+    return get
 
 
 @pytest.fixture(scope="package")

@@ -3,42 +3,23 @@ in the light and in the dark colour scheme (prefers-color-scheme emulated)."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from tests.quality.browsing import new_context, open_page
-from tests.quality.conftest import StaticServer
+from tests.quality.sweep import SCHEMES, Visit, run_axe
 from tests.quality.tools import VIEWPORTS, require_axe
 
 pytestmark = pytest.mark.browser
 
 BLOCKING = {"serious", "critical"}
 
-RUN_AXE_JS = """
-async () => {
-  const r = await axe.run(document, {resultTypes: ['violations']});
-  return r.violations.map((v) => ({
-    id: v.id, impact: v.impact, help: v.help,
-    nodes: v.nodes.map((n) => ({target: n.target.join(' '), html: n.html.slice(0, 160),
-                                summary: (n.failureSummary || '').replace(/\\s+/g, ' ').slice(0, 240)})),
-  }));
-}
-"""
-
 # A page with faults axe must call serious or critical: the gate checks it can see.
 CANARY = """<!DOCTYPE html><html><head><title>canary</title></head><body>
 <img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">
 <p style="color:#bbb;background:#fff">low contrast text</p>
 <button></button></body></html>"""
-
-
-def run_axe(page: Any, axe_js: Path, *, inject: bool = True) -> list[dict[str, Any]]:
-    if inject:
-        page.add_script_tag(path=str(axe_js))
-    assert page.evaluate("() => typeof axe === 'object' && typeof axe.run === 'function'"), "axe not loaded"
-    return list(page.evaluate(RUN_AXE_JS))
 
 
 def _fmt(path: str, scheme: str, v: dict[str, Any]) -> str:
@@ -75,25 +56,16 @@ def test_axe_sees_a_broken_page(browser: Any) -> None:
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_no_serious_accessibility_violations(
-    browser: Any, site_server: StaticServer, html_pages: list[str], viewport: str
+    sweeps: Callable[[str], dict[str, Visit]], html_pages: list[str], viewport: str
 ) -> None:
-    """Each page is loaded once per viewport, axe injected once, then run in light and in dark."""
-    axe_js = require_axe()
+    """Every page, at each viewport, in light and in dark (axe injected once per page visit)."""
+    require_axe()
     found: list[str] = []
-    context, watch = new_context(browser, site_server.url, viewport=VIEWPORTS[viewport])
-    try:
-        for path in html_pages:
-            page = open_page(context, watch, path)
-            injected = False
-            for scheme in ("light", "dark"):
-                page.emulate_media(color_scheme=scheme)
-                assert page.evaluate(f"matchMedia('(prefers-color-scheme: {scheme})').matches")
-                violations = run_axe(page, axe_js, inject=not injected)
-                injected = True
-                where = f"{path} @ {viewport}"
-                found += [_fmt(where, scheme, v) for v in violations if v["impact"] in BLOCKING]
-            page.close()
-    finally:
-        context.close()
-    found += [f"request outside the site: {url}" for url in watch.outside]
+    visits = sweeps(viewport)
+    for path in html_pages:
+        record = visits[path]
+        assert set(record.axe) == set(SCHEMES), f"{path}: axe ran for {sorted(record.axe)}"
+        for scheme, violations in record.axe.items():
+            found += [_fmt(f"{path} @ {viewport}", scheme, v) for v in violations if v["impact"] in BLOCKING]
+        found += [f"{path}: request outside the site: {url}" for url in record.outside]
     assert not found, f"{len(found)} serious/critical axe violation(s):\n  " + "\n  ".join(found)

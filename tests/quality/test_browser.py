@@ -1,19 +1,22 @@
 """The built site in a real headless Chromium: layout, navigation, anchors, no-JS parity.
 
-Every page of the build is opened at a phone and a desktop viewport; a full-page
-screenshot of each goes to test-artifacts/screenshots/<build>/<viewport>/.
+Every page of the build is opened at a phone and a desktop viewport (once, by the sweep in
+tests/quality/sweep.py, for the gates that only look); a page that fails the layout gate is
+shot into test-artifacts/screenshots/<build>/<viewport>/.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from tests.quality.browsing import OVERFLOW_JS, new_context, open_page
+from tests.quality.browsing import CONTENT_JS, new_context, open_page
 from tests.quality.conftest import StaticServer, artifact_name, screenshot_dir
+from tests.quality.sweep import Visit
 from tests.quality.tools import REPO, VIEWPORTS
 from tests.support.site import short_form
 
@@ -24,35 +27,39 @@ VIEWPORT_IDS = list(VIEWPORTS)
 
 @pytest.mark.parametrize("viewport", VIEWPORT_IDS)
 def test_every_page_fits_the_viewport(
-    browser: Any, site_server: StaticServer, html_pages: list[str], artifacts: Path, viewport: str,
-    request: pytest.FixtureRequest,
+    browser: Any, site_server: StaticServer, sweeps: Callable[[str], dict[str, Visit]], html_pages: list[str],
+    artifacts: Path, viewport: str, request: pytest.FixtureRequest,
 ) -> None:
-    """No horizontal scroll: document.scrollingElement.scrollWidth <= innerWidth, on every page.
-    A full-page screenshot of each goes to test-artifacts/screenshots/<build>/<viewport>/."""
+    """No horizontal scroll: document.scrollingElement.scrollWidth <= innerWidth, on every page,
+    and no failed request or script error. A page that scrolls sideways is shot (full page) into
+    test-artifacts/screenshots/<build>/<viewport>/ to show the culprit; `make screenshots` shoots
+    every page for review."""
     build = request.node.callspec.params["site_dir"]
-    shots = screenshot_dir(artifacts, request, viewport)
-    context, watch = new_context(browser, site_server.url, viewport=VIEWPORTS[viewport])
+    visits = sweeps(viewport)
     problems: list[str] = []
+    for path in html_pages:
+        record = visits[path]
+        result = record.overflow
+        if result["scrollWidth"] > result["innerWidth"]:
+            culprits = "\n      ".join(result["culprits"]) or "(no element found)"
+            problems.append(
+                f"[{build}] {path} @ {viewport}: scrollWidth {result['scrollWidth']} > innerWidth "
+                f"{result['innerWidth']}; sticking out:\n      {culprits}"
+            )
+            _shoot(browser, site_server, path, viewport, screenshot_dir(artifacts, request, viewport))
+        problems += [f"{path}: request outside the site: {url}" for url in record.outside]
+        problems += [f"{path}: failed request {failure}" for failure in record.failed]
+        problems += [f"{path}: JavaScript error {error}" for error in record.page_errors]
+    assert not problems, "layout:\n  " + "\n  ".join(problems)
+
+
+def _shoot(browser: Any, server: StaticServer, path: str, viewport: str, shots: Path) -> None:
+    context, watch = new_context(browser, server.url, viewport=VIEWPORTS[viewport])
     try:
-        for path in html_pages:
-            page = open_page(context, watch, path)
-            shot = shots / f"{artifact_name(path)}.png"
-            page.screenshot(path=str(shot), full_page=True)
-            assert shot.stat().st_size > 0
-            result = page.evaluate(OVERFLOW_JS)
-            if result["scrollWidth"] > result["innerWidth"]:
-                culprits = "\n      ".join(result["culprits"]) or "(no element found)"
-                problems.append(
-                    f"[{build}] {path} @ {viewport}: scrollWidth {result['scrollWidth']} > innerWidth "
-                    f"{result['innerWidth']}; sticking out:\n      {culprits}"
-                )
-            page.close()
+        open_page(context, watch, path).screenshot(path=str(shots / f"{artifact_name(path)}.png"),
+                                                   full_page=True)
     finally:
         context.close()
-    assert not problems, "horizontal scrolling:\n  " + "\n  ".join(problems)
-    assert not watch.outside, f"requests outside the site: {watch.outside}"
-    assert not watch.failed, f"failed requests: {watch.failed}"
-    assert not watch.page_errors, f"JavaScript errors: {watch.page_errors}"
 
 
 def _main_nav_links(page: Any) -> list[tuple[str, str]]:
@@ -120,74 +127,17 @@ def pages_wanting_toc() -> list[str]:
     return wanted
 
 
-IN_VIEW_JS = """
-(el) => {
-  const r = el.getBoundingClientRect();
-  return r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0
-    && r.left < window.innerWidth && r.top < window.innerHeight;
-}
-"""
-
-SCROLLED_TO_JS = """
-(id) => {
-  const el = document.getElementById(id);
-  if (!el) return {exists: false};
-  const r = el.getBoundingClientRect();
-  const se = document.scrollingElement;
-  const atBottom = window.scrollY + window.innerHeight >= se.scrollHeight - 2;
-  return {exists: true, top: r.top, bottom: r.bottom, innerHeight: window.innerHeight, atBottom,
-          hash: location.hash};
-}
-"""
-
-
 @pytest.mark.parametrize("viewport", VIEWPORT_IDS)
 def test_in_page_links_land_on_their_anchor(
-    browser: Any, site_server: StaticServer, html_pages: list[str], viewport: str
+    sweeps: Callable[[str], dict[str, Visit]], html_pages: list[str], viewport: str
 ) -> None:
-    """Skip link, table of contents and every other same-page #link: click it, land on the target."""
-    context, watch = new_context(browser, site_server.url, viewport=VIEWPORTS[viewport])
-    problems: list[str] = []
-    toc_links = 0
-    toc_pages: set[str] = set()
-    checked = 0
-    try:
-        for path in html_pages:
-            page = open_page(context, watch, path)
-            anchors = page.locator("a[href^='#']:not([href='#'])")
-            hrefs = [anchors.nth(i).get_attribute("href") or "" for i in range(anchors.count())]
-            in_toc = page.locator("nav.toc a[href^='#'], nav[aria-label='Contents'] a[href^='#']").count()
-            toc_links += in_toc
-            if in_toc:
-                toc_pages.add(path)
-            for i, href in enumerate(hrefs):
-                target = href[1:]
-                link = anchors.nth(i)
-                if link.evaluate("(a) => a.getClientRects().length === 0") or not link.is_visible():
-                    continue  # not rendered at this width, or inside a closed <details>
-                link.scroll_into_view_if_needed()
-                if link.evaluate(IN_VIEW_JS):
-                    link.click()
-                else:
-                    # A skip link shows on focus only: use it as a keyboard user would.
-                    link.focus()
-                    if not link.evaluate(IN_VIEW_JS):
-                        problems.append(f"{path} @ {viewport}: link {href} is off-screen even when focused")
-                        continue
-                    page.keyboard.press("Enter")
-                page.wait_for_function("(h) => location.hash === h", arg=href, timeout=5000)
-                state = page.evaluate(SCROLLED_TO_JS, target)
-                checked += 1
-                if not state["exists"]:
-                    problems.append(f"{path}: {href} has no element with id={target!r}")
-                elif not (-2 <= state["top"] <= state["innerHeight"] * 0.5 or state["atBottom"]):
-                    problems.append(
-                        f"{path} @ {viewport}: after clicking {href} its target is at "
-                        f"top={state['top']:.0f}px of a {state['innerHeight']}px viewport"
-                    )
-            page.close()
-    finally:
-        context.close()
+    """Skip link, table of contents and every other same-page #link: clicked (by the sweep), its
+    target lands in the top half of the viewport (or the page is scrolled to its end)."""
+    visits = sweeps(viewport)
+    problems = [f"{p} @ {viewport}" for path in html_pages for p in visits[path].anchor_problems]
+    checked = sum(len(visits[path].anchors) for path in html_pages)
+    toc_links = sum(visits[path].toc_links for path in html_pages)
+    toc_pages = {path for path in html_pages if visits[path].toc_links}
     assert checked > 0, "no same-page link on any page (not even the skip link)"
     for path in pages_wanting_toc():
         if path in html_pages and path not in toc_pages:
@@ -197,34 +147,19 @@ def test_in_page_links_land_on_their_anchor(
     )
 
 
-CONTENT_JS = """
-() => {
-  const main = document.querySelector('main') || document.body;
-  const visible = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
-  return {
-    ids: [...main.querySelectorAll('[id]')].filter(visible).map((e) => e.id),
-    links: [...main.querySelectorAll('a[href]')].filter(visible).map((a) => a.getAttribute('href')),
-    headings: [...main.querySelectorAll('h1,h2,h3,h4,h5,h6')].filter(visible)
-                .map((h) => h.textContent.trim().replace(/\\s+/g, ' ')),
-    entries: [...main.querySelectorAll('.entry, [data-entry], tbody tr')].filter(visible).length,
-  };
-}
-"""
-
-
 def test_every_page_is_complete_without_javascript(
-    browser: Any, site_server: StaticServer, html_pages: list[str]
+    browser: Any, site_server: StaticServer, sweeps: Callable[[str], dict[str, Visit]], html_pages: list[str]
 ) -> None:
-    """With JavaScript disabled each page shows the same entries, links and headings."""
-    with_js, watch = new_context(browser, site_server.url, viewport=VIEWPORTS["1280x800"])
+    """With JavaScript disabled each page shows the same entries, links and headings as the sweep
+    saw with it (at 1280 px)."""
+    visits = sweeps("1280x800")
     no_js, watch_no = new_context(browser, site_server.url, viewport=VIEWPORTS["1280x800"],
                                   java_script_enabled=False)
     problems: list[str] = []
     try:
         for path in html_pages:
-            a = open_page(with_js, watch, path)
             b = open_page(no_js, watch_no, path)
-            full = a.evaluate(CONTENT_JS)
+            full = visits[path].content
             # Evaluation from the test still runs with page scripts disabled.
             bare = b.evaluate(CONTENT_JS)
             assert b.evaluate("() => document.querySelectorAll('main, body').length") >= 1
@@ -236,10 +171,8 @@ def test_every_page_is_complete_without_javascript(
                 problems.append(
                     f"{path}: {bare['entries']} entries without JavaScript, {full['entries']} with"
                 )
-            a.close()
             b.close()
     finally:
-        with_js.close()
         no_js.close()
     assert not problems, "pages depend on JavaScript:\n  " + "\n  ".join(problems)
 

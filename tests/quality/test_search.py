@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,7 +20,8 @@ import pytest
 
 from tests.quality.browsing import OVERFLOW_JS, new_context, open_page
 from tests.quality.conftest import StaticServer, screenshot_dir
-from tests.quality.test_axe import BLOCKING, _fmt, run_axe
+from tests.quality.sweep import Visit, run_axe
+from tests.quality.test_axe import BLOCKING, _fmt
 from tests.quality.test_html_valid import run_vnu
 from tests.quality.tools import VIEWPORTS, require_axe
 
@@ -105,28 +107,22 @@ def _land_on(page: Any, expected: str) -> None:
 
 
 def test_pages_load_nothing_for_search_until_used(
-    browser: Any, site_server: StaticServer, html_pages: list[str]
+    sweeps: Callable[[str], dict[str, Visit]], html_pages: list[str]
 ) -> None:
-    context, watch = new_context(browser, site_server.url, viewport=VIEWPORTS["1280x800"])
+    """Every page but the search page (the sweep at 1280 px): no search script or index byte on
+    load, nor when the header's field gets focus; nothing from another host."""
+    visits = sweeps("1280x800")
     loaded: list[str] = []
-    try:
-        for path in html_pages:
-            if path == SEARCH_PAGE:
-                continue
-            mark = site_server.mark()
-            page = open_page(context, watch, path)
-            page.wait_for_load_state("networkidle")
-            field = page.locator("#site-search-q")
-            assert field.count() == 1, f"{path}: no search field in the header"
-            field.focus()  # a plain form: even focus fetches nothing
-            page.wait_for_load_state("networkidle")
-            loaded += [f"{path}: {s.path}" for s in site_server.since(mark)
-                       if s.path.startswith(SEARCH_ASSETS)]
-            page.close()
-    finally:
-        context.close()
+    for path in html_pages:
+        if path == SEARCH_PAGE:
+            continue
+        record = visits[path]
+        assert record.search_loads is not None
+        assert record.content, f"{path}: not visited"
+        loaded += [f"{path}: {s.path}" for s in record.served if s.path.startswith(SEARCH_ASSETS)]
+        loaded += [f"{path} (field focused): {p}" for p in record.search_loads if p.startswith(SEARCH_ASSETS)]
+        assert not record.outside, f"{path}: requests outside the site: {record.outside}"
     assert not loaded, "search assets fetched before anyone searched:\n  " + "\n  ".join(loaded)
-    assert not watch.outside, f"requests outside the site: {watch.outside}"
 
 
 @pytest.mark.parametrize("query", list(EXPECTED))

@@ -4,12 +4,14 @@ projects page is at most 100 KB of HTML and at most 15 phone screens (640 px) ta
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from tests.quality.browsing import new_context, open_page
 from tests.quality.conftest import StaticServer
+from tests.quality.sweep import Visit
 from tests.quality.tools import VIEWPORTS
 
 pytestmark = pytest.mark.browser
@@ -30,31 +32,19 @@ def gated(html_pages: list[str]) -> list[str]:
     return [GUIDE, PROJECTS] + [p for p in html_pages if p.startswith(("compare/", "projects/"))]
 
 
-def _load(browser: Any, server: StaticServer, path: str, viewport: dict[str, int]) -> tuple[list[Any], Any]:
-    context, watch = new_context(browser, server.url, viewport=viewport)
-    try:
-        mark = server.mark()
-        page = open_page(context, watch, path)  # a fresh context: cold cache
-        page.wait_for_load_state("networkidle")
-        # Scroll to the end so lazily loaded images are counted too.
-        page.evaluate("window.scrollTo(0, document.scrollingElement.scrollHeight)")
-        page.wait_for_load_state("networkidle")
-        return server.since(mark), watch
-    finally:
-        context.close()
-
-
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_page_weight_and_no_outside_requests(
-    browser: Any, site_server: StaticServer, html_pages: list[str], viewport: str
+    sweeps: Callable[[str], dict[str, Visit]], html_pages: list[str], viewport: str
 ) -> None:
     pages = gated(html_pages)
     assert GUIDE in html_pages and PROJECTS in html_pages, "no guide or projects page in the build"
     assert len(pages) >= 2 + 8 or not any(p.startswith("compare/") for p in html_pages)
     assert any(p.startswith("projects/") for p in pages), "no project's own page in the build"
+    visits = sweeps(viewport)  # each page in a fresh context: a cold cache
     problems: list[str] = []
     for path in pages:
-        served, watch = _load(browser, site_server, path, VIEWPORTS[viewport])
+        record = visits[path]
+        served = record.served
         hosts = {s.host for s in served}
         total = sum(s.nbytes for s in served)
         html = sum(s.nbytes for s in served if s.path.lstrip("/").split("?")[0] == path)
@@ -62,8 +52,8 @@ def test_page_weight_and_no_outside_requests(
         print(f"\n{path} @ {viewport}: {total} B over the wire, {html} B of HTML (headers included)")
         assert html, f"the server never saw {path}"
         budget = PROJECTS_BUDGET if path == PROJECTS else BUDGET
-        problems += [f"{path}: asks a host other than the site: {url}" for url in watch.outside]
-        if not hosts <= {site_server.url.removeprefix("http://")}:
+        problems += [f"{path}: asks a host other than the site: {url}" for url in record.outside]
+        if not hosts <= {record.host}:
             problems.append(f"{path}: unexpected Host headers: {hosts}")
         problems += [f"{path}: HTTP {s.status} for {s.path}" for s in served if s.status >= 400]
         if total > budget:
