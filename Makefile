@@ -8,6 +8,10 @@ OUTPUT ?= output
 PORT ?= 8000
 BASE_STAMP := $(VENV)/.base-installed
 TEST_STAMP := $(VENV)/.test-installed
+# pytest-xdist workers: more than the cores, because many tests wait on processes and browsers
+# (docs/testing.md); TEST_WORKERS=0 runs the tests in one process.
+TEST_WORKERS ?= 4
+PYTEST_PARALLEL := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --maxschedchunk=2)
 
 .PHONY: help html serve publish clean test test-fast docs lint check-links github report fix-redirects \
         scheduler worker beat runs bench venv check-install lint-content screenshots
@@ -63,11 +67,11 @@ lint: $(TEST_STAMP)
 
 test: $(TEST_STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
 
 test-fast: $(TEST_STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -m "not slow and not browser"
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) -m "not slow and not browser"
 
 # The generated documents; tests fail when a committed one is out of date.
 docs: $(BASE_STAMP)

@@ -161,6 +161,8 @@ class Settings:
     mail_from: str = ""  # sender; empty: the SMTP login
     mail_to: str = ""  # recipients, comma-separated
     webhook_url: str = field(default="", repr=False)  # POST the report summary here (chat webhook)
+    delivery_attempts: int = 4  # tries per channel before a delivery is given up (and logged)
+    delivery_backoff: float = 2.0  # seconds before the second try, doubled before each next one
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -226,6 +228,8 @@ class Settings:
             "mail_from": _env("LINKCHECK_MAIL_FROM", ""),
             "mail_to": _env("LINKCHECK_MAIL_TO", ""),
             "webhook_url": _env("LINKCHECK_WEBHOOK_URL", ""),
+            "delivery_attempts": _env_int("LINKCHECK_DELIVERY_ATTEMPTS", cls.delivery_attempts),
+            "delivery_backoff": _env_float("LINKCHECK_DELIVERY_BACKOFF", cls.delivery_backoff),
         }
         known = {f.name for f in fields(cls)}
         for key, value in overrides.items():

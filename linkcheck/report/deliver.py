@@ -152,9 +152,12 @@ def send_webhook(settings: Any, payload: dict[str, Any]) -> None:
 
 
 def deliver(
-    settings: Any, report: Report, *, attempts: int = 4, backoff: float = 2.0
+    settings: Any, report: Report, *, attempts: int | None = None, backoff: float | None = None
 ) -> list[DeliveryOutcome]:
-    """Send by every configured channel; an empty list when none is configured."""
+    """Send by every configured channel; an empty list when none is configured. Tries and
+    backoff: the settings' (LINKCHECK_DELIVERY_ATTEMPTS, LINKCHECK_DELIVERY_BACKOFF) by default."""
+    attempts = max(1, settings.delivery_attempts if attempts is None else attempts)
+    backoff = max(0.0, settings.delivery_backoff if backoff is None else backoff)
     secrets = settings.secret_parts()
     outcomes: list[DeliveryOutcome] = []
     if settings.smtp_host and _recipients(settings):

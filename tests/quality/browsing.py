@@ -52,8 +52,9 @@ def new_context(browser: Any, origin: str, **options: Any) -> tuple[Any, Watch]:
     return context, watch
 
 
-def open_page(context: Any, watch: Watch, path: str) -> Any:
-    page = watch.attach(context.new_page())
+def open_page(context: Any, watch: Watch, path: str, *, page: Any = None) -> Any:
+    """``path`` loaded in ``page`` (a new page of ``context``, watched, by default), fonts ready."""
+    page = page or watch.attach(context.new_page())
     response = page.goto(path, wait_until="load")
     assert response is not None and response.ok, f"{path}: HTTP {response.status if response else '?'}"
     page.evaluate("document.fonts ? document.fonts.ready.then(() => true) : true")

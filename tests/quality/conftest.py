@@ -31,7 +31,7 @@ from tests.quality.tools import (
     in_ci,
     require_chromium,
 )
-from tests.support.shared import once
+from tests.support.shared import once, once_each
 
 BUILD_TIMEOUT = 300
 
@@ -231,25 +231,82 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             b.close()
 
 
+# Pages per unit of a sweep: small enough that the xdist workers share a sweep out evenly,
+# large enough that each unit's browser context set-up stays small beside its visits.
+SWEEP_CHUNK = 16
+
+
+def swept_pages(build: str, html_pages: list[str]) -> list[str]:
+    """The pages a sweep of ``build`` visits: every page of the build with data (every page the
+    stored-data build has, the generated ones included, as readers see them); on the build with
+    an empty store, where a generated page differs from its siblings only by the catalog's words,
+    every page but the generated families, of which one project's page per kind, one inactive
+    project's and one feature's (``part_of``), and two side-by-side pages."""
+    if build != "fresh" or os.environ.get("QUALITY_SITE_DIR"):
+        return html_pages
+    from linkcheck.catalog import load_catalog
+
+    projects = [e for e in load_catalog(REPO / "content").entries if e.section == "projects"]
+    picks: dict[str, str] = {}
+    for entry in projects:
+        keys = (f"kind:{entry.kind}", "inactive" if entry.archived else "",
+                "part_of" if entry.part_of else "")
+        for key in keys:
+            if key and key not in picks:
+                picks[key] = f"projects/{entry.id}.html"
+    sample = set(picks.values()) | set([p for p in html_pages if p.startswith("compare/")][:2])
+    return [p for p in html_pages if not p.startswith(("projects/", "compare/")) or p in sample]
+
+
+@pytest.fixture(scope="package")
+def build_servers(builds: dict[str, Path]) -> Iterator[Callable[[str], StaticServer]]:
+    """``server(build)``: a static server of that build, started when first asked for (a worker
+    that helps with every sweep serves both builds)."""
+    from contextlib import ExitStack
+
+    servers: dict[str, StaticServer] = {}
+    with ExitStack() as stack:
+        def server(build: str) -> StaticServer:
+            if build not in servers:
+                servers[build] = stack.enter_context(serving(builds[build]))
+            return servers[build]
+
+        yield server
+
+
+def _pages_of(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.html"))
+
+
 @pytest.fixture
-def sweeps(browser: Any, site_server: StaticServer, site_dir: Path, html_pages: list[str],
+def sweeps(browser: Any, builds: dict[str, Path], build_servers: Callable[[str], StaticServer],
            request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
            ) -> Callable[[str], dict[str, Any]]:
-    """``sweeps(viewport)``: every page of this build visited once at ``viewport``
-    (tests/quality/sweep.py), for the gates that only look. Run once per session for all
-    xdist workers (tests/support/shared.py): the first gate that asks runs it, the others read it."""
+    """``sweeps(viewport)``: the pages of this test's build (``swept_pages``) visited once at
+    ``viewport`` (tests/quality/sweep.py), for the gates that only look; at 1280 px also without
+    JavaScript. Every sweep of every build and viewport is made once per session, in chunks of
+    pages that the xdist workers asking for any of them share out (tests/support/shared.py), so
+    the first gates keep every worker's browser busy; the gates read the records."""
     from tests.quality.sweep import Visit, sweep
 
     axe_js = AXE_JS if AXE_JS.is_file() else None  # the axe gate itself says when axe is missing
-    build = request.node.callspec.params.get("site_dir", "given")
+    build = request.node.callspec.params["site_dir"]
+    plan = {name: swept_pages(name, _pages_of(root)) for name, root in builds.items()}
+    units = [(name, viewport, pages[i:i + SWEEP_CHUNK]) for name, pages in plan.items()
+             for viewport in VIEWPORTS for i in range(0, len(pages), SWEEP_CHUNK)]
+
+    def make(unit: tuple[str, str, list[str]]) -> dict[str, Any]:
+        name, viewport, chunk = unit
+        visits = sweep(browser, build_servers(name), chunk, VIEWPORTS[viewport], axe_js,
+                       without_js=viewport == "1280x800")
+        return {path: asdict(v) for path, v in visits.items()}
 
     def get(viewport: str) -> dict[str, Visit]:
-        def make(_folder: Path) -> dict[str, Any]:
-            visits = sweep(browser, site_server, html_pages, VIEWPORTS[viewport], axe_js)
-            return {path: asdict(v) for path, v in visits.items()}
-
-        stored = once(tmp_path_factory, f"sweep-{build}-{viewport}", make)
-        return {path: Visit.from_dict(data) for path, data in stored.items()}
+        parts = once_each(tmp_path_factory, "sweeps", units, make)
+        visits = {path: Visit.from_dict(data) for unit, part in zip(units, parts, strict=True)
+                  if unit[:2] == (build, viewport) for path, data in part.items()}
+        assert list(visits) == plan[build], f"the {build} sweep at {viewport} missed pages"
+        return visits
 
     return get
 

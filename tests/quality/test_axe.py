@@ -3,13 +3,14 @@ in the light and in the dark colour scheme (prefers-color-scheme emulated)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from tests.quality.sweep import SCHEMES, Visit, run_axe
-from tests.quality.tools import VIEWPORTS, require_axe
+from tests.quality.sweep import DARK_RULES, SCHEMES, Visit, run_axe
+from tests.quality.tools import REPO, VIEWPORTS, require_axe
 
 pytestmark = pytest.mark.browser
 
@@ -62,10 +63,29 @@ def test_no_serious_accessibility_violations(
     require_axe()
     found: list[str] = []
     visits = sweeps(viewport)
-    for path in html_pages:
-        record = visits[path]
+    for path, record in visits.items():
         assert set(record.axe) == set(SCHEMES), f"{path}: axe ran for {sorted(record.axe)}"
         for scheme, violations in record.axe.items():
             found += [_fmt(f"{path} @ {viewport}", scheme, v) for v in violations if v["impact"] in BLOCKING]
         found += [f"{path}: request outside the site: {url}" for url in record.outside]
     assert not found, f"{len(found)} serious/critical axe violation(s):\n  " + "\n  ".join(found)
+
+
+# What a dark-scheme block may set: colours only. Then the dark scheme can fail only axe's colour
+# rules (sweep.DARK_RULES), the only ones the sweeps run in it.
+COLOUR_PROPERTY = re.compile(
+    r"--[\w-]+|color|background(-color)?|border(-\w+)?-color|outline-color|fill|stroke")
+DARK_BLOCK = re.compile(r"@media\s*\(prefers-color-scheme:\s*dark\)\s*\{((?:[^{}]*\{[^{}]*\})*)\s*\}")
+
+
+def test_the_dark_scheme_changes_colours_only() -> None:
+    css = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "theme" / "static").rglob("*.css"))
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    blocks = DARK_BLOCK.findall(css)
+    assert blocks and len(blocks) == css.count("prefers-color-scheme: dark"), "a dark block was not read"
+    declarations = [d.strip() for block in blocks for body in re.findall(r"\{([^{}]*)\}", block)
+                    for d in body.split(";") if d.strip()]
+    assert declarations
+    other = [d for d in declarations if not COLOUR_PROPERTY.fullmatch(d.split(":", 1)[0].strip())]
+    assert not other, f"the dark scheme changes more than colours, so axe must run all rules in it: {other}"
+    assert "color-contrast" in DARK_RULES

@@ -200,11 +200,13 @@ def test_cli_error_lines_and_logs_are_redacted(two_runs, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(root), "LINKCHECK_ROOT": str(two_runs.root),
            "LINKCHECK_STORE": str(two_runs.settings.store_path),
            "LINKCHECK_VAR_DIR": str(tmp_path / "var"),
-           "LINKCHECK_WEBHOOK_URL": f"http://hookuser:{PASSWORD}@127.0.0.1:1/hooks/{TOKEN}"}
+           "LINKCHECK_WEBHOOK_URL": f"http://hookuser:{PASSWORD}@127.0.0.1:1/hooks/{TOKEN}",
+           "LINKCHECK_DELIVERY_BACKOFF": "0.05"}  # every try logs; the default 2 s, doubled, is 14 s
     proc = subprocess.run([sys.executable, "-m", "linkcheck", "-v", "report", "--deliver"], env=env,
                           capture_output=True, text=True, timeout=120)
     out = proc.stdout + proc.stderr
     assert "webhook" in out  # it tried and said so
+    assert "attempt 4/4 failed" in out  # LINKCHECK_DELIVERY_ATTEMPTS' default, each try logged
     assert PASSWORD not in out and TOKEN not in out
 
 

@@ -63,6 +63,7 @@ def test_a_job_dropped_from_the_broker_is_sent_again(
     assert sum(c["attempts"] for c in chunks) == len(chunks) + 1
 
 
+@pytest.mark.long
 def test_worker_sigkilled_at_default_settings_recovers_within_a_minute(
     deployment: Deployment, fake_site: FakeSite, procs: Procs
 ) -> None:
@@ -93,6 +94,7 @@ def test_worker_sigkilled_at_default_settings_recovers_within_a_minute(
     assert slow_chunk["attempts"] == 2 and slow_chunk["stalled_since"] is not None
 
 
+@pytest.mark.long
 @pytest.mark.timeout(300)
 def test_worker_sigkilled_without_beat_recovers_within_three_minutes(
     deployment: Deployment, fake_site: FakeSite, procs: Procs
@@ -125,6 +127,7 @@ def test_worker_sigkilled_without_beat_recovers_within_three_minutes(
     assert "watch_runs[" not in (d.logs / "rescue.log").read_text()  # no watch task sent or run
 
 
+@pytest.mark.long
 def test_two_beats_start_one_run_per_interval(
     deployment: Deployment, fake_site: FakeSite, procs: Procs
 ) -> None:
