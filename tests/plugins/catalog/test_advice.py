@@ -27,7 +27,8 @@ KEPT = "0cdcacd0944257d413f88a304f6bf68891669631"
 
 
 def entry_id(href: str) -> str:
-    found = re.search(r"#entry-(.+)$", href)
+    """The entry a link names: its own page (projects/rq.html) or its row (#entry-rq)."""
+    found = re.search(r"(?:#entry-|(?:^|/)projects/)([^/#?]+?)(?:\.html)?$", href)
     assert found, href
     return found.group(1)
 
@@ -93,8 +94,12 @@ def test_every_project_named_in_the_advice_is_a_maintained_entry_of_its_needs_ki
         (expected,) = match(catalog.section("projects"), [key], limit=3)
         assert named == [e.id for e in expected.entries], key
     # anything else named (maintenance-only projects, scheduler add-ons) is an entry too
-    for a in advice.select("a[href*='#entry-']"):
+    named_links = advice.select("a[href*='#entry-'], a[href^='projects/']")
+    assert named_links
+    for a in named_links:
         assert catalog.get(entry_id(a["href"])) is not None, a
+        if a["href"].startswith("projects/"):  # a project's own page, which the build wrote
+            assert (site / a["href"]).is_file(), a
     # and each side-by-side page linked exists
     pairs = [a["href"] for a in advice.select("a[href^='compare/']")]
     assert len(pairs) >= 12 and all((site / href).is_file() for href in pairs)
