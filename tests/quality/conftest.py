@@ -278,8 +278,14 @@ def _pages_of(root: Path) -> list[str]:
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.html"))
 
 
+@pytest.fixture(scope="package")
+def sweep_plan(builds: dict[str, Path]) -> dict[str, list[str]]:
+    """Build name -> the pages its sweeps visit (``swept_pages``)."""
+    return {name: swept_pages(name, _pages_of(root)) for name, root in builds.items()}
+
+
 @pytest.fixture
-def sweeps(browser: Any, builds: dict[str, Path], build_servers: Callable[[str], StaticServer],
+def sweeps(browser: Any, sweep_plan: dict[str, list[str]], build_servers: Callable[[str], StaticServer],
            request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
            ) -> Callable[[str], dict[str, Any]]:
     """``sweeps(viewport)``: the pages of this test's build (``swept_pages``) visited once at
@@ -291,7 +297,7 @@ def sweeps(browser: Any, builds: dict[str, Path], build_servers: Callable[[str],
 
     axe_js = AXE_JS if AXE_JS.is_file() else None  # the axe gate itself says when axe is missing
     build = request.node.callspec.params["site_dir"]
-    plan = {name: swept_pages(name, _pages_of(root)) for name, root in builds.items()}
+    plan = sweep_plan
     units = [(name, viewport, pages[i:i + SWEEP_CHUNK]) for name, pages in plan.items()
              for viewport in VIEWPORTS for i in range(0, len(pages), SWEEP_CHUNK)]
 

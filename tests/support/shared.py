@@ -29,24 +29,17 @@ def once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Pa
     """``make(folder)`` run once per session for ``name``; its JSON-able result for every caller.
 
     A failure is not remembered: each worker that asks tries again and reports its own error."""
-    root = session_root(tmp_path_factory) / f"shared-{name}"
-    root.mkdir(parents=True, exist_ok=True)
-    done = root / "result.json"
-    with (root / ".lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-        if done.exists():
-            return json.loads(done.read_text(encoding="utf-8"))
-        result = make(root)
-        done.write_text(json.dumps(result), encoding="utf-8")
-        return result
+    folder = session_root(tmp_path_factory) / f"shared-{name}"
+    return once_each(tmp_path_factory, name, [folder], make)[0]
 
 
 def once_each(tmp_path_factory: pytest.TempPathFactory, name: str, parts: list[Any],
               make: Callable[[Any], Any]) -> list[Any]:
-    """``[make(part) for part in parts]``, each part made once per session, shared out among the
-    xdist workers that ask: a worker takes the parts nobody has taken yet (starting at its own
-    offset, so two workers asking at once start on different parts), then waits for the ones the
-    others are making. The results come back in the order of ``parts``."""
+    """``[make(part) for part in parts]``, each part made once per session (a failure is not
+    remembered), shared out among the xdist workers that ask: a worker takes the parts nobody
+    has taken yet (starting at its own offset, so two workers asking at once start on different
+    parts), then waits for the ones the others are making. The results come back in the order of
+    ``parts``."""
     root = session_root(tmp_path_factory) / f"shared-{name}"
     root.mkdir(parents=True, exist_ok=True)
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
