@@ -12,22 +12,33 @@ from aiohttp import web
 from linkcheck.metadata.http import ApiClient, OffOrigin, RateLimited, limit_pause
 from tests.support.servers import serve_app
 
-RESET = int(time.time()) + 1800
-DATE_AT = int(time.time()) + 300
+# Times are worked out when the server answers, not at import: under xdist a module may run
+# minutes after it was collected.
+IN_RESET, IN_DATE = 1800, 300
+
+
+def reset_at() -> int:
+    return int(time.time()) + IN_RESET
+
+
+def date_at() -> int:
+    return int(time.time()) + IN_DATE
+
+
 SHAPES = {
-    # path: (status, headers, body)
-    "/primary-403": (403, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(RESET)},
+    # path: (status, headers, body); a callable header value is computed per request
+    "/primary-403": (403, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": lambda: str(reset_at())},
                      '{"message": "API rate limit exceeded for 127.0.0.1."}'),
-    "/primary-429": (429, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(RESET)}, "{}"),
+    "/primary-429": (429, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": lambda: str(reset_at())}, "{}"),
     "/retry-after-403": (403, {"retry-after": "120", "x-ratelimit-remaining": "4000"},
                          '{"message": "You have exceeded a secondary rate limit."}'),
-    "/retry-after-date": (429, {"retry-after": formatdate(DATE_AT, usegmt=True)}, ""),
+    "/retry-after-date": (429, {"retry-after": lambda: formatdate(date_at(), usegmt=True)}, ""),
     "/secondary-no-headers": (403, {}, '{"message": "You have exceeded a secondary rate limit."}'),
     "/bare-429": (429, {}, "Too Many Requests"),
     "/hostile-retry-after": (429, {"retry-after": "99999999999"}, ""),
     "/blocked": (403, {"x-ratelimit-remaining": "59"},
                  '{"message": "Repository access blocked", "block": {"reason": "tos"}}'),
-    "/last-of-window": (200, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(RESET)}, "{}"),
+    "/last-of-window": (200, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": lambda: str(reset_at())}, "{}"),
     "/away": (302, {"location": "http://127.0.0.2:1/elsewhere"}, ""),
 }
 
@@ -36,6 +47,7 @@ SHAPES = {
 def base():
     async def handle(request: web.Request) -> web.Response:
         status, headers, body = SHAPES[request.path]
+        headers = {k: v() if callable(v) else v for k, v in headers.items()}
         return web.Response(status=status, headers=headers, text=body)
 
     app = web.Application()
@@ -51,10 +63,10 @@ def _client(base: str, counted: list[int]) -> ApiClient:
 
 
 @pytest.mark.parametrize(("path", "until", "word"), [
-    ("/primary-403", lambda: RESET, "exhausted"),  # x-ratelimit-reset
-    ("/primary-429", lambda: RESET, "exhausted"),
+    ("/primary-403", reset_at, "exhausted"),  # x-ratelimit-reset
+    ("/primary-429", reset_at, "exhausted"),
     ("/retry-after-403", lambda: time.time() + 120, "secondary"),
-    ("/retry-after-date", lambda: DATE_AT, "rate limited"),
+    ("/retry-after-date", date_at, "rate limited"),
     ("/secondary-no-headers", lambda: time.time() + 60, "secondary"),
     ("/bare-429", lambda: time.time() + 60, "429"),
     ("/hostile-retry-after", lambda: time.time() + 86400, "rate limited"),  # capped at a day
