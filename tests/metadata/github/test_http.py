@@ -38,7 +38,8 @@ SHAPES = {
     "/hostile-retry-after": (429, {"retry-after": "99999999999"}, ""),
     "/blocked": (403, {"x-ratelimit-remaining": "59"},
                  '{"message": "Repository access blocked", "block": {"reason": "tos"}}'),
-    "/last-of-window": (200, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": lambda: str(reset_at())}, "{}"),
+    "/last-of-window": (200, {"x-ratelimit-remaining": "0",
+                              "x-ratelimit-reset": lambda: str(reset_at())}, "{}"),
     "/away": (302, {"location": "http://127.0.0.2:1/elsewhere"}, ""),
 }
 
