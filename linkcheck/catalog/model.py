@@ -128,6 +128,10 @@ class Fact:
         return [labels.get(v, v) for v in self.value]
 
 
+# (key, label, fact or None: unknown), one row of a project's facts
+FactRow = tuple[str, str, Fact | None]
+
+
 @dataclass(frozen=True)
 class EntryLink:
     """One external URL of an entry and what it backs: a field, or a fact (``fact`` set)."""
@@ -219,13 +223,13 @@ class Entry:
         whose tasks a scheduler schedules, when it runs plain callables in your process)."""
         return ruled_out_by(self.kind, key, self.facts) is None
 
-    def fact_rows(self) -> list[tuple[str, str, Fact | None]]:
+    def fact_rows(self) -> list[FactRow]:
         """(key, label, fact or None) for every fact key of this entry's kind (or section) that applies
         to it, in schema order; None is "unknown", which readers see as such (never as "no")."""
         return [(key, fact_label(key, self.kind), self.facts.get(key))
                 for key in self.fact_keys() if self.applies(key)]
 
-    def fact_table(self, fold_at: int = FOLD_UNKNOWN_AT) -> tuple[list[tuple[str, str, Fact | None]], list[str]]:
+    def fact_table(self, fold_at: int = FOLD_UNKNOWN_AT) -> tuple[list[FactRow], list[str]]:
         """The rows of the project's own page and the labels left off them: with ``fold_at`` or more
         unknown facts, the rows are the answered ones and the unknown ones are named apart (one
         line, not a column of "unknown"); otherwise every row, unknown ones included, and no label."""
