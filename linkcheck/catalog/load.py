@@ -49,6 +49,8 @@ from linkcheck.catalog.schema import (
     STATUSES,
     SUMMARY_MAX,
     allowed_fields,
+    fact_label,
+    ruled_out_by,
 )
 
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -357,6 +359,15 @@ class _FileLoader:
                 raise self.error(key_line, f"fact {key!r} appears twice (first at line {found[key].line})",
                                  "keep one of the two")
             found[key] = self.fact(entry, key, key_line, value_node)
+        # a fact another answer rules out (schema.NOT_APPLICABLE) would show a row that is no question
+        for key, fact in found.items():
+            decider = ruled_out_by(kind, key, found)
+            if decider is not None:
+                answer = found[decider].answer
+                raise self.error(fact.line, f"fact {key!r} does not apply to {whose} whose "
+                                 f"{decider!r} is {answer!r}",
+                                 f"leave '{key}' out: {fact_label(decider, kind)} "
+                                 f"({answer}) rules out {fact_label(key, kind)}")
         # schema order, whatever order the file uses
         return {k: found[k] for k in keys if k in found}
 

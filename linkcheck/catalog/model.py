@@ -35,6 +35,7 @@ from linkcheck.catalog.schema import (
     VALUE_LABELS,
     fact_label,
     kind_of,
+    ruled_out_by,
 )
 
 if TYPE_CHECKING:
@@ -47,6 +48,9 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 # CatalogWarning.kind of a plain http:// link: common and harmless, so the site build
 # sums them up in one line and `python -m linkcheck lint-content` lists them.
 PLAIN_HTTP = "plain-http"
+# A project's page lists every fact of its kind; from this many unknown ones on, it names them on
+# one line ("Not yet sourced: A, B, C") instead of a column of "unknown" rows.
+FOLD_UNKNOWN_AT = 3
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,10 @@ class Fact:
             return [self.answer]
         labels = {**VALUE_LABELS, **PROTOCOL_LABELS} if self.key == "protocols" else VALUE_LABELS
         return [labels.get(v, v) for v in self.value]
+
+
+# (key, label, fact or None: unknown), one row of a project's facts
+FactRow = tuple[str, str, Fact | None]
 
 
 @dataclass(frozen=True)
@@ -210,14 +218,31 @@ class Entry:
         kind = self.kind
         return KIND_FACTS[kind] if kind else SECTION_FACTS[self.section]
 
-    def fact_rows(self) -> list[tuple[str, str, Fact | None]]:
-        """(key, label, fact or None) for every fact key of this entry's kind (or section), in schema
-        order; None is "unknown", which readers see as such (never as "no")."""
-        return [(key, fact_label(key, self.kind), self.facts.get(key)) for key in self.fact_keys()]
+    def applies(self, key: str) -> bool:
+        """False when another of this entry's answers rules fact ``key`` out (schema.NOT_APPLICABLE:
+        whose tasks a scheduler schedules, when it runs plain callables in your process)."""
+        return ruled_out_by(self.kind, key, self.facts) is None
+
+    def fact_rows(self) -> list[FactRow]:
+        """(key, label, fact or None) for every fact key of this entry's kind (or section) that applies
+        to it, in schema order; None is "unknown", which readers see as such (never as "no")."""
+        return [(key, fact_label(key, self.kind), self.facts.get(key))
+                for key in self.fact_keys() if self.applies(key)]
+
+    def fact_table(self, fold_at: int = FOLD_UNKNOWN_AT) -> tuple[list[FactRow], list[str]]:
+        """The rows of the project's own page and the labels left off them: with ``fold_at`` or more
+        unknown facts, the rows are the answered ones and the unknown ones are named apart (one
+        line, not a column of "unknown"); otherwise every row, unknown ones included, and no label."""
+        rows = self.fact_rows()
+        unknown = [label for _, label, fact in rows if fact is None]
+        if len(unknown) < fold_at:
+            return rows, []
+        return [row for row in rows if row[2] is not None], unknown
 
     def unknown_core_facts(self) -> list[str]:
-        """The core facts of this project's kind that the catalog does not answer yet."""
-        return [key for key in CORE_FACTS.get(self.kind or "", ()) if key not in self.facts]
+        """The core facts of this project's kind that apply to it and the catalog does not answer yet."""
+        return [key for key in CORE_FACTS.get(self.kind or "", ())
+                if key not in self.facts and self.applies(key)]
 
     def description_links(self) -> list[str]:
         return [html.unescape(url) for url in _HREF_RE.findall(self.description_html)]

@@ -7,6 +7,9 @@ shows things in order (SECTIONS, GROUPS, RESOURCE_TOPICS).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 # Section name -> heading used on the site. The order is the order of the site.
 SECTIONS: dict[str, str] = {
     "projects": "Task queue projects",
@@ -140,6 +143,13 @@ CORE_FACTS: dict[str, tuple[str, ...]] = {
     "monitoring": ("works_with", "monitoring", "metrics"),
     "in-process": ("persistence", "asyncio"),
 }
+# Facts that do not apply to an entry because of another of its answers: kind -> fact key ->
+# (the deciding fact, the answer that rules it out). A scheduler that runs jobs in your own process
+# calls plain callables, so "whose tasks does it schedule" is not a question for it. Such a fact is
+# an error in the file, is left off the project's page, and reads "does not apply" in the grid.
+NOT_APPLICABLE: dict[str, dict[str, tuple[str, bool | str]]] = {
+    "scheduler": {"works_with": ("in_process", True)},
+}
 # A fact's label where one kind reads it differently (brokers of a scheduler: where it keeps schedules).
 KIND_FACT_LABELS: dict[str, dict[str, str]] = {
     "scheduler": {"brokers": "Stores schedules in", "works_with": "Schedules tasks of"},
@@ -191,3 +201,14 @@ def kind_of(group: str | None) -> str | None:
 def fact_label(key: str, kind: str | None = None) -> str:
     """The label of a fact as an entry of ``kind`` shows it."""
     return KIND_FACT_LABELS.get(kind or "", {}).get(key) or FACT_LABELS[key]
+
+
+def ruled_out_by(kind: str | None, key: str, facts: Mapping[str, Any]) -> str | None:
+    """The fact whose answer makes ``key`` not apply to an entry of ``kind`` with ``facts`` (a
+    mapping of fact key -> Fact, or anything with a ``value``), or None when ``key`` applies."""
+    rule = NOT_APPLICABLE.get(kind or "", {}).get(key)
+    if rule is None:
+        return None
+    decider, answer = rule
+    fact = facts.get(decider)
+    return decider if fact is not None and fact.value == answer else None

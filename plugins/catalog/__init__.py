@@ -27,7 +27,9 @@ Context of every template (after the ``catalog_loaded`` signal, so GitHub data i
   each ``Entry`` has ``id name url repo description_html summary group status
   status_source pypi pypi_url part_of kind added from_seed archived year type
   topic facts`` (``dict[str, Fact]``, schema order), ``fact_rows()`` ((key,
-  label, Fact or None) for every fact key of its kind: "unknown" where None),
+  label, Fact or None) for every fact key of its kind that applies to it: "unknown"
+  where None), ``applies(key)``, ``fact_table()`` (the page's rows and the unknown
+  labels folded into one line),
   ``page_url`` (a project's own page, ``projects/rq.html``, set before the signal),
   ``health``, ``github``, ``pypi_release``, ``downloads`` (None until data
   exists) and ``signs``. A ``Fact`` has ``key label value values answer

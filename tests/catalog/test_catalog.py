@@ -52,7 +52,7 @@ def test_real_catalog_loads_every_seed_entry_once():
     assert names.count("Huey") == 1
     huey = catalog.get("huey")
     # both of the seed's Huey descriptions survive the merge
-    assert "previously known as Invoker" in huey.description
+    assert "previously named Invoker" in huey.description
     assert "crontab-like repeating tasks" in huey.description
     for name, repo in [("celery", "celery/celery"), ("rq", "rq/rq"), ("huey", "coleifer/huey"),
                        ("taskmaster", "dcramer/taskmaster"), ("dramatiq", "Bogdanp/dramatiq"),

@@ -291,24 +291,67 @@ def test_partial_is_an_answer_with_a_note_and_unknown_is_not_no(tmp_path):
     assert alpha.unknown_core_facts() == ["scheduling", "priorities", "rate_limits", "results", "monitoring"]
 
 
-def test_facts_and_labels_follow_the_kind_of_group(tmp_path):
-    sched = """\
+SCHEDULER = """\
 - name: Ticker
   group: scheduler
   url: https://ticker.example.org/
   description: Runs functions on a timer.
   facts:
-    in_process: {value: true, source: https://ticker.example.org/#how}
-    brokers: {value: [redis], source: https://ticker.example.org/#stores}
-    works_with: {value: [alpha], source: https://ticker.example.org/#celery}
-"""
-    catalog = load_catalog(write(tmp_path, FULL + sched))
+    in_process: {{value: {in_process}, source: https://ticker.example.org/#how}}
+    cron: {{value: true, source: https://ticker.example.org/#cron}}
+{extra}"""
+
+
+def test_facts_and_labels_follow_the_kind_of_group(tmp_path):
+    extra = ("    brokers: {value: [redis], source: https://ticker.example.org/#stores}\n"
+             "    works_with: {value: [alpha], source: https://ticker.example.org/#celery}\n")
+    catalog = load_catalog(write(tmp_path, FULL + SCHEDULER.format(in_process="false", extra=extra)))
     ticker = catalog.get("ticker")
     assert ticker.kind == "scheduler" and catalog.get("alpha").kind == "queue"
     labels = {key: label for key, label, _fact in ticker.fact_rows()}
     assert labels["brokers"] == "Stores schedules in" and labels["works_with"] == "Schedules tasks of"
     assert "priorities" not in labels
-    assert ticker.unknown_core_facts() == ["cron", "persistence", "asyncio"]
+    assert ticker.unknown_core_facts() == ["persistence", "asyncio"]
+
+
+def test_schedules_tasks_of_does_not_apply_to_a_scheduler_in_your_process(tmp_path):
+    # in your process it runs plain callables: "whose tasks" is no question, so no row, not "unknown"
+    ticker = load_catalog(write(tmp_path / "in", FULL + SCHEDULER.format(in_process="true", extra=""))).get(
+        "ticker")
+    assert not ticker.applies("works_with") and ticker.applies("brokers")
+    keys = [key for key, _label, _fact in ticker.fact_rows()]
+    assert keys == ["in_process", "cron", "persistence", "asyncio", "brokers", "frameworks"]
+    rows, unsourced = ticker.fact_table()
+    assert "Schedules tasks of" not in unsourced and "Stores schedules in" in unsourced
+    # a separate scheduler process schedules some queue's tasks: the row is there, unknown until sourced
+    other = load_catalog(write(tmp_path / "out", FULL + SCHEDULER.format(in_process="false", extra=""))).get(
+        "ticker")
+    assert other.applies("works_with") and ("works_with", "Schedules tasks of", None) in other.fact_rows()
+    # partial is not true: a scheduler that runs in your process only in part may still schedule a queue's
+    partial = SCHEDULER.format(in_process='partial, note: "or as a daemon"', extra="")
+    assert load_catalog(write(tmp_path / "partial", FULL + partial)).get("ticker").applies("works_with")
+
+
+def test_a_fact_that_does_not_apply_is_an_error_naming_its_line(tmp_path):
+    extra = "    works_with: {value: [alpha], source: https://ticker.example.org/#alpha}\n"
+    info = fails(tmp_path, "projects", FULL + SCHEDULER.format(in_process="true", extra=extra))
+    line = (FULL + SCHEDULER).splitlines().index("{extra}") + 1
+    assert str(info).startswith(f"content/catalog/projects.yaml:{line}: fact 'works_with' does not apply to "
+                                "a scheduler project whose 'in_process' is 'yes'"), str(info)
+    assert "leave 'works_with' out: Runs in your process (yes) rules out Schedules tasks of" in str(info)
+
+
+def test_three_or_more_unknown_facts_fold_into_one_line_and_fewer_stay_rows(tmp_path):
+    alpha = load_catalog(write(tmp_path)).get("alpha")  # retries, brokers, asyncio answered; 6 unknown
+    rows, unsourced = alpha.fact_table()
+    assert [key for key, _label, _fact in rows] == ["brokers", "asyncio", "retries"]
+    assert all(fact is not None for _key, _label, fact in rows)
+    assert unsourced == ["Periodic scheduling", "Priorities", "Rate limits", "Result storage",
+                         "Monitoring UI", "Framework integrations"]
+    # below the threshold every row stays, unknown ones in place and in schema order; nothing is folded
+    rows, unsourced = alpha.fact_table(fold_at=7)
+    assert unsourced == [] and rows == alpha.fact_rows() and len(rows) == 9
+    assert [key for key, _label, fact in rows if fact is None][:2] == ["scheduling", "priorities"]
 
 
 def test_maintenance_only_stays_in_its_group_and_part_of_names_the_host(tmp_path):
