@@ -90,6 +90,7 @@ class Side:
     gains: list[str] = field(default_factory=list)  # "choose this one if you need …": yes against no
     limits: list[str] = field(default_factory=list)  # a partial the other answers no: "… only in part: note"
     listed: list[str] = field(default_factory=list)  # list values only this side names: never a reason
+    only: dict[str, list[str]] = field(default_factory=dict)  # fact key -> those values (ids)
     unknown: list[str] = field(default_factory=list)  # labels the other side answers, this one not
 
 
@@ -188,10 +189,15 @@ def _list_phrase(key: str, kind: str | None, values: list[str], word: str = "or"
     return template.format(values=join_or(values, word))
 
 
-def _covered(label: str, note: str | None) -> bool:
-    """Whether the other side's note names the value ("PostgreSQL, SQS via third parties")."""
-    pattern = rf"(?<!\w){re.escape(label)}(?!\w)"
-    return bool(note) and re.search(pattern, note or "", re.IGNORECASE) is not None
+def _covered(value: str, label: str, note: str | None) -> bool:
+    """Whether a note names the value: its label, its id, or the short form of a vendor's name
+    ("PostgreSQL, SQS via third parties" names sqs, Amazon SQS; "Pub/Sub is experimental" names
+    Google Cloud Pub/Sub)."""
+    if not note:
+        return False
+    last = label.split()[-1]
+    forms = {label, value} | ({last} if any(c.isupper() for c in last[1:]) else set())
+    return any(re.search(rf"(?<!\w){re.escape(form)}(?!\w)", note, re.IGNORECASE) for form in forms)
 
 
 def _compare_lists(row: Row, kind: str | None, catalog: Catalog | None, sa: Side, sb: Side,
@@ -201,13 +207,15 @@ def _compare_lists(row: Row, kind: str | None, catalog: Catalog | None, sa: Side
     va = [v for v in fa.values if v not in TEST_ONLY]
     vb = [v for v in fb.values if v not in TEST_ONLY]
     for me, fm, mine, theirs, ft in ((sa, fa, va, vb, fb), (sb, fb, vb, va, fa)):
-        labels = _labels(catalog, fm, [v for v in mine if v not in theirs])
+        values = [v for v in mine if v not in theirs]
         # a value the other side's note names (third-party support, recipes) sets nothing apart
-        labels = [label for label in labels if not _covered(label, ft.note)]
-        if labels:
-            phrase = _list_phrase(row.key, kind, labels, "and")
+        pairs = [(v, label) for v, label in zip(values, _labels(catalog, fm, values), strict=True)
+                 if not _covered(v, label, ft.note)]
+        if pairs:
+            me.only[row.key] = [v for v, _ in pairs]
+            phrase = _list_phrase(row.key, kind, [label for _, label in pairs], "and")
             # the side's own note where it speaks of these values ("Kafka and Pub/Sub are experimental")
-            about = fm.note and any(_covered(label, fm.note) for label in labels)
+            about = any(_covered(v, label, fm.note) for v, label in pairs)
             me.listed.append(f"{phrase}; {fm.note}" if about else phrase)
     shared = [v for v in va if v in vb]
     if shared:
@@ -238,8 +246,8 @@ def compare(a: Entry, b: Entry, catalog: Catalog | None = None) -> Comparison:
         for me, mine, theirs in ((sa, fa, fb), (sb, fb, fa)):
             if STRENGTH[mine.answer] <= STRENGTH[theirs.answer]:
                 continue
-            if mine.answer == "yes":
-                me.gains.append(phrase)
+            if mine.answer == "yes":  # against a partial, the other's limit is in its own cell
+                me.gains.append(phrase if theirs.answer == "no" else f"{phrase} in full")
             else:  # partial against no: a limit, never a headline reason
                 limit = f"{phrase} only in part"
                 me.limits.append(f"{limit}: {mine.note}" if mine.note else limit)
