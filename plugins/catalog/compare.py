@@ -313,6 +313,9 @@ ANCHOR_WEIGHT = 3.0
 MUST_AGREE = {"scheduler": ("in_process",), "workflow": ("durable",)}
 # Below this a project is not offered as like another: fewer suggestions, or none, not filler.
 MIN_LIKENESS = 1.0
+# Nor below this share of the closest one's likeness (counting those a page already pairs it with):
+# once streaQ is offered for arq, a Redis queue without async def is filler.
+CLOSE_SHARE = 0.5
 
 
 def related(a: Entry, b: Entry) -> bool:
@@ -370,13 +373,16 @@ def likeness(a: Entry, b: Entry) -> float | None:
 
 
 def most_alike(entry: Entry, pool: Iterable[Entry], n: int = 3, skip: Iterable[str] = ()) -> list[Entry]:
-    """Up to ``n`` projects of ``pool`` most like ``entry`` (``likeness`` of at least MIN_LIKENESS),
-    ties in catalog order, so the list does not move with the figures. A project that builds on
-    another candidate (or on one ``skip`` already offers) is left to its base's page."""
+    """Up to ``n`` projects of ``pool`` most like ``entry`` (``likeness`` of at least MIN_LIKENESS and
+    CLOSE_SHARE of the closest one's), ties in catalog order, so the list does not move with the
+    figures. ``skip`` (those the page already pairs it with) count for the closest but are never
+    offered; a project that builds on another candidate, or on a skipped one, is left to its
+    base's page."""
     skip = set(skip)
-    pool = [other for other in pool if other.id not in skip]
-    scored = [(score, other) for other in pool if (score := likeness(entry, other)) is not None
-              and score >= MIN_LIKENESS]
+    scored = [(score, other) for other in pool if (score := likeness(entry, other)) is not None]
+    best = max((score for score, _ in scored), default=0.0)
+    floor = max(MIN_LIKENESS, CLOSE_SHARE * best)
+    scored = [(score, other) for score, other in scored if score >= floor and other.id not in skip]
     scored.sort(key=lambda pair: (-pair[0], pair[1].path.name, pair[1].line))
     ranked = [other for _, other in scored]
     bases = skip | {other.id for other in ranked}

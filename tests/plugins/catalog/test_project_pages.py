@@ -70,7 +70,9 @@ def test_likeness_needs_a_shared_broker_and_weighs_yes_over_no(tmp_path):
     for other in ("cousin", "wrapper", "stranger", "timer", "origin"):
         assert likeness(origin, catalog.get(other)) is None, other
     alike = most_alike(origin, catalog.section("projects"), 3)
-    assert [e.id for e in alike] == ["twin", "sibling", "rival"]
+    # rival scores under half the closest (twin): filler, left out; alone, it is offered
+    assert [e.id for e in alike] == ["twin", "sibling"]
+    assert most_alike(origin, [catalog.get("rival")]) == [catalog.get("rival")]
     assert [e.id for e in most_alike(origin, catalog.section("projects"), 1)] == ["twin"]
     # the wrapper's page never offers what it wraps either
     assert origin not in most_alike(catalog.get("wrapper"), catalog.section("projects"))
@@ -85,7 +87,8 @@ def test_each_page_offers_its_side_by_side_pages_then_the_most_alike_without_one
     assert set(pages) == {e.id for e in catalog.section("projects")}
     origin = pages["origin"]
     assert [other.id for other, _ in origin.comparisons] == ["twin"]
-    assert [e.id for e in origin.alike] == ["sibling", "rival"]  # twin has its page with origin already
+    # twin has its page with origin already (and, as the closest, still keeps rival out as filler)
+    assert [e.id for e in origin.alike] == ["sibling"]
     assert [e.id for e in origin.works_with_it] == ["wrapper"]
     assert origin.url == "projects/origin.html" and origin.section.key == "queue"
     assert pages["timer"].alike == [] and pages["timer"].section.key == "scheduler"
