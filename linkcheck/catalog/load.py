@@ -240,6 +240,8 @@ class _FileLoader:
             entry.pypi = name
         if "part_of" in values:
             entry.part_of = self.part_of(values["part_of"], lines["part_of"])
+        if "builds_on" in values:
+            entry.builds_on = values["builds_on"]  # a project id: checked once every file is loaded
         if "summary" in values:
             entry.summary = self.summary(values["summary"], lines["summary"])
         if "added" in nodes:
@@ -506,9 +508,15 @@ def _display_path(path: Path, content_dir: Path) -> str:
 
 
 def _check_works_with(catalog: Catalog, content_dir: Path) -> None:
-    """works_with names catalog projects: known only once every file is loaded."""
+    """works_with and builds_on name catalog projects: known only once every file is loaded."""
     projects = [e.id for e in catalog.section("projects")]
     for entry in catalog.entries:
+        if entry.builds_on is not None and (entry.builds_on not in projects or entry.builds_on == entry.id):
+            raise CatalogError(entry.path, entry.field_lines.get("builds_on", entry.line),
+                               f"builds_on names {entry.builds_on!r}, not another project's id",
+                               f"{did_you_mean(entry.builds_on, [p for p in projects if p != entry.id])}"
+                               "use the id of the project it wraps or extends, from projects.yaml",
+                               display_path=_display_path(entry.path, content_dir))
         fact = entry.facts.get("works_with")
         if fact is None:
             continue

@@ -160,6 +160,9 @@ class Entry:
     # projects: the larger project this one is a feature of ("Django"); its repo and pypi are the
     # host's, so the host's stars and downloads are never shown as this entry's own
     part_of: str | None = None
+    # projects: the id of the catalog project this one wraps, extends or backports (django-rq: rq);
+    # never offered as its alternative, and listed on its page as working with it
+    builds_on: str | None = None
     summary: str | None = None  # one plain-text line
     added: date | None = None  # None: from the original guide
     facts: dict[str, Fact] = field(default_factory=dict)  # in schema.SECTION_FACTS order

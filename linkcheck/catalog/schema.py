@@ -178,7 +178,7 @@ SECTION_REQUIRED: dict[str, tuple[str, ...]] = {
     "resources": COMMON_REQUIRED + ("type", "topic"),
 }
 SECTION_OPTIONAL: dict[str, tuple[str, ...]] = {
-    "projects": COMMON_OPTIONAL + ("status", "status_source", "pypi", "part_of", "facts"),
+    "projects": COMMON_OPTIONAL + ("status", "status_source", "pypi", "part_of", "builds_on", "facts"),
     "hosted": COMMON_OPTIONAL + ("facts",),
     "examples": COMMON_OPTIONAL + ("year",),
     "resources": COMMON_OPTIONAL + ("year",),

@@ -9,6 +9,7 @@ named as unknown instead.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -50,6 +51,8 @@ KIND_LIST_PHRASES: dict[str, dict[str, str]] = {
 assert set(YES_PHRASES) | set(LIST_PHRASES) >= {k for keys in KIND_FACTS.values() for k in keys}
 
 STRENGTH = {"yes": 2, "partial": 1, "no": 0}
+# List values that serve tests and development only: never a reason to choose, nor a likeness.
+TEST_ONLY = frozenset({"memory", "filesystem"})
 
 
 def join_or(items: Sequence[str], word: str = "or", sep: str = ", ") -> str:
@@ -60,6 +63,16 @@ def join_or(items: Sequence[str], word: str = "or", sep: str = ", ") -> str:
     if sep != ", ":
         return f"{sep.join(items[:-1])}{sep}{word} {items[-1]}"
     return f"{', '.join(items[:-1])} {word} {items[-1]}"
+
+
+def short_name(entry: Entry) -> str:
+    """The name without its parenthesis, for every mention after the first: "RQ (Redis Queue)" -> "RQ"."""
+    return re.sub(r"\s*\([^)]*\)\s*$", "", entry.name) or entry.name
+
+
+def mid_sentence(label: str) -> str:
+    """A fact label inside a sentence: "Native asyncio" -> "native asyncio", "UI" stays "UI"."""
+    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
 
 
 @dataclass(frozen=True)
@@ -74,8 +87,21 @@ class Row:
 @dataclass
 class Side:
     entry: Entry
-    gains: list[str] = field(default_factory=list)  # "choose this one if you need …"
+    gains: list[str] = field(default_factory=list)  # "choose this one if you need …": yes against no
+    limits: list[str] = field(default_factory=list)  # a partial the other answers no: "… only in part: note"
+    listed: list[str] = field(default_factory=list)  # list values only this side names: never a reason
+    only: dict[str, list[str]] = field(default_factory=dict)  # fact key -> those values (ids)
     unknown: list[str] = field(default_factory=list)  # labels the other side answers, this one not
+
+
+@dataclass(frozen=True)
+class Line:
+    """One item of the "choose" list, plain text: ``entry``'s status (with its source) goes between
+    ``head`` and ``tail`` (the template adds it, and the figures, and escapes everything)."""
+
+    head: str
+    tail: str = ""
+    entry: Entry | None = None
 
 
 @dataclass
@@ -86,6 +112,7 @@ class Comparison:
     b: Side
     rows: list[Row]
     both: list[str]  # what both have (yes for both, or values both list)
+    neither: list[str] = field(default_factory=list)  # what both answer no
 
     @property
     def entries(self) -> tuple[Entry, Entry]:
@@ -103,46 +130,96 @@ class Comparison:
     def title(self) -> str:
         return f"{self.a.entry.name} vs {self.b.entry.name}"
 
-    def sentences(self) -> list[str]:
-        """"Choose X if you need … Choose Y if …", then what both have and what is not known: plain
-        text drawn only from the rows (the template adds the figures and escapes everything)."""
-        out = []
+    def short(self, entry: Entry) -> str:
+        return short_name(entry)
+
+    def lines(self) -> list[Line]:
+        """Choose X if …, choose Y if …, what both offer, what neither does, what is not known:
+        drawn only from the rows. A value one side does not list is "listed only for" the other,
+        never a reason (it may work all the same); a partial answer is a limit, not a reason;
+        "every feature" only where the other side leaves nothing unknown."""
+        named: set[str] = set()
+
+        def name(entry: Entry) -> str:
+            first = entry.id not in named
+            named.add(entry.id)
+            return entry.name if first else short_name(entry)
+
+        out: list[Line] = []
         for me, other in ((self.a, self.b), (self.b, self.a)):
+            mine = name(me.entry)
+            theirs = short_name(other.entry)
             if me.gains:
-                # items may hold commas and "or" of their own ("RabbitMQ, Redis or SQS as the broker")
-                out.append(f"Choose {me.entry.name} if you need {join_or(me.gains, sep='; ')}.")
+                head, tail = f"Choose {mine}", f" if you need {join_or(me.gains)}."
+            elif me.limits or me.listed:
+                head, tail = mine, f" has no feature in full that {theirs} lacks in this table."
+            elif other.unknown:  # "every feature" only where nothing is unknown on the other side
+                head, tail = mine, f" has nothing in this table that {theirs} is known to lack."
             else:
-                out.append(f"Every feature of {me.entry.name} in this table, {other.entry.name} has too.")
+                head, tail = f"Every feature of {mine}", f" in this table, {theirs} has too."
+            more = [f"It offers {limit}." for limit in me.limits]
+            more += [f"Only {short_name(me.entry)} lists {listed}." for listed in me.listed]
+            out.append(Line(head, " ".join([tail, *more]), me.entry))
         if self.both:
-            out.append(f"Both offer {join_or(self.both, 'and')}.")
+            out.append(Line(f"Both offer {join_or(self.both, 'and')}."))
+        if self.neither:
+            out.append(Line(f"Neither offers {join_or(self.neither)}."))
         for me in (self.a, self.b):
             if me.unknown:
-                unknown = join_or(me.unknown, "and")
-                out.append(f"Not known for {me.entry.name}: {unknown}.")
+                unknown = join_or([mid_sentence(label) for label in me.unknown], "and")
+                out.append(Line(f"Not known for {name(me.entry)}: {unknown}."))
         return out
 
+    def sentences(self) -> list[str]:
+        """The lines as plain text, without the statuses."""
+        return [f"{line.head}{line.tail}" for line in self.lines()]
 
-def _labels(catalog: Catalog | None, fact: Fact) -> list[str]:
+
+def _labels(catalog: Catalog | None, fact: Fact, values: Iterable[str] | None = None) -> list[str]:
+    """How ``values`` (default: all of the fact's) read: labels, or project names for works_with."""
+    values = fact.values if values is None else values
     if fact.key == "works_with" and catalog is not None:
-        return [(catalog.get(v).name if catalog.get(v) else v) for v in fact.values]
-    return fact.value_labels()
+        return [(catalog.get(v).name if catalog.get(v) else v) for v in values]
+    labels = dict(zip(fact.values, fact.value_labels(), strict=True))
+    return [labels[v] for v in values]
 
 
-def _list_phrase(key: str, kind: str | None, values: list[str]) -> str:
+def _list_phrase(key: str, kind: str | None, values: list[str], word: str = "or") -> str:
     template = KIND_LIST_PHRASES.get(kind or "", {}).get(key) or LIST_PHRASES[key]
-    return template.format(values=join_or(values))
+    return template.format(values=join_or(values, word))
 
 
-def _bool_gain(key: str, mine: Fact, theirs: Fact, their_name: str) -> str | None:
-    """The phrase when ``mine`` answers more than ``theirs`` (yes > partial > no), else None."""
-    if STRENGTH[mine.answer] <= STRENGTH[theirs.answer]:
-        return None
-    phrase = YES_PHRASES[key]
-    if mine.answer == "partial":
-        return f"{phrase} (partly: {mine.note})" if mine.note else f"{phrase} (partly)"
-    if theirs.answer == "partial":
-        return f"{phrase} in full ({their_name} only partly: {theirs.note})" if theirs.note else phrase
-    return phrase
+def _covered(value: str, label: str, note: str | None) -> bool:
+    """Whether a note names the value: its label, its id, or the short form of a vendor's name
+    ("PostgreSQL, SQS via third parties" names sqs, Amazon SQS; "Pub/Sub is experimental" names
+    Google Cloud Pub/Sub)."""
+    if not note:
+        return False
+    last = label.split()[-1]
+    forms = {label, value} | ({last} if any(c.isupper() for c in last[1:]) else set())
+    return any(re.search(rf"(?<!\w){re.escape(form)}(?!\w)", note, re.IGNORECASE) for form in forms)
+
+
+def _compare_lists(row: Row, kind: str | None, catalog: Catalog | None, sa: Side, sb: Side,
+                   both: list[str]) -> None:
+    fa, fb = row.facts
+    assert fa is not None and fb is not None
+    va = [v for v in fa.values if v not in TEST_ONLY]
+    vb = [v for v in fb.values if v not in TEST_ONLY]
+    for me, fm, mine, theirs, ft in ((sa, fa, va, vb, fb), (sb, fb, vb, va, fa)):
+        values = [v for v in mine if v not in theirs]
+        # a value the other side's note names (third-party support, recipes) sets nothing apart
+        pairs = [(v, label) for v, label in zip(values, _labels(catalog, fm, values), strict=True)
+                 if not _covered(v, label, ft.note)]
+        if pairs:
+            me.only[row.key] = [v for v, _ in pairs]
+            phrase = _list_phrase(row.key, kind, [label for _, label in pairs], "and")
+            # the side's own note where it speaks of these values ("Kafka and Pub/Sub are experimental")
+            about = any(_covered(v, label, fm.note) for v, label in pairs)
+            me.listed.append(f"{phrase}; {fm.note}" if about else phrase)
+    shared = [v for v in va if v in vb]
+    if shared:
+        both.append(_list_phrase(row.key, kind, _labels(catalog, fa, shared), "and"))
 
 
 def compare(a: Entry, b: Entry, catalog: Catalog | None = None) -> Comparison:
@@ -152,6 +229,7 @@ def compare(a: Entry, b: Entry, catalog: Catalog | None = None) -> Comparison:
     rows = [Row(k, fact_label(k, kind), (a.facts.get(k), b.facts.get(k))) for k in keys]
     sa, sb = Side(a), Side(b)
     both: list[str] = []
+    neither: list[str] = []
     for row in rows:
         fa, fb = row.facts
         if fa is None or fb is None:
@@ -162,30 +240,27 @@ def compare(a: Entry, b: Entry, catalog: Catalog | None = None) -> Comparison:
                 sa.unknown.append(row.label)
             continue
         if row.key in LIST_FACTS:
-            la, lb = _labels(catalog, fa), _labels(catalog, fb)
-            only_a = [v for v in la if v not in lb]
-            only_b = [v for v in lb if v not in la]
-            shared = [v for v in la if v in lb]
-            if only_a:
-                sa.gains.append(_list_phrase(row.key, kind, only_a))
-            if only_b:
-                sb.gains.append(_list_phrase(row.key, kind, only_b))
-            if shared:
-                both.append(_list_phrase(row.key, kind, shared))
+            _compare_lists(row, kind, catalog, sa, sb, both)
             continue
-        gain_a = _bool_gain(row.key, fa, fb, b.name)
-        gain_b = _bool_gain(row.key, fb, fa, a.name)
-        if gain_a:
-            sa.gains.append(gain_a)
-        if gain_b:
-            sb.gains.append(gain_b)
+        phrase = YES_PHRASES[row.key]
+        for me, mine, theirs in ((sa, fa, fb), (sb, fb, fa)):
+            if STRENGTH[mine.answer] <= STRENGTH[theirs.answer]:
+                continue
+            if mine.answer == "yes":  # against a partial, the other's limit is in its own cell
+                me.gains.append(phrase if theirs.answer == "no" else f"{phrase} in full")
+            else:  # partial against no: a limit, never a headline reason
+                limit = f"{phrase} only in part"
+                me.limits.append(f"{limit}: {mine.note}" if mine.note else limit)
         if fa.answer == fb.answer == "yes":
-            both.append(YES_PHRASES[row.key])
-    return Comparison(sa, sb, rows, both)
+            both.append(phrase)
+        elif fa.answer == fb.answer == "no":
+            neither.append(phrase)
+    return Comparison(sa, sb, rows, both, neither)
 
 
 def comparisons(catalog: Catalog, pairs: Iterable[Sequence[str]]) -> tuple[list[Comparison], list[str]]:
-    """The configured pairs (``CATALOG['compare_pairs']``) in order, and a problem line for each
+    """The configured pairs (``CATALOG['compare_pairs']``) in order, each pair's projects in the
+    order of their names ("arq vs Taskiq", "SAQ vs Taskiq"), and a problem line for each
     pair that cannot be shown (an id the catalog's projects lack, with the closest id): the build
     warns and goes on, so a catalog without the project still builds (CatalogGenerator)."""
     projects = {e.id: e for e in catalog.section("projects")}
@@ -207,7 +282,9 @@ def comparisons(catalog: Catalog, pairs: Iterable[Sequence[str]]) -> tuple[list[
         if frozenset(ids) in seen:
             continue
         seen.add(frozenset(ids))
-        out.append(compare(projects[ids[0]], projects[ids[1]], catalog))
+        # one order for every title and address, whatever order the pair was configured in
+        a, b = sorted((projects[one] for one in ids), key=lambda e: (e.name.casefold(), e.id))
+        out.append(compare(a, b, catalog))
     return out, problems
 
 
@@ -221,31 +298,92 @@ def by_entry(found: Iterable[Comparison]) -> dict[str, list[tuple[Entry, Compari
     return out
 
 
-def likeness(a: Entry, b: Entry) -> float:
-    """How far the sourced answers of two projects agree, over the facts of ``a``'s kind: 1 for each
-    boolean fact both answer alike (yes and yes, no and no, partial and partial), 0.5 for yes against
-    partial, the share of values in common for a list fact (Redis and RabbitMQ against Redis: 0.5).
-    A fact unknown on either side is no evidence either way and adds nothing."""
+# What agreement on a yes/no fact is worth: sharing a feature says more than sharing its absence,
+# and a feature one has and the other lacks sets them apart.
+AGREE = {("yes", "yes"): 1.0, ("partial", "partial"): 0.75, ("partial", "yes"): 0.5, ("no", "no"): 0.25,
+         ("no", "partial"): -0.25, ("no", "yes"): -0.5}
+# The list fact two projects of a kind must share a value of, weighted heavily: a queue's brokers
+# (a Redis queue is no alternative to a PostgreSQL one), the queue a scheduler or monitoring tool
+# serves (works_with: RQ's scheduler is none of Celery's). Workflow engines and in-process work
+# have none.
+ANCHOR = {"queue": "brokers", "scheduler": "works_with", "monitoring": "works_with"}
+ANCHOR_WEIGHT = 3.0
+# Facts both must answer alike where both answer, worth ANCHOR_WEIGHT when they do: an in-process
+# scheduler is no alternative to beat, nor a DAG orchestrator to a durable-execution engine.
+MUST_AGREE = {"scheduler": ("in_process",), "workflow": ("durable",)}
+# Below this a project is not offered as like another: fewer suggestions, or none, not filler.
+MIN_LIKENESS = 1.0
+# Nor below this share of the closest one's likeness (counting those a page already pairs it with):
+# once streaQ is offered for arq, a Redis queue without async def is filler.
+CLOSE_SHARE = 0.5
+
+
+def related(a: Entry, b: Entry) -> bool:
+    """Whether one wraps, extends or serves the other (django-rq and RQ, periodiq and Dramatiq), or
+    both build on the same project (django-tasks and django-tasks-db): companions, not alternatives."""
+    if a.builds_on and a.builds_on in (b.id, b.builds_on):
+        return True
+    if b.builds_on == a.id:
+        return True
+    return a.id in _values(b, "works_with") or b.id in _values(a, "works_with")
+
+
+def _values(entry: Entry, key: str) -> set[str]:
+    fact = entry.facts.get(key)
+    return {v for v in fact.values if v not in TEST_ONLY} if fact is not None else set()
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a | b else 0.0
+
+
+def likeness(a: Entry, b: Entry) -> float | None:
+    """How far the sourced answers of ``b`` agree with ``a``'s, over the facts of ``a``'s kind; None
+    where ``b`` is no alternative at all: another kind, a companion (``related``), no value in
+    common of the kind's ANCHOR fact (unknown counts as none where ``a`` answers it), or a
+    different answer to a MUST_AGREE fact. Then ANCHOR_WEIGHT times the share of anchor values in
+    common, AGREE for each yes/no fact both answer (unknown adds nothing), and the share in common
+    of every other list fact both answer."""
+    if a.kind != b.kind or a.id == b.id or related(a, b):
+        return None
     score = 0.0
-    for row in compare(a, b).rows:
-        fa, fb = row.facts
-        if fa is None or fb is None or row.key not in a.fact_keys():
+    anchor = ANCHOR.get(a.kind or "")
+    if anchor:
+        mine, theirs = _values(a, anchor), _values(b, anchor)
+        if (mine or theirs) and not mine & theirs:
+            return None
+        score += ANCHOR_WEIGHT * _overlap(mine, theirs) if mine else 0.0
+    must = MUST_AGREE.get(a.kind or "", ())
+    for key in must:
+        fa, fb = a.facts.get(key), b.facts.get(key)
+        if fa is not None and fb is not None:
+            if fa.answer != fb.answer:
+                return None
+            score += ANCHOR_WEIGHT
+    for key in a.fact_keys():
+        fa, fb = a.facts.get(key), b.facts.get(key)
+        if fa is None or fb is None or key == anchor or key in must:
             continue
-        if row.key in LIST_FACTS:
-            union = set(fa.values) | set(fb.values)
-            score += len(set(fa.values) & set(fb.values)) / len(union) if union else 0.0
-        elif fa.answer == fb.answer:
-            score += 1.0
-        elif {fa.answer, fb.answer} == {"yes", "partial"}:
-            score += 0.5
+        if key in LIST_FACTS:
+            mine, theirs = _values(a, key), _values(b, key)
+            score += _overlap(mine, theirs)
+        else:
+            score += AGREE[tuple(sorted((fa.answer, fb.answer)))]  # type: ignore[index]
     return score
 
 
-def most_alike(entry: Entry, pool: Iterable[Entry], n: int = 3) -> list[Entry]:
-    """The ``n`` projects of ``pool`` of the same kind as ``entry`` whose answers agree with its own
-    the most (``likeness``; ties in ``pool``'s order), leaving out ``entry`` itself and those with
-    nothing in common. The pool is the caller's: the maintained projects, in the default order."""
-    scored = [(likeness(entry, other), other) for other in pool
-              if other.id != entry.id and other.kind == entry.kind]
-    ranked = sorted((pair for pair in scored if pair[0] > 0), key=lambda pair: -pair[0])  # stable
-    return [other for _, other in ranked[:n]]
+def most_alike(entry: Entry, pool: Iterable[Entry], n: int = 3, skip: Iterable[str] = ()) -> list[Entry]:
+    """Up to ``n`` projects of ``pool`` most like ``entry`` (``likeness`` of at least MIN_LIKENESS and
+    CLOSE_SHARE of the closest one's), ties in catalog order, so the list does not move with the
+    figures. ``skip`` (those the page already pairs it with) count for the closest but are never
+    offered; a project that builds on another candidate, or on a skipped one, is left to its
+    base's page."""
+    skip = set(skip)
+    scored = [(score, other) for other in pool if (score := likeness(entry, other)) is not None]
+    best = max((score for score, _ in scored), default=0.0)
+    floor = max(MIN_LIKENESS, CLOSE_SHARE * best)
+    scored = [(score, other) for score, other in scored if score >= floor and other.id not in skip]
+    scored.sort(key=lambda pair: (-pair[0], pair[1].path.name, pair[1].line))
+    ranked = [other for _, other in scored]
+    bases = skip | {other.id for other in ranked}
+    return [other for other in ranked if other.builds_on not in bases][:n]

@@ -17,8 +17,9 @@ DEFAULTS: dict[str, Any] = {
     "sitemap": None,
     # Output path of an Atom feed of the site's pages, or None; needs an absolute SITEURL.
     "feed": None,
-    # Pairs of project ids shown side by side on generated pages, compare/<a>-vs-<b>.html (in the
-    # sitemap, linked from both projects' entries); pelicanconf.py names the pairs readers ask for.
+    # Pairs of project ids shown side by side on generated pages, compare/<a>-vs-<b>.html with the
+    # two in the order of their names, whatever the order given here (in the sitemap, linked from
+    # both projects' entries); pelicanconf.py names the pairs readers ask for.
     "compare_pairs": (),
     # Template of one generated comparison page.
     "compare_template": "compare.html",

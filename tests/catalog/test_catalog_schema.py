@@ -198,6 +198,9 @@ def test_reading_list_by_topic_newest_first(tmp_path):
     (P, "    retries:", "    cron: {value: true, source: https://a.org/}\n    retries:", 11,
      "fact 'cron' does not apply to a general project (facts of a general project: brokers,"),
     (P, "summary: Jobs on Redis, with retries", "part_of: '*Django*'", 7, "part_of must be the plain name"),
+    # builds_on names another project of the catalog (checked once every file is loaded)
+    (P, "summary: Jobs on Redis, with retries", "builds_on: alpah", 7,
+     "builds_on names 'alpah', not another project's id"),
     (P, "    retries: {value: true", "    retries: {value: true, value: false", 11, "appears twice"),
     (P, "    retries: {", "    brokers: {value: [redis], source: https://a.org/}\n    retries: {", 13,
      "fact 'brokers' appears twice"),

@@ -6,7 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from linkcheck.catalog import load_catalog
-from plugins.catalog.compare import compare, comparisons, join_or
+from pelicanconf import CATALOG
+from plugins.catalog.compare import (
+    TEST_ONLY,
+    YES_PHRASES,
+    _covered,
+    compare,
+    comparisons,
+    join_or,
+    short_name,
+)
 from tests.support.site import CONTENT, soup
 
 SRC = "https://docs.example.org/guide"
@@ -49,18 +58,20 @@ def test_choose_sentences_come_only_from_the_differences(tmp_path):
     catalog = _catalog(tmp_path, TWO)
     c = compare(catalog.get("alpha"), catalog.get("beta"), catalog)
     assert c.url == "compare/alpha-vs-beta.html" and c.title == "Alpha vs Beta"
-    assert c.a.gains == ["RabbitMQ as the broker", "rate limits",
-                         "stored task results (partly: in memory only)"]
-    assert c.b.gains == ["PostgreSQL as the broker", "tasks written as async def"]
+    assert c.a.gains == ["rate limits"] and c.b.gains == ["tasks written as async def"]
+    # a partial against a no is a limit, never a headline reason
+    assert c.a.limits == ["stored task results only in part: in memory only"]
+    # a value the other side does not list is "listed only", never a reason (it may work all the same)
+    assert c.a.listed == ["RabbitMQ as the broker"] and c.b.listed == ["PostgreSQL as the broker"]
     assert c.both == ["Redis as the broker", "automatic retries"]
     # Beta's monitoring UI is a yes where Alpha's is unknown: never a reason, named as unknown
     assert c.a.unknown == ["Monitoring UI"] and c.b.unknown == []
     assert c.sentences() == [
-        "Choose Alpha if you need RabbitMQ as the broker; rate limits; or stored task results "
-        "(partly: in memory only).",
-        "Choose Beta if you need PostgreSQL as the broker; or tasks written as async def.",
+        "Choose Alpha if you need rate limits. It offers stored task results only in part: in memory "
+        "only. Only Alpha lists RabbitMQ as the broker.",
+        "Choose Beta if you need tasks written as async def. Only Beta lists PostgreSQL as the broker.",
         "Both offer Redis as the broker and automatic retries.",
-        "Not known for Alpha: Monitoring UI.",
+        "Not known for Alpha: monitoring UI.",
     ]
     # every row is a fact of the kind, in schema order, each side's Fact or None (unknown)
     assert [r.key for r in c.rows][:3] == ["brokers", "asyncio", "scheduling"]
@@ -68,14 +79,36 @@ def test_choose_sentences_come_only_from_the_differences(tmp_path):
 
 
 def test_a_side_with_nothing_the_other_lacks_is_said_plainly(tmp_path):
-    lesser = (TWO.replace("[redis, rabbitmq]", "[redis]")
+    lesser = (TWO.replace("[redis, rabbitmq]", "[redis, memory]")
               .replace(f'true, source: "{SRC}#a-rate"', f'false, source: "{SRC}#a-rate"')
               .replace(f'partial, source: "{SRC}#a-results", note: in memory only',
                        f'false, source: "{SRC}#a-results"'))
     catalog = _catalog(tmp_path, lesser)
     c = compare(catalog.get("alpha"), catalog.get("beta"), catalog)
-    assert c.a.gains == [] and c.sentences()[0] == "Every feature of Alpha in this table, Beta has too."
-    assert c.sentences()[1].startswith("Choose Beta if you need PostgreSQL as the broker")
+    # in-memory is for tests: no reason, nothing "only Alpha lists"
+    assert c.a.gains == [] and c.a.listed == []
+    assert c.sentences()[0] == "Every feature of Alpha in this table, Beta has too."
+    assert c.sentences()[1].startswith("Choose Beta if you need tasks written as async def")
+    assert "Neither offers rate limits or stored task results." in c.sentences()
+    # "every feature" only where the other side leaves nothing of it unknown
+    framework = f'    frameworks: {{value: [django], source: "{SRC}#a-fw"}}\n'
+    unknown = lesser.replace("    asyncio: {value: false", framework + "    asyncio: {value: false", 1)
+    (tmp_path / "u").mkdir()
+    catalog = _catalog(tmp_path / "u", unknown)
+    c = compare(catalog.get("alpha"), catalog.get("beta"), catalog)
+    assert c.sentences()[0] == "Alpha has nothing in this table that Beta is known to lack."
+    assert "Not known for Beta: framework integrations." in c.sentences()
+
+
+def test_a_note_that_names_a_value_keeps_it_from_being_a_difference(tmp_path):
+    noted = TWO.replace(f'[redis, postgresql], source: "{SRC}#b-brokers"',
+                        f'[redis], source: "{SRC}#b-brokers", note: "RabbitMQ via a plugin"')
+    noted = noted.replace(f'[redis, rabbitmq], source: "{SRC}#a-brokers"',
+                          f'[redis, rabbitmq, sqs], source: "{SRC}#a-brokers", note: SQS is experimental')
+    catalog = _catalog(tmp_path, noted)
+    c = compare(catalog.get("alpha"), catalog.get("beta"), catalog)
+    # Beta's note covers RabbitMQ; Alpha's own note about SQS travels with it
+    assert c.a.listed == ["Amazon SQS as the broker; SQS is experimental"]
 
 
 def test_pairs_with_a_missing_project_are_skipped_with_the_reason(tmp_path):
@@ -103,8 +136,10 @@ def test_at_least_eight_pages_every_cell_sourced_and_linked_from_both_rows(site)
         a, b = catalog.get(a_id), catalog.get(b_id)
         page = soup(path)
         assert page.find("h1").get_text() == f"{a.name} vs {b.name}"
-        choose = page.select_one("p.choose").get_text(" ", strip=True)
-        assert f"Choose {a.name} if" in choose or f"Every feature of {a.name}" in choose
+        items = [li.get_text(" ", strip=True) for li in page.select("ul.choose > li")]
+        assert a.name in items[0] and short_name(b) in items[1], path.name
+        assert "maintained" not in [td.get_text(strip=True) for td in page.select("table.vs td")]
+        assert page.select_one("#more ~ ul.vs-list a") is not None, path.name  # never a dead end
         rows = {tr.th.get_text(strip=True): tr.select("td") for tr in page.select("table.vs tbody tr")}
         for key, label, _ in a.fact_rows():
             cells = rows[label]
@@ -121,3 +156,47 @@ def test_at_least_eight_pages_every_cell_sourced_and_linked_from_both_rows(site)
             assert projects.select_one(f"#entry-{one} .v-vs a[href='{href}']") is not None, (one, href)
         # and from the projects page's list of side-by-side pages
         assert projects.select_one(f"#side-by-side ~ ul a[href='{href}']") is not None
+
+
+def test_the_real_pages_choose_sentences_never_contradict_their_table():
+    catalog = load_catalog(CONTENT)
+    found, problems = comparisons(catalog, CATALOG["compare_pairs"])
+    assert not problems and len(found) >= 8
+    test_only = {catalog.get("huey").facts["brokers"].value_labels()[i]
+                 for i, v in enumerate(catalog.get("huey").facts["brokers"].values) if v in TEST_ONLY}
+    assert test_only == {"in-memory", "filesystem"}
+    titles = [c.title for c in found]
+    for c in found:
+        a, b = c.entries
+        assert (a.name.casefold(), a.id) < (b.name.casefold(), b.id), c.title  # one order rule
+        text = " ".join(c.sentences())
+        for me, other in ((c.a, c.b), (c.b, c.a)):
+            mine, theirs = me.entry, other.entry
+            # a reason is a yes where the other side's own cell says no
+            for gain in me.gains:
+                key = next(k for k, phrase in YES_PHRASES.items() if gain.removesuffix(" in full") == phrase)
+                answers = (mine.facts[key].answer, theirs.facts[key].answer)
+                assert answers == ("yes", "partial" if gain.endswith(" in full") else "no"), (c.title, gain)
+            # "only X lists V": the other side's cell and note name no V
+            for key, values in me.only.items():
+                ft = theirs.facts[key]
+                labels = dict(zip(mine.facts[key].values, mine.facts[key].value_labels(), strict=True))
+                for value in values:
+                    assert value not in ft.values, (c.title, value)
+                    assert not _covered(value, labels[value], ft.note), (c.title, value)
+            # "every feature" only where the other side has no unknowns
+            if f"Every feature of {mine.name}" in text or f"Every feature of {short_name(mine)} " in text:
+                assert not other.unknown, c.title
+        for label in test_only:
+            assert label not in text, (c.title, label)
+        assert "((" not in text and not any(t in text for t in ("(partly", "in full ("))
+        for entry in c.entries:  # the long name once, then the short one
+            if short_name(entry) != entry.name:
+                assert text.count(entry.name) <= 1, (c.title, entry.name)
+    assert "Celery vs RQ (Redis Queue)" in titles and "SAQ vs Taskiq" in titles
+    celery_rq = compare(catalog.get("celery"), catalog.get("rq"), catalog)
+    assert "Valkey" not in " ".join(celery_rq.a.gains + celery_rq.b.gains)
+    taskiq_saq = compare(catalog.get("taskiq"), catalog.get("saq"), catalog)
+    assert not any("PostgreSQL" in listed for listed in taskiq_saq.b.listed)  # Taskiq's note covers it
+    dramatiq_huey = compare(catalog.get("dramatiq"), catalog.get("huey"), catalog)
+    assert not any("Flask" in listed for listed in dramatiq_huey.a.listed)  # Huey's note covers it

@@ -9,10 +9,11 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from linkcheck.catalog import load_catalog
+from linkcheck.catalog import Entry, load_catalog
 from linkcheck.catalog.ranking import kind_sections
-from plugins.catalog.compare import by_entry, comparisons, likeness, most_alike
-from plugins.catalog.project import ALIKE, project_pages
+from pelicanconf import CATALOG
+from plugins.catalog.compare import by_entry, comparisons, likeness, most_alike, related
+from plugins.catalog.project import ALIKE, ProjectPage, project_pages
 from tests.support.site import CONTENT, build, copy_content, soup
 
 SRC = "https://docs.example.org/guide"
@@ -39,12 +40,20 @@ def _queue(qid: str, facts: dict[str, str], **fields: str) -> str:
 ALIKE_CATALOG = "".join([
     _queue("origin", {"brokers": "[redis, rabbitmq]", "retries": "true", "results": "true",
                       "scheduling": "false", "asyncio": "false"}),
-    # agrees on retries, results, scheduling, asyncio and one of two brokers: 4 + 1/2
+    # half the brokers (3 x 1/2), retries and results alike (1 + 1), two shared no's (0.25 + 0.25)
     _queue("twin", {"brokers": "[redis]", "retries": "true", "results": "true", "scheduling": "false",
                     "asyncio": "false"}),
-    # agrees on retries; results is partial against yes (0.5); the rest differs or is unknown
-    _queue("cousin", {"brokers": "[postgresql]", "retries": "true", "results": "partial",
-                      "asyncio": "true"}),
+    # half the brokers, retries alike, results partial against yes (0.5), async yes against no (-0.5)
+    _queue("sibling", {"brokers": "[rabbitmq]", "retries": "true", "results": "partial", "asyncio": "true"}),
+    # half the brokers, but a no where origin has a yes twice (-0.5 each): 1.5 - 1 + 0.5 = 1.0
+    _queue("rival", {"brokers": "[redis, memory]", "retries": "false", "results": "false",
+                     "scheduling": "false", "asyncio": "false"}),
+    # agrees on everything but shares no broker: never an alternative
+    _queue("cousin", {"brokers": "[postgresql]", "retries": "true", "results": "true", "scheduling": "false",
+                      "asyncio": "false"}),
+    # wraps origin: a companion, never its alternative, and listed as working with it
+    _queue("wrapper", {"brokers": "[redis, rabbitmq]", "retries": "true", "results": "true"},
+           builds_on="origin"),
     # nothing sourced: no evidence of likeness at all
     _queue("stranger", {}),
     # a scheduler that answers alike is another kind: never offered
@@ -52,29 +61,90 @@ ALIKE_CATALOG = "".join([
 ])
 
 
-def test_likeness_counts_agreeing_sourced_answers_and_ignores_unknowns(tmp_path):
+def test_likeness_needs_a_shared_broker_and_weighs_yes_over_no(tmp_path):
     catalog = _catalog(tmp_path, ALIKE_CATALOG)
     origin = catalog.get("origin")
-    assert likeness(origin, catalog.get("twin")) == 4 + 1 / 2
-    assert likeness(origin, catalog.get("cousin")) == 1 + 0.5
-    assert likeness(origin, catalog.get("stranger")) == 0
+    assert likeness(origin, catalog.get("twin")) == 1.5 + 2 + 0.5
+    assert likeness(origin, catalog.get("sibling")) == 1.5 + 1 + 0.5 - 0.5
+    assert likeness(origin, catalog.get("rival")) == 1.5 - 1 + 0.5  # in-memory is for tests only
+    for other in ("cousin", "wrapper", "stranger", "timer", "origin"):
+        assert likeness(origin, catalog.get(other)) is None, other
     alike = most_alike(origin, catalog.section("projects"), 3)
-    # the same kind only, most alike first, nothing in common left out, never itself
-    assert [e.id for e in alike] == ["twin", "cousin"]
+    # rival scores under half the closest (twin): filler, left out; alone, it is offered
+    assert [e.id for e in alike] == ["twin", "sibling"]
+    assert most_alike(origin, [catalog.get("rival")]) == [catalog.get("rival")]
     assert [e.id for e in most_alike(origin, catalog.section("projects"), 1)] == ["twin"]
+    # the wrapper's page never offers what it wraps either
+    assert origin not in most_alike(catalog.get("wrapper"), catalog.section("projects"))
 
 
 def test_each_page_offers_its_side_by_side_pages_then_the_most_alike_without_one(tmp_path):
     catalog = _catalog(tmp_path, ALIKE_CATALOG)
-    found, _ = comparisons(catalog, [("origin", "twin")])
+    found, _ = comparisons(catalog, [("twin", "origin")])
+    assert [c.title for c in found] == ["Origin vs Twin"]  # names in order, whatever the config's
     sections = kind_sections(catalog.section("projects"))
     pages = {p.entry.id: p for p in project_pages(sections, by_entry(found))}
     assert set(pages) == {e.id for e in catalog.section("projects")}
     origin = pages["origin"]
     assert [other.id for other, _ in origin.comparisons] == ["twin"]
-    assert [e.id for e in origin.alike] == ["cousin"]  # twin has its page with origin already
+    # twin has its page with origin already (and, as the closest, still keeps rival out as filler)
+    assert [e.id for e in origin.alike] == ["sibling"]
+    assert [e.id for e in origin.works_with_it] == ["wrapper"]
     assert origin.url == "projects/origin.html" and origin.section.key == "queue"
     assert pages["timer"].alike == [] and pages["timer"].section.key == "scheduler"
+    # no facts to match on: the top maintained projects of its group instead
+    assert pages["stranger"].alike == [] and pages["stranger"].fallback_reason == "group"
+    assert pages["stranger"].fallback and all(e.group == "general" for e in pages["stranger"].fallback)
+
+
+def _real_pages() -> dict[str, ProjectPage]:
+    catalog = load_catalog(CONTENT)
+    found, _ = comparisons(catalog, CATALOG["compare_pairs"])
+    sections = kind_sections(catalog.section("projects"))
+    return {p.entry.id: p for p in project_pages(sections, by_entry(found))}
+
+
+def _offered(page: ProjectPage) -> list[Entry]:
+    return [other for other, _ in page.comparisons] + page.alike
+
+
+def test_the_real_catalogs_suggestions_are_ones_a_reader_would_agree_with():
+    pages = _real_pages()
+    for pid, page in pages.items():
+        entry = page.entry
+        for other in page.alike:
+            # never a companion that wraps, extends or serves it
+            assert not related(entry, other) and other.builds_on != entry.id, (pid, other.id)
+            if entry.kind == "queue":  # a shared broker, never a test-only one
+                shared = set(other.facts["brokers"].values) & set(entry.facts["brokers"].values)
+                assert shared - {"memory", "filesystem"}, (pid, other.id)
+            if entry.kind in ("scheduler", "monitoring") and "works_with" in entry.facts:
+                assert set(other.facts["works_with"].values) & set(entry.facts["works_with"].values)
+            if page.wants_alternatives:
+                assert other.status is None, (pid, other.id)
+    assert all("postgresql" in o.facts["brokers"].values for o in _offered(pages["procrastinate"]))
+    assert all("postgresql" in o.facts["brokers"].values for o in _offered(pages["pgmq"]))
+    assert [e.id for e in pages["schedule"].alike] == ["apscheduler"]
+    assert [e.id for e in pages["apscheduler"].alike] == ["schedule"]
+    assert "django-rq" not in [e.id for e in _offered(pages["rq"])]
+    assert "django-rq" not in [e.id for e in _offered(pages["celery"])]  # RQ stands for it
+    assert not {"django-tasks", "django-tasks-db"} & {e.id for e in pages["django-tasks"].alike
+                                                     + pages["django-tasks-db"].alike}
+    assert {e.id for e in pages["rq-dashboard"].alike} <= {"rq-exporter"}
+    assert "rq-dashboard" not in [e.id for e in pages["flower"].alike]
+    assert "dagster" in [e.id for e in pages["apache-airflow"].alike]
+    assert [e.id for e in pages["rq-scheduler"].alike] == []  # the only scheduler for RQ
+    # the companions are listed the other way round
+    assert {"periodiq", "dramatiq-crontab"} <= {e.id for e in pages["dramatiq"].works_with_it}
+    assert {"django-rq", "rq-scheduler", "rq-dashboard"} <= {e.id for e in pages["rq"].works_with_it}
+    # in-process work: the maintained queues that run async def natively
+    fastapi = pages["fastapi-backgroundtasks"]
+    assert fastapi.alike == [] and fastapi.fallback_reason == "async" and fastapi.fallback
+    for other in fastapi.fallback:
+        assert other.kind == "queue" and other.facts["asyncio"].answer == "yes" and other.status is None
+    # no facts: the top maintained queues of its group
+    taskmaster = pages["taskmaster"]
+    assert taskmaster.fallback and all(e.group == "general" and e.status is None for e in taskmaster.fallback)
 
 
 def _text(html: str) -> str:
@@ -164,12 +234,17 @@ def test_compare_with_offers_the_most_alike_of_the_same_kind_side_by_side(site):
     page = soup(site / "projects" / "celery.html")
     paired = {one for pair in _pairs(site) if "celery" in pair for one in pair} - {"celery"}
     assert paired
-    hrefs = [a["href"] for a in page.select("#compare-with ~ ul a[href^='../projects.html?compare=']")]
-    assert 0 < len(hrefs) <= ALIKE
-    for href in hrefs:
+    links = page.select("#compare-with ~ ul a[href^='../projects.html?compare=']")
+    assert 0 < len(links) <= ALIKE
+    for link in links:
+        href = link["href"]
         assert href.startswith("../projects.html?compare=celery,") and href.endswith("#compare")
         other = catalog.get(href.split(",")[1].removesuffix("#compare"))
         assert other.kind == "queue" and other.id not in paired and not other.archived
+        # named as the side by side it opens; without JavaScript, the other project's own page
+        assert link.get_text() == f"Celery vs {other.name.split(' (')[0]}" and "vs-js" in link["class"]
+        assert link.find_next_sibling("noscript").a["href"] == f"../projects/{other.id}.html"
+    assert page.select_one("head noscript style") is not None
     # the side-by-side view is reachable on the projects page (its panel and every project's row)
     assert soup(site / "projects.html").select_one("section#compare[data-compare]") is not None
 
@@ -187,14 +262,22 @@ def test_an_inactive_project_shows_its_status_source_and_maintained_alternatives
     assert (badge.get_text(), badge["href"]) == ("unmaintained", "https://bygone.example.org/README#status")
     crumbs = [a["href"] for a in page.select("nav.crumbs a")]
     assert crumbs == ["../projects.html", "../projects.html#projects-archived"]
-    assert page.select_one("#compare-with").get_text() == "Alternatives"
+    assert page.select_one("#compare-with").get_text() == "Maintained alternatives"
     alternatives = [a["href"] for a in page.select("#compare-with ~ ul a")]
     assert 0 < len(alternatives) <= ALIKE
     catalog = load_catalog(content)
     for href in alternatives:  # maintained task queues, on their own pages
         other = catalog.get(href.removeprefix("../projects/").removesuffix(".html"))
         assert other.kind == "queue" and not other.archived and other.id != "bygone"
-    # an inactive project without any fact: one line, then where the maintained ones are
+    # an inactive project without any fact: one line, then the top maintained queues of its group
     taskmaster = soup(out / "projects" / "taskmaster.html").select_one("main")
     assert taskmaster.select_one("table") is None
-    assert taskmaster.select_one("#compare-with ~ p a")["href"] == "../projects.html#projects-queue"
+    fallback = [a["href"] for a in taskmaster.select("#compare-with ~ ul a")]
+    assert 0 < len(fallback) <= ALIKE
+    for href in fallback:
+        other = catalog.get(href.removeprefix("../projects/").removesuffix(".html"))
+        assert other.group == "general" and other.status is None and not other.archived
+    # a project others name as the one they schedule or watch lists them
+    dramatiq = soup(out / "projects" / "dramatiq.html")
+    named = {a["href"] for a in dramatiq.select("#works-with-it ~ ul a")}
+    assert {"../projects/periodiq.html", "../projects/dramatiq-crontab.html"} <= named
