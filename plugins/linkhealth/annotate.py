@@ -14,7 +14,11 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any
 
-ANCHOR_RE = re.compile(r"<a\b(?P<attrs>[^>]*)>(?P<body>.*?)</a>", re.S | re.I)
+# A link, and the short text the theme keeps with it (a reading's "(2014, article)": a span marked
+# data-linkhealth="tail", plain text only): the mark goes after that, so it never splits the two.
+ANCHOR_RE = re.compile(r"<a\b(?P<attrs>[^>]*)>(?P<body>.*?)</a>"
+                       r"""(?P<tail>\s*<span\b[^>]*\bdata-linkhealth=["']tail["'][^>]*>[^<]*</span>)?""",
+                       re.S | re.I)
 HREF_RE = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 # Anchors the plugin or theme wrote itself (archive links, the link-health tables).
 SKIP_ATTR = "data-linkhealth"
@@ -93,7 +97,8 @@ def annotate_counted(text: str, lookup: Callable[[str], dict[str, Any] | None],
         if text.startswith(f"{JOINER}<span class=\"link-health link-health-broken\"", m.end()):
             return m.group(0)  # already marked (a page written twice)
         marked += 1
-        return f'<a{attrs} data-link-state="broken">{m.group("body")}</a>{marker(health)}'
+        tail = m.group("tail") or ""
+        return f'<a{attrs} data-link-state="broken">{m.group("body")}</a>{tail}{marker(health)}'
 
     new = ANCHOR_RE.sub(one, text)
     return new, marked, Counter(seen.values())

@@ -55,6 +55,15 @@ def test_annotate_marks_only_broken_links_and_escapes():
     assert marked_again == 0 and again == out
 
 
+def test_a_mark_goes_after_the_text_kept_with_its_link():
+    health = {"http://gone.test/": {"broken": True, "state": "broken"}}
+    page = ('<p><a href="http://gone.test/">Old article</a> <span class="entry-when" data-linkhealth="tail">'
+            '(2014, article)</span> text</p>')
+    out, marked, _ = annotate_counted(page, health.get)
+    assert marked == 1
+    assert out.index("(2014, article)") < out.index("broken link") < out.index(" text")
+
+
 def test_count_phrase_calls_failing_only_what_the_page_marks():
     assert count_phrase({"ok": 2, "moved": 1}) == ": all 3 work" and count_phrase({}) == ""
     # a blocked link is not a failing one: "10 work, 1 could not be checked", never "10 of 11 work"
