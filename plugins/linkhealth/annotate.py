@@ -31,6 +31,7 @@ ICON = '<i class="link-health-icon" aria-hidden="true"></i>'
 # Between a link and its mark, and again before the icon inside it: word joiners, so the mark
 # never wraps away from the link text (Chromium breaks before an inline SVG otherwise).
 JOINER = "\u2060"
+NBSP = "\u00a0"
 # Where the page's footer line wants "N of M work" (theme/templates/base.html).
 COUNT_SLOT = "<!--linkhealth:count-->"
 WORKING = frozenset({"ok", "moved"})
@@ -45,9 +46,9 @@ def marker(health: dict[str, Any]) -> str:
     since = f' title="failing since {html.escape(health["failing_since"])}"' if health.get(
         "failing_since") else ""
     archive = health.get("archive_url")
-    # the "·" ends the words' unbreakable run, so a line break falls after it, never before
+    # the "·" ends the words (a no-break space before it), so a line break falls after it, never before
     out = (f'{JOINER}<span class="link-health link-health-broken" {SKIP_ATTR}="mark"{since}>'
-           f'<span class="lh-words">{JOINER}{ICON}broken link{" ·" if archive else ""}</span>')
+           f'<span class="lh-words">{JOINER}{ICON}broken link{NBSP + "·" if archive else ""}</span>')
     if archive:
         out += (f' <a class="link-health-archive" {SKIP_ATTR}="archive" rel="nofollow noopener" '
                 f'href="{html.escape(archive, quote=True)}">archived copy</a>')

@@ -45,7 +45,7 @@ def test_annotate_marks_only_broken_links_and_escapes():
     assert count_phrase(states) == ": 1 work, 1 broken, 1 could not be checked automatically"
     assert '<a href="http://gone.test/a?x=1&amp;y=2" data-link-state="broken">Gone</a>' in out
     # the separator ends the words' unbreakable run: no line can start with it
-    assert "broken link ·</span> <a" in out and "link-health-icon" in out
+    assert "broken link\u00a0·</span> <a" in out and "link-health-icon" in out
     assert "</a>\u2060<span" in out  # the mark never wraps away from its link
     assert 'href="https://arch.test/&quot;&gt;&lt;script&gt;">archived copy</a>' in out
     assert "<script>" not in out
