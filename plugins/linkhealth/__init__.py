@@ -4,8 +4,8 @@
   ``catalog_loaded`` signal); the theme marks broken links (annotate.py) and says when links were checked.
 - Broken external links in written pages get a "broken link" marker with an
   icon and, where the archive has a snapshot, an "archived copy" link.
-- A link-health page (``LINKHEALTH['page']``): totals, broken/moved/blocked
-  tables with locations and fixes, a history chart (inline SVG), per-host stats.
+- A link-health page (``LINKHEALTH['page']``): tiles and a history chart (inline SVG) of the
+  same groups (work, failed, not checked), broken links in plain words, moved and unverified ones.
 
 The build never touches the network: it only reads the SQLite store (archive
 snapshots are looked up by ``python -m linkcheck archive``, not here). No

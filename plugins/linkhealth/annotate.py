@@ -32,7 +32,7 @@ ICON = '<i class="link-health-icon" aria-hidden="true"></i>'
 # never wraps away from the link text (Chromium breaks before an inline SVG otherwise).
 JOINER = "\u2060"
 NBSP = "\u00a0"
-# Where the page's footer line wants "N of M work" (theme/templates/base.html).
+# Where the page's footer line wants its count (partials/links_line.html, annotate.count_phrase).
 COUNT_SLOT = "<!--linkhealth:count-->"
 WORKING = frozenset({"ok", "moved"})
 # What the footer says of links that neither work nor are marked broken (data.READER_LABELS'
