@@ -7,6 +7,7 @@ not yet confirmed, a link blocked for robots and an unchecked link do not.
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -52,8 +53,8 @@ def plain_reason(reason: str, status: int | None, final_url: str | None) -> str:
     found = TABLE.get(reason)
     if found is None:
         return "does not answer"
-    return found.sentence.format(status=status if status is not None else "no status",
-                                 final_url=_safe_http(final_url) or "another page")
+    sentence = found.sentence if status is not None else re.sub(r" ?\(HTTP \{status\}\)", "", found.sentence)
+    return sentence.format(status=status, final_url=_safe_http(final_url) or "another page")
 
 
 human_time = utc_human

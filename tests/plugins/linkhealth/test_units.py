@@ -5,6 +5,7 @@ from __future__ import annotations
 from linkcheck.upkeep.fix import _rewrite_text, target_url
 from plugins.linkhealth.annotate import annotate_counted, count_phrase
 from plugins.linkhealth.chart import history_svg
+from plugins.linkhealth.data import plain_reason
 
 
 def test_rewrite_only_whole_urls():
@@ -62,6 +63,14 @@ def test_a_mark_goes_after_the_text_kept_with_its_link():
     out, marked, _ = annotate_counted(page, health.get)
     assert marked == 1
     assert out.index("(2014, article)") < out.index("broken link") < out.index(" text")
+
+
+def test_plain_reason_never_shows_a_code():
+    assert plain_reason("not_found", 404, None) == "not found (HTTP 404)"
+    assert plain_reason("not_found", None, None) == "not found"
+    assert plain_reason("redirected_home", 200, "javascript:x") == (
+        "redirected to the home page (another page): the page is gone")
+    assert plain_reason("no_such_code", 500, None) == "does not answer"
 
 
 def test_count_phrase_calls_failing_only_what_the_page_marks():
