@@ -76,15 +76,6 @@ def threshold_words(days: float) -> str:
     return f"{months // 12} years" if months % 12 == 0 and months >= 24 else f"{months} months"
 
 
-def license_label(spdx: str | None) -> str:
-    """How a license reads: GitHub's NOASSERTION means a license it could not identify."""
-    if spdx is None:
-        return "no license detected"
-    if spdx.upper() == "NOASSERTION":
-        return "other license"
-    return f"license {spdx}"
-
-
 def figures(row: dict[str, Any], now: float, *, quiet_after_days: float = 548.0,
             description_chars: int = 200) -> dict[str, Any]:
     """One stored repository for the theme (``partials/vitals.html``, the comparisons)."""
@@ -113,7 +104,6 @@ def figures(row: dict[str, Any], now: float, *, quiet_after_days: float = 548.0,
         "release_tag": _text(data.get("release_tag"), 60),
         "released": released,
         "license": license_id,
-        "license_label": license_label(license_id),
         "language": _text(data.get("language"), 60),
         "description": _text(data.get("description"), description_chars),
         "homepage": _web_url(data.get("homepage")),

@@ -4,8 +4,8 @@
   ``catalog_loaded`` signal); the theme marks broken links (annotate.py) and says when links were checked.
 - Broken external links in written pages get a "broken link" marker with an
   icon and, where the archive has a snapshot, an "archived copy" link.
-- A link-health page (``LINKHEALTH['page']``): totals, broken/moved/blocked
-  tables with locations and fixes, a history chart (inline SVG), per-host stats.
+- A link-health page (``LINKHEALTH['page']``): tiles and a history chart (inline SVG) of the
+  same groups (work, failed, not checked), broken links in plain words, moved and unverified ones.
 
 The build never touches the network: it only reads the SQLite store (archive
 snapshots are looked up by ``python -m linkcheck archive``, not here). No
@@ -65,8 +65,6 @@ def initialized(pelican: Any) -> None:
                     len(_Build.data.links), len(_Build.data.by_state("broken")))
     # The footer's one line per page: when links were last checked (None: not yet).
     pelican.settings["LINKHEALTH_LAST_CHECKED"] = _Build.data.last_checked_ts if _Build.data else None
-    # The home page's site-wide count: (links that work, links checked).
-    pelican.settings["LINKHEALTH_WORKING"] = _Build.data.working_count if _Build.data else None
     if options.get("page"):  # in the sitemap, dated by the last check (none before one)
         extra = [e for e in pelican.settings.get("SITEMAP_EXTRA") or [] if e[0] != options["page"]]
         checked = pelican.settings["LINKHEALTH_LAST_CHECKED"]
@@ -90,8 +88,8 @@ def annotate_written(path: str, context: Any = None) -> None:
     if page and _Build.output_path and target.resolve() == (_Build.output_path / page).resolve():
         return  # the link-health page states each link's health itself
     text = target.read_text(encoding="utf-8")
-    new, marked, checked, working = annotate_counted(text, data.health)
-    new = new.replace(COUNT_SLOT, count_phrase(checked, working), 1)
+    new, _marked, states = annotate_counted(text, data.health)
+    new = new.replace(COUNT_SLOT, count_phrase(states), 1)
     if new != text:
         target.write_text(new, encoding="utf-8")
 

@@ -10,10 +10,15 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Mapping
 from typing import Any
 
-ANCHOR_RE = re.compile(r"<a\b(?P<attrs>[^>]*)>(?P<body>.*?)</a>", re.S | re.I)
+# A link, and the short text the theme keeps with it (a reading's "(2014, article)": a span marked
+# data-linkhealth="tail", plain text only): the mark goes after that, so it never splits the two.
+ANCHOR_RE = re.compile(r"<a\b(?P<attrs>[^>]*)>(?P<body>.*?)</a>"
+                       r"""(?P<tail>\s*<span\b[^>]*\bdata-linkhealth=["']tail["'][^>]*>[^<]*</span>)?""",
+                       re.S | re.I)
 HREF_RE = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 # Anchors the plugin or theme wrote itself (archive links, the link-health tables).
 SKIP_ATTR = "data-linkhealth"
@@ -26,9 +31,13 @@ ICON = '<i class="link-health-icon" aria-hidden="true"></i>'
 # Between a link and its mark, and again before the icon inside it: word joiners, so the mark
 # never wraps away from the link text (Chromium breaks before an inline SVG otherwise).
 JOINER = "\u2060"
-# Where the page's footer line wants "N of M work" (theme/templates/base.html).
+NBSP = "\u00a0"
+# Where the page's footer line wants its count (partials/links_line.html, annotate.count_phrase).
 COUNT_SLOT = "<!--linkhealth:count-->"
 WORKING = frozenset({"ok", "moved"})
+# What the footer says of links that neither work nor are marked broken (data.READER_LABELS'
+# states): never counted as failing, since the page marks nothing there.
+NOT_KNOWN = (("blocked", "could not be checked automatically"), ("unconfirmed", "being rechecked"))
 
 
 def marker(health: dict[str, Any]) -> str:
@@ -36,24 +45,37 @@ def marker(health: dict[str, Any]) -> str:
     copy where one exists. Every value is escaped: URLs came from outside."""
     since = f' title="failing since {html.escape(health["failing_since"])}"' if health.get(
         "failing_since") else ""
+    archive = health.get("archive_url")
+    # the "·" ends the words (a no-break space before it), so a line break falls after it, never before
     out = (f'{JOINER}<span class="link-health link-health-broken" {SKIP_ATTR}="mark"{since}>'
-           f'<span class="lh-words">{JOINER}{ICON}broken link</span>')
-    if health.get("archive_url"):
-        out += (f' · <a class="link-health-archive" {SKIP_ATTR}="archive" rel="nofollow noopener" '
-                f'href="{html.escape(health["archive_url"], quote=True)}">archived copy</a>')
+           f'<span class="lh-words">{JOINER}{ICON}broken link{NBSP + "·" if archive else ""}</span>')
+    if archive:
+        out += (f' <a class="link-health-archive" {SKIP_ATTR}="archive" rel="nofollow noopener" '
+                f'href="{html.escape(archive, quote=True)}">archived copy</a>')
     return out + "</span>"
 
 
-def count_phrase(checked: int, working: int) -> str:
-    """': 61 of 63 work' for the footer line; '' when the page has no checked link."""
+def count_phrase(states: Mapping[str, int]) -> str:
+    """The footer's count over a page's distinct checked links, by reader state: ': all 11 work',
+    ': 10 work, 1 could not be checked automatically', ': 4 work, 1 broken'; '' when the page has
+    no checked link. Only what the page marks is called broken."""
+    checked = sum(states.values())
     if not checked:
         return ""
-    return f": {working} of {checked} work" if working != checked else f": all {checked} work"
+    working = sum(states.get(s, 0) for s in WORKING)
+    if working == checked:
+        return f": all {checked} work"
+    parts = [f"{working} work"]
+    if states.get("broken"):
+        parts.append(f"{states['broken']} broken")
+    parts += [f"{states[s]} {words}" for s, words in NOT_KNOWN if states.get(s)]
+    return ": " + ", ".join(parts)
 
 
-def annotate_counted(text: str, lookup: Callable[[str], dict[str, Any] | None]) -> tuple[str, int, int, int]:
-    """The page with broken links marked; how many marks; how many distinct checked external
-    URLs the page links and how many of those work (ok or moved)."""
+def annotate_counted(text: str, lookup: Callable[[str], dict[str, Any] | None],
+                     ) -> tuple[str, int, Counter[str]]:
+    """The page with broken links marked; how many marks; the distinct checked external URLs the
+    page links, counted by reader state (ok, moved, broken, unconfirmed, blocked)."""
     marked = 0
     seen: dict[str, str] = {}
 
@@ -76,8 +98,8 @@ def annotate_counted(text: str, lookup: Callable[[str], dict[str, Any] | None]) 
         if text.startswith(f"{JOINER}<span class=\"link-health link-health-broken\"", m.end()):
             return m.group(0)  # already marked (a page written twice)
         marked += 1
-        return f'<a{attrs} data-link-state="broken">{m.group("body")}</a>{marker(health)}'
+        tail = m.group("tail") or ""
+        return f'<a{attrs} data-link-state="broken">{m.group("body")}</a>{tail}{marker(health)}'
 
     new = ANCHOR_RE.sub(one, text)
-    working = sum(state in WORKING for state in seen.values())
-    return new, marked, len(seen), working
+    return new, marked, Counter(seen.values())

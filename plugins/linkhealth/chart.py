@@ -1,4 +1,5 @@
-"""The link-health history chart: ok/warn/error counts per run as inline SVG.
+"""The link-health history chart: per run, how many links worked, failed or could not be checked
+(the groups of the page's tiles, data.GROUPS), as inline SVG.
 
 No JavaScript and no external requests. Series differ by line pattern and
 point shape as well as colour, and the SVG carries a title and description;
@@ -11,13 +12,14 @@ import datetime as dt
 from html import escape
 from typing import Any
 
-SERIES = (  # verdict, label, colour, dash pattern, point shape
-    ("ok", "ok", "#2e7d32", "", "circle"),
-    ("warn", "warn", "#b26a00", "6 3", "square"),
-    ("error", "error", "#c62828", "2 2", "triangle"),
+SERIES = (  # group (data.GROUPS), label, colour, dash pattern, point shape
+    ("work", "work", "#2e7d32", "", "circle"),
+    ("failed", "failed", "#c62828", "2 2", "triangle"),
+    ("unchecked", "not checked", "#b26a00", "6 3", "square"),
 )
 WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 62
+LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 62
+LEGEND_STEP = 190  # room for a label at the larger text size narrow screens get (site.css)
 
 
 def _point(shape: str, x: float, y: float, colour: str) -> str:
@@ -34,8 +36,8 @@ def _date(ts: float, with_time: bool = False) -> str:
 
 
 def history_svg(history: list[dict[str, Any]]) -> str:
-    """SVG markup for ``history`` (oldest first: run, started_at, ok, warn, error)."""
-    title = "Link check history: ok, warn and error counts per run"
+    """SVG markup for ``history`` (oldest first: run, started_at, work, failed, unchecked)."""
+    title = "Link check history: links that worked, failed or could not be checked, per run"
     if not history:
         return ""
     top = max(max(h[v] for v, *_ in SERIES) for h in history) or 1
@@ -50,7 +52,7 @@ def history_svg(history: list[dict[str, Any]]) -> str:
 
     last = history[-1]
     desc = (f"{n} run(s) from {_date(history[0]['started_at'])} to {_date(last['started_at'])}; "
-            f"latest run: {last['ok']} ok, {last['warn']} warn, {last['error']} error.")
+            f"latest run: " + ", ".join(f"{last[k]} {label}" for k, label, *_ in SERIES) + ".")
     parts = [
         f'<svg class="link-health-chart" xmlns="http://www.w3.org/2000/svg" role="img" '
         f'viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" aria-labelledby="lh-chart-title lh-chart-desc">',
@@ -65,12 +67,12 @@ def history_svg(history: list[dict[str, Any]]) -> str:
                      f'fill="currentColor">{value}</text>')
     # runs within two days are told apart by time of day
     with_time = history[-1]["started_at"] - history[0]["started_at"] < 2 * 86400
-    step = max(1, n // (5 if with_time else 8))  # few enough labels not to overlap
+    step = -(-n // (4 if with_time else 6))  # few enough labels not to overlap, at either text size
     for i in range(0, n, step):
         label = _date(history[i]["started_at"], with_time)
         # the first and last labels align with the plot's edges instead of spilling past them
         anchor = "start" if i == 0 and n > 1 else "end" if i == n - 1 and n > 1 else "middle"
-        parts.append(f'<text x="{x(i):.1f}" y="{TOP + plot_h + 20}" text-anchor="{anchor}" '
+        parts.append(f'<text x="{x(i):.1f}" y="{TOP + plot_h + 26}" text-anchor="{anchor}" '
                      f'font-size="14" fill="currentColor">{label}</text>')
     for key, _label, colour, dash, shape in SERIES:
         pts = " ".join(f"{x(i):.1f},{y(h[key]):.1f}" for i, h in enumerate(history))
@@ -88,6 +90,6 @@ def history_svg(history: list[dict[str, Any]]) -> str:
                      f'stroke-width="2"{dash_attr}/>' + _point(shape, lx + 12, ly, colour))
         parts.append(f'<text x="{lx + 30}" y="{ly + 4}" font-size="14" fill="currentColor">'
                      f'{escape(label)}</text>')
-        lx += 90
+        lx += LEGEND_STEP
     parts.append("</svg>")
     return "\n".join(parts)

@@ -7,12 +7,14 @@ not yet confirmed, a link blocked for robots and an unchecked link do not.
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from linkcheck.engine.reasons import TABLE
 from linkcheck.report.problems import host_label, host_stats, is_blocked, suggest_fix
 from linkcheck.store import LinkStatus, Store
 from linkcheck.timefmt import utc_human, utc_iso
@@ -26,6 +28,33 @@ READER_LABELS = {
     "unconfirmed": "being rechecked",  # one failure is not news: say nothing alarming yet
     "blocked": "not checkable automatically",
 }
+
+
+# The groups readers are told about, in the order the page's tiles and chart show them: a link
+# works (ok or moved), failed (broken, or failed once and being rechecked: the page marks only
+# broken ones) or could not be checked (the site refuses automated checkers).
+GROUPS = ("work", "failed", "unchecked")
+GROUP_OF_STATE = {"ok": "work", "moved": "work", "broken": "failed", "unconfirmed": "failed",
+                  "blocked": "unchecked"}
+
+
+def run_group(verdict: str | None, reason: str | None) -> str:
+    """The group of one check in a run (the chart's series), by the rule reader_state applies to
+    a link's latest check: an error failed, an alive-but-unchecked answer was not checked, the
+    rest (ok, moved, other warnings) works."""
+    if verdict == "error":
+        return "failed"
+    return "unchecked" if is_blocked(reason) else "work"
+
+
+def plain_reason(reason: str, status: int | None, final_url: str | None) -> str:
+    """What went wrong, in the reason table's words for one result ("not found (HTTP 404)"); never
+    the raw code or the checker's own message (which may carry anything the server sent)."""
+    found = TABLE.get(reason)
+    if found is None:
+        return "does not answer"
+    sentence = found.sentence if status is not None else re.sub(r" ?\(HTTP \{status\}\)", "", found.sentence)
+    return sentence.format(status=status, final_url=_safe_http(final_url) or "another page")
 
 
 human_time = utc_human
@@ -48,6 +77,11 @@ class LinkInfo:
     archive_url: str | None
     suggested_fix: str
     locations: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def problem(self) -> str:
+        """What went wrong, in plain words for readers (never a raw code or server text)."""
+        return plain_reason(self.reason, self.status, self.final_url)
 
     @property
     def host(self) -> str:
@@ -91,7 +125,7 @@ def _safe_http(url: str | None) -> str | None:
 @dataclass
 class HealthData:
     links: dict[str, LinkInfo]
-    history: list[dict[str, Any]]  # oldest first: {"run", "started_at", "ok", "warn", "error"}
+    history: list[dict[str, Any]]  # oldest first: {"run", "started_at", "work", "failed", "unchecked"}
     generated_at: float
 
     @classmethod
@@ -116,11 +150,12 @@ class HealthData:
             archives = store.archive_lookups()
             runs = [r for r in store.runs("check") if r["status"] != "offline"]
             history = []
-            for run in runs:
-                counts = store.run_counts(run["id"])
+            for run in runs[-history_runs:] if history_runs else runs:
+                results = store.run_results(run["id"]).values()
+                counts = Counter(run_group(r.verdict, r.reason) for r in results)
                 if counts:
                     history.append({"run": run["id"], "started_at": run["started_at"],
-                                    **{v: counts.get(v, 0) for v in ("ok", "warn", "error")}})
+                                    **{g: counts.get(g, 0) for g in GROUPS}})
         links: dict[str, LinkInfo] = {}
         for url, s in statuses.items():
             if s.last_checked is None or s.verdict is None:
@@ -158,9 +193,15 @@ class HealthData:
         return host_stats({u: i.verdict for u, i in self.links.items()})
 
     @property
-    def working_count(self) -> tuple[int, int]:
-        """(links that work: ok or moved, links checked)."""
-        return (sum(i.state in {"ok", "moved"} for i in self.links.values()), len(self.links))
+    def states(self) -> Counter[str]:
+        """How many links are in each reader state (ok, moved, broken, unconfirmed, blocked)."""
+        return Counter(i.state for i in self.links.values())
+
+    @property
+    def groups(self) -> dict[str, int]:
+        """The tiles' numbers, in the chart's groups: {"work": n, "failed": n, "unchecked": n}."""
+        counted = Counter(GROUP_OF_STATE[i.state] for i in self.links.values())
+        return {g: counted.get(g, 0) for g in GROUPS}
 
     @property
     def last_checked_ts(self) -> float | None:

@@ -32,6 +32,7 @@ def add_helpers(pelican: Any) -> None:
         "month_year": helpers.month_year,
         "iso_date": helpers.iso_date,
         "license_label": helpers.license_label,
+        "code_breaks": helpers.code_breaks,
         "value_label": _value_label,
     })
     settings["JINJA_FILTERS"] = filters

@@ -9,9 +9,11 @@ list with no data behind it comes back empty so the theme can stay quiet.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from markupsafe import Markup
 
@@ -98,10 +100,12 @@ def latest_release(entry: Any) -> Release | None:
 
 
 def license_label(value: Any) -> str:
-    """GitHub's SPDX id, or 'other license' for NOASSERTION (a licence GitHub could not name)."""
-    if not isinstance(value, str) or not value.strip():
+    """GitHub's SPDX id of a project's licence; '' for none and for NOASSERTION (a licence GitHub
+    could not name: readers took "other license" for a strange licence, and the store keeps no
+    other source of it, so the theme says nothing)."""
+    if not isinstance(value, str) or not value.strip() or value.strip().upper() == "NOASSERTION":
         return ""
-    return "other license" if value.strip().upper() == "NOASSERTION" else value.strip()
+    return value.strip()
 
 
 STATUS_BADGES = {"maintenance-only": ("maintenance-only", "maintenance only"),
@@ -175,6 +179,37 @@ def downloads_of(entry: Any) -> int:
     """The entry's own PyPI downloads of the last month for sorting (-1: none, or only its host's)."""
     count = own_downloads(entry)
     return -1 if count is None else count
+
+
+_CODE_RE = re.compile(r"(<code>)(.*?)(</code>)", re.S)
+_QUOTED_RE = re.compile(r"(&quot;|&#34;|\"|')(.*?)\1")
+_AFTER_PUNCT_RE = re.compile(r"([.(,])(?=[^)\s]|$)")  # not before a space: one breaks there already
+
+
+def _code_body(body: str) -> str:
+    out, at = [], 0
+    for m in _QUOTED_RE.finditer(body):
+        out.append(_AFTER_PUNCT_RE.sub(r"\1<wbr>", body[at:m.start()]))
+        out.append(m.group(0).replace(" ", "\u00a0"))  # a quoted string: "*/5 * * * *" stays whole
+        at = m.end()
+    out.append(_AFTER_PUNCT_RE.sub(r"\1<wbr>", body[at:]))
+    return "".join(out)
+
+
+def code_breaks(html: Any) -> Markup:
+    """Rendered HTML whose inline code wraps where a reader expects: never inside a quoted string
+    (a cron expression), and where a long call must break, after a '.', '(' or ','. Only text
+    between <code> tags changes; the HTML was escaped when it was rendered."""
+    return Markup(_CODE_RE.sub(lambda m: m.group(1) + _code_body(m.group(2)) + m.group(3), str(html)))
+
+
+def downloads_url(entry: Any) -> str | None:
+    """The page of the ↓ downloads figure's source, pypistats.org (linkcheck/metadata/downloads.py
+    asks its API), under PyPI's normalised name; None without a PyPI name."""
+    name = getattr(entry, "pypi", None)
+    if not isinstance(name, str) or not name.strip():
+        return None
+    return f"https://pypistats.org/packages/{quote(re.sub(r'[-_.]+', '-', name.strip()).lower(), safe='')}"
 
 
 def signs(entry: Any) -> list[Any]:

@@ -101,6 +101,9 @@ CONTENT_JS = """
     headings: [...main.querySelectorAll('h1,h2,h3,h4,h5,h6')].filter(visible)
                 .map((h) => h.textContent.trim().replace(/\\s+/g, ' ')),
     entries: [...main.querySelectorAll('.entry, [data-entry], tbody tr')].filter(visible).length,
+    // warning signs of a vitals line: [text, their colour, the line's muted colour]
+    signs: [...main.querySelectorAll('.vitals .badge, .vitals .v-sign')].filter(visible).map((e) =>
+      [e.textContent.trim(), getComputedStyle(e).color, getComputedStyle(e.closest('.vitals')).color]),
   };
 }
 """

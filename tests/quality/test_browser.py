@@ -173,6 +173,19 @@ def test_every_page_is_complete_without_javascript(
     assert not problems, "pages depend on JavaScript:\n  " + "\n  ".join(problems)
 
 
+def test_warning_signs_keep_their_colour(sweeps: Callable[[str], dict[str, Visit]], site_dir: Path,
+                                         request: pytest.FixtureRequest) -> None:
+    """"unmaintained", "archived" and "no release since ..." stand out from the vitals line's muted
+    figures and links (computed colours, as the sweep saw them)."""
+    signs = [(path, *sign) for path, record in sweeps("1280x800").items() for sign in record.content["signs"]]
+    grey = [f"{path}: {text!r} is {colour}, as muted as its line" for path, text, colour, muted in signs
+            if colour == muted]
+    assert not grey, "\n  ".join(grey)
+    if request.node.callspec.params["site_dir"] == "stored-data":
+        assert any(text.startswith("no release since") for _, text, *_ in signs), "no sign of life seen"
+    assert any(text in {"unmaintained", "archived"} for _, text, *_ in signs), "no badge seen"
+
+
 # --- JavaScript features -------------------------------------------------------------------------
 # Each script the theme ships must have a browser test here: name -> the test that covers it.
 # (projects.js also: test_projects_filters_read_values_in_any_case_and_name_unknown_ones,

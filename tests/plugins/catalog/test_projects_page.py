@@ -82,6 +82,8 @@ def test_a_feature_of_a_larger_project_shows_part_of_and_its_hosts_release_only(
                                                                      "Django on PyPI"]
     celery = soup(with_downloads / "projects" / "celery.html").select_one("main .vitals")
     assert celery.select_one(".v-stars") and celery.select_one(".v-dl")  # its own figures
+    # each figure links its source: the downloads come from pypistats, not from the PyPI page
+    assert celery.select_one(".v-dl")["href"] == "https://pypistats.org/packages/celery"
 
 
 def test_without_downloads_data_nothing_speaks_of_downloads(stars_only):

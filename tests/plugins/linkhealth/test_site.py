@@ -12,6 +12,7 @@ from bs4 import BeautifulSoup
 from pelican import Pelican
 from pelican.settings import read_settings
 
+from linkcheck.engine.reasons import TABLE
 from linkcheck.runs.local import run_check
 from linkcheck.store import Store
 from linkcheck.upkeep.archive import lookup_archives
@@ -179,11 +180,12 @@ def test_no_alarm_for_ok_moved_blocked_unconfirmed_or_unchecked(site):
         assert entry.find(attrs={"data-link-state": "broken"}) is None, entry_id
         assert "broken" not in entry.get_text().lower(), entry_id
         assert "checked" not in entry.get_text().lower(), entry_id  # no per-link text at all
-    # the page's one line: when checked, how many of its checked links work (ok or moved)
+    # the page's one line: when checked, how many of its checked links work (ok or moved); only
+    # what the page marks is called broken: flaky (unconfirmed) and walled (blocked) are not
     line = _footer_line(page)
-    assert line.startswith("Links checked ") and line.endswith(" of 6 work"), line
-    # gone is broken; flaky (unconfirmed) and walled (blocked) are not known to work
-    assert ": 3 of 6 work" in line
+    assert line.startswith("Links checked ") and " of " not in line, line
+    assert line.endswith(": 3 work, 1 broken, 1 could not be checked automatically, 1 being rechecked"), line
+    assert len(page.select("[data-link-state=broken]")) == 1 + 1  # /gone: the entry and a fact's source
     assert _footer_line(soup(output / "hosted.html")).startswith("Links checked")
 
 
@@ -206,15 +208,20 @@ def test_link_health_page(site):
     assert page.find("h1").get_text() == "Link health"
     summary = " ".join(page.select_one(".lh-summary").get_text(" ").split())
     # latest verdicts: /ok ok, /old moved, /blocked blocked, /gone broken, /flaky unconfirmed
-    assert "3 of 6 links work" in summary and "1 broken" in summary and "1 moved" in summary
+    assert "3 of 6 links work" in summary and "2 failed: 1 broken, 1 being rechecked" in summary
+    assert "1 could not be checked" in summary
     broken = page.select("#broken ~ ul.lh-list")[0].find_all("li", recursive=False)
     assert len(broken) == 1
     text = " ".join(broken[0].get_text(" ").split())
     assert f"{base}/gone" in text and "not found (HTTP 404)" in text and "failing since" in text
+    # plain words only: no reason code, no checker message reaches the reader
+    assert not [code for code in TABLE if "_" in code and code in page.get_text()]
     # where readers meet it: the entry by name, the page by title; never file:line
     assert "Gone Queue" in text and "Health demo" in text
     assert broken[0].find("a", string="Read the archived copy")["href"] == snapshot
-    moved = " ".join(page.select("#moved ~ ul.lh-list")[0].get_text(" ").split())
+    # the moved links are folded away under their count
+    assert page.select_one("details.lh-moved summary").get_text().startswith("1 moved link,")
+    moved = " ".join(page.select("#moved ~ details.lh-moved ul.lh-list")[0].get_text(" ").split())
     assert f"{base}/old" in moved and f"{base}/new" in moved
     unverified = " ".join(page.select_one("#unverified ~ ul.lh-list").get_text(" ").split())
     assert f"{base}/blocked" in unverified and f"{base}/flaky" in unverified
@@ -235,9 +242,13 @@ def test_history_chart_is_inline_svg(site):
     assert all(len(line["points"].split()) == 2 for line in lines)  # two runs
     rows = page.select("table.lh-history tbody tr")
     history = [[int(td.get_text()) for td in tr.find_all("td")[1:]] for tr in rows]
-    # newest first. phase 1: /ok, /ok?cited, /flaky ok; /old, /blocked warn; /gone error.
-    # Phase 2: /flaky fails too.
-    assert history == [[2, 2, 2], [3, 2, 1]]
+    # newest first, as work / failed / not checked. Phase 1: /ok, /ok?cited, /flaky ok and /old
+    # moved work; /blocked refuses checkers; /gone fails. Phase 2: /flaky fails too.
+    assert history == [[3, 2, 1], [4, 1, 1]]
+    # the tiles count the same groups: the latest check's row is what they say
+    tiles = {li["data-group"]: int(li.strong.get_text()) for li in page.select(".lh-summary li[data-group]")}
+    assert tiles == dict(zip(("work", "failed", "unchecked"), history[0], strict=True))
+    assert [t.get_text() for t in svg.select("text")][-3:] == ["work", "failed", "not checked"]
     assert "<script" not in html
     assert not re.search(r"""(src|href)=["']https?://(?!127\.)""", str(svg))
 
@@ -248,4 +259,7 @@ def test_build_without_store_stays_quiet(tmp_path):
     page = soup(output / "projects.html")
     assert page.select("tr[data-project]") and not page.select(".link-health, .status")
     assert _footer_line(page) == "Links on this page have not been checked yet · Link health"
-    assert "have not been checked yet" in (output / "link-health.html").read_text(encoding="utf-8")
+    health = soup(output / "link-health.html")
+    # said once, in the page: its footer neither repeats it nor links the page it is on
+    assert health.get_text().count("not been checked yet") == 1
+    assert not health.select(".page-links") and not health.select('footer a[href$="link-health.html"]')

@@ -5,6 +5,7 @@ from __future__ import annotations
 from linkcheck.upkeep.fix import _rewrite_text, target_url
 from plugins.linkhealth.annotate import annotate_counted, count_phrase
 from plugins.linkhealth.chart import history_svg
+from plugins.linkhealth.data import plain_reason
 
 
 def test_rewrite_only_whole_urls():
@@ -34,30 +35,58 @@ def test_annotate_marks_only_broken_links_and_escapes():
         "http://gone.test/a?x=1&y=2": {"broken": True, "archive_url": 'https://arch.test/"><script>',
                                        "failing_since": "2026-01-01 00:00 UTC", "state": "broken"},
         "http://ok.test/": {"broken": False, "state": "ok"},
+        "http://walled.test/": {"broken": False, "state": "blocked"},
     }
     page = ('<p><a href="http://gone.test/a?x=1&amp;y=2">Gone</a> <a href="http://ok.test/">ok</a> '
-            '<a href="/internal.html">in</a> <a href="http://unchecked.test/">u</a></p>')
-    out, marked, checked, working = annotate_counted(page, health.get)
-    assert marked == 1 and (checked, working) == (2, 1)  # unchecked links are not counted
-    assert count_phrase(checked, working) == ": 1 of 2 work"
-    assert count_phrase(3, 3) == ": all 3 work" and count_phrase(0, 0) == ""
+            '<a href="/internal.html">in</a> <a href="http://unchecked.test/">u</a> '
+            '<a href="http://walled.test/">w</a> <a href="http://ok.test/">again</a></p>')
+    out, marked, states = annotate_counted(page, health.get)
+    # distinct checked URLs by state; unchecked links are not counted
+    assert marked == 1 and states == {"broken": 1, "ok": 1, "blocked": 1}
+    assert count_phrase(states) == ": 1 work, 1 broken, 1 could not be checked automatically"
     assert '<a href="http://gone.test/a?x=1&amp;y=2" data-link-state="broken">Gone</a>' in out
-    assert "broken link</span> · <a" in out and "link-health-icon" in out
+    # the separator ends the words' unbreakable run: no line can start with it
+    assert "broken link\u00a0·</span> <a" in out and "link-health-icon" in out
     assert "</a>\u2060<span" in out  # the mark never wraps away from its link
     assert 'href="https://arch.test/&quot;&gt;&lt;script&gt;">archived copy</a>' in out
     assert "<script>" not in out
     assert out.count("broken link") == 1
     # a page processed twice is not marked twice
-    again, marked_again, _, _ = annotate_counted(out, health.get)
+    again, marked_again, _ = annotate_counted(out, health.get)
     assert marked_again == 0 and again == out
 
 
+def test_a_mark_goes_after_the_text_kept_with_its_link():
+    health = {"http://gone.test/": {"broken": True, "state": "broken"}}
+    page = ('<p><a href="http://gone.test/">Old article</a> <span class="entry-when" data-linkhealth="tail">'
+            '(2014, article)</span> text</p>')
+    out, marked, _ = annotate_counted(page, health.get)
+    assert marked == 1
+    assert out.index("(2014, article)") < out.index("broken link") < out.index(" text")
+
+
+def test_plain_reason_never_shows_a_code():
+    assert plain_reason("not_found", 404, None) == "not found (HTTP 404)"
+    assert plain_reason("not_found", None, None) == "not found"
+    assert plain_reason("redirected_home", 200, "javascript:x") == (
+        "redirected to the home page (another page): the page is gone")
+    assert plain_reason("no_such_code", 500, None) == "does not answer"
+
+
+def test_count_phrase_calls_failing_only_what_the_page_marks():
+    assert count_phrase({"ok": 2, "moved": 1}) == ": all 3 work" and count_phrase({}) == ""
+    # a blocked link is not a failing one: "10 work, 1 could not be checked", never "10 of 11 work"
+    assert count_phrase({"ok": 10, "blocked": 1}) == ": 10 work, 1 could not be checked automatically"
+    assert count_phrase({"ok": 3, "broken": 1, "unconfirmed": 2}) == ": 3 work, 1 broken, 2 being rechecked"
+    assert " of " not in count_phrase({"ok": 4, "blocked": 1})
+
+
 def test_history_svg_is_self_contained():
-    history = [{"run": i, "started_at": 1_700_000_000 + i * 86400, "ok": 10 - i, "warn": i, "error": i % 2}
-               for i in range(4)]
+    history = [{"run": i, "started_at": 1_700_000_000 + i * 86400, "work": 10 - i, "failed": i,
+                "unchecked": i % 2} for i in range(4)]
     svg = history_svg(history)
     assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
     assert svg.count("<polyline") == 3
     assert "<script" not in svg and "href" not in svg and "url(" not in svg
-    assert "latest run: 7 ok, 3 warn, 1 error" in svg
+    assert "latest run: 7 work, 3 failed, 1 not checked" in svg
     assert history_svg([]) == ""

@@ -42,8 +42,22 @@ def test_dates():
     assert h.day_month_year(None) == "" and h.day_month_year("not a date") == ""
 
 
+def test_inline_code_breaks_after_punctuation_never_inside_a_quoted_string():
+    html = 'Use <code>@cron("*/5 * * * *")</code> or <code>a.b(c, d)</code>; not code. (x)'
+    out = str(h.code_breaks(html))
+    assert '<code>@cron(<wbr>"*/5\u00a0*\u00a0*\u00a0*\u00a0*")</code>' in out
+    assert "<code>a.<wbr>b(<wbr>c, d)</code>" in out and out.endswith("; not code. (x)")
+    assert str(h.code_breaks("<code>&quot;0 * *&quot;</code>")) == "<code>&quot;0\u00a0*\u00a0*&quot;</code>"
+
+
+def test_downloads_figure_links_its_source():
+    assert h.downloads_url(SimpleNamespace(pypi="Django_Celery.Results")) == (
+        "https://pypistats.org/packages/django-celery-results")
+    assert h.downloads_url(SimpleNamespace(pypi=None)) is None
+
+
 def test_license_label():
-    assert h.license_label("NOASSERTION") == "other license"
+    assert h.license_label("NOASSERTION") == "" and h.license_label(" noassertion ") == ""
     assert h.license_label("BSD-3-Clause") == "BSD-3-Clause" and h.license_label(None) == ""
 
 
