@@ -9,7 +9,7 @@ from linkcheck.settings import Settings
 AUTHOR = "The task-queue catalog maintainers"
 SITENAME = "Python Task Queues"
 SITE_DESCRIPTION = (
-    "A curated, link-checked guide to Python task queues: the projects, hosted services, "
+    "A curated guide to Python task queues: the projects, hosted services, "
     "open source examples and reading list."
 )
 # Shown after the attribution line in the footer (theme/templates/base.html).
