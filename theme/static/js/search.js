@@ -19,7 +19,9 @@
   help.textContent = "Type in the search field above. ↓ and ↑ move through the results, " +
     "Esc goes back to the field.";
   input.setAttribute("aria-describedby", help.id);
-  document.querySelector("[data-search-nojs]").hidden = true;
+  for (const nojs of document.querySelectorAll("[data-search-nojs]")) nojs.hidden = true;
+  const examples = document.querySelector("[data-search-examples]");
+  if (examples) examples.hidden = false;
 
   let pagefind = null;
   const load = () => {
