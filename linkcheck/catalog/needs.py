@@ -132,9 +132,8 @@ def order_line(basis: str) -> str:
     """Why the first projects of a need come first, as the home page and the guide print it, for
     the figures the order rests on (``ranking.order_basis``: "downloads", "stars" or none)."""
     then = THEN.get(basis, "then in catalog order (no download figures yet)")
-    return (f"those that answer more of the need's facts fully first, {then}; a framework package "
-            "is named with its project, and where a need offers only your database, one such "
-            "project is among the first")
+    return (f"those answering more of the need's facts fully first, {then}; where a need offers "
+            "only your database, one such queue is among the first")
 
 
 HOME: tuple[str, ...] = ("async-redis", "database", "cron-redis", "rabbitmq", "django", "async")
