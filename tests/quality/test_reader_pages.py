@@ -108,3 +108,31 @@ def test_search_and_projects_pages_say_what_they_do(builds: dict[str, Path]) -> 
         note = projects.select_one(".order-note").get_text()
         assert words in default, default
         assert ("catalog order" in note) == (words == "catalog order"), note
+
+
+def test_the_hosted_services_come_by_kind(builds: dict[str, Path]) -> None:
+    from linkcheck.catalog.hosted import KINDS, hosted_kinds
+
+    catalog = load_catalog(REPO / "content")
+    kinds = hosted_kinds(catalog.section("hosted"), catalog.section("projects"))
+    by_kind = {k.key: [e.id for e in k.entries] for k in kinds}
+    # every service once, each where its facts put it
+    listed = sorted(i for ids in by_kind.values() for i in ids)
+    assert listed == sorted(e.id for e in catalog.section("hosted"))
+    assert {"upstash-redis", "amazon-elasticache"} <= set(by_kind["redis"])
+    assert {"cloudamqp", "amazon-mq"} <= set(by_kind["amqp"])
+    assert {"temporal-cloud", "prefect-cloud"} <= set(by_kind["workflow"])
+    assert by_kind["http-push"][-1] == "iron-io"  # no longer a Celery broker: last of its kind
+    assert [k.key for k in kinds] == [k for k in KINDS if k in by_kind] and kinds[-1].key == "workflow"
+    page = soup(builds["fresh"] / "hosted.html").select_one("main")
+    headings = [h.get_text() for h in page.select("h2.catalog-group-title")]
+    assert headings == [k.title for k in kinds]
+    jumps = [a["href"] for a in page.select("nav.toc-inline a")]
+    assert jumps == [f"#hosted-{k.key}" for k in kinds] and all(page.find(id=j[1:]) for j in jumps)
+    # a missing row would read as "no": what is listed says where it comes from
+    labels = {dt.get_text() for dt in page.select("dl.facts dt")}
+    assert "Documented with" in labels and "Works with" not in labels
+    # each workflow cloud says what running its engine takes, from the engine's sourced fact
+    for card in page.select("#hosted-workflow ~ ul li.entry"):
+        engine = card.select_one(".entry-engine")
+        assert engine and engine.select_one("a.c")["href"].startswith("https://"), card["id"]
