@@ -97,8 +97,8 @@ def test_news_leaves_pre_releases_out_and_puts_status_changes_first(builds: dict
 
 def test_search_and_projects_pages_say_what_they_do(builds: dict[str, Path]) -> None:
     search = soup(builds["fresh"] / "search.html")
-    examples = search.select("[data-search-examples] a")
-    assert len(examples) >= 3 and all("search.html?q=" in a["href"] for a in examples)
+    examples = search.select("[data-search-examples] button[data-q]")
+    assert len(examples) >= 3 and all(b["data-q"] == b.get_text() for b in examples)
     assert "PostgreSQL" in search.select_one("p[data-search-nojs]").get_text()
     for build, words in (("fresh", "catalog order"), ("stored-data", "most downloaded")):
         if build not in builds:

@@ -187,14 +187,15 @@ def test_the_guides_advice_is_found_by_its_own_words(browser: Any, site_server: 
         sections = page.evaluate("() => [...document.querySelectorAll('.search-sections a')]"
                                  ".map((a) => a.getAttribute('href'))")
         assert "task-queues.html#django" in sections, sections
-        # the search page offers example queries: links that run the search
+        # the search page offers example queries: buttons that run the search in place
         page.goto(f"{site_server.url}/{SEARCH_PAGE}")
-        examples = page.locator("[data-search-examples] a")
+        examples = page.locator("[data-search-examples] button")
         assert examples.count() >= 3 and examples.first.is_visible()
         assert not page.locator("p[data-search-nojs]").is_visible()
-        page.locator("[data-search-examples] a", has_text="PostgreSQL").click()
+        page.locator("[data-search-examples] button", has_text="PostgreSQL").click()
         _wait_for_results(page, "PostgreSQL")
         assert "projects/procrastinate.html" in _all_results(page)
+        assert page.locator("#site-search-q").input_value() == "PostgreSQL" and "q=PostgreSQL" in page.url
     finally:
         context.close()
     assert not watch.outside and not watch.page_errors, (watch.outside, watch.page_errors)
