@@ -9,7 +9,7 @@ from linkcheck.settings import Settings
 AUTHOR = "The task-queue catalog maintainers"
 SITENAME = "Python Task Queues"
 SITE_DESCRIPTION = (
-    "A curated, link-checked guide to Python task queues: the projects, hosted services, "
+    "A curated guide to Python task queues: the projects, hosted services, "
     "open source examples and reading list."
 )
 # Shown after the attribution line in the footer (theme/templates/base.html).
@@ -87,6 +87,14 @@ PAGE_OVERRIDES = {
             "source": "https://github.com/mattmakai/fullstackpython.com/blob/"
                       "0cdcacd0944257d413f88a304f6bf68891669631/source/content/pages/07-web-app-deployment/"
                       "11-task-queues.markdown",
+            # ours, outside the founding text: what a reader of it today should know (the claims
+            # are the page's own text and the catalog's sourced lists above it)
+            "note": ("Editor's note: kept as written in 2016. Since then: Huey is listed twice; the "
+                     "checklist's “resources section below” is <a href=\"#task-queue-resources\">Task "
+                     "queue resources</a>, above it, and today's readings are on the "
+                     "<a href=\"resources.html\">reading list</a>; and against its advice not to use your "
+                     "database as a queue, maintained queues now live in the database: see "
+                     "<a href=\"#database\">Only a database</a> above, each with its sources."),
         },
     },
 }

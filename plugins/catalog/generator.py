@@ -22,6 +22,7 @@ from linkcheck.catalog import (
     project_groups,
     resource_topics,
 )
+from linkcheck.catalog.hosted import hosted_kinds
 from linkcheck.catalog.ranking import kind_sections, order_basis
 from linkcheck.catalog.schema import (
     ARCHIVED_GROUP,
@@ -236,6 +237,8 @@ class CatalogGenerator(Generator):
             groups = self.context["catalog_project_groups"]
         elif section == "resources":
             groups = self.context["catalog_resource_topics"]
+        elif section == "hosted":  # by what each takes off your servers, read off its facts
+            groups = hosted_kinds(entries, self.catalog.section("projects"))
         else:
             groups = [Group(section, SECTIONS[section], entries)] if entries else []
         template = self.env.get_template(self.options["list_template"])

@@ -44,6 +44,9 @@ ID_RE = re.compile(r'\bid="([^"]+)"')
 ORIGINAL_ID = "original-guide"  # the founding text's part: the contents list links it
 SHOWN = 3  # projects named per need: a short list to start from, the projects page has the rest
 ORIGIN_KEYS = ("title", "site", "author", "url", "first", "last", "source")
+# An editor's note (HTML, ours) shown before the founding text, outside it: what has changed since.
+ORIGIN_OPTIONAL = ("note",)
+TAG_RE = re.compile(r"<[^>]+>")
 
 # What a "no" means to a reader weighing a project (the "yes" side: compare.YES_PHRASES).
 NO_PHRASES: dict[str, str] = {
@@ -142,13 +145,14 @@ def origin_of(page: Any) -> dict[str, Any] | None:
     origin = getattr(page, "origin", None)
     if not origin:
         return None
-    if not isinstance(origin, dict) or set(origin) != set(ORIGIN_KEYS):
+    allowed = {*ORIGIN_KEYS, *ORIGIN_OPTIONAL}
+    if not isinstance(origin, dict) or not set(ORIGIN_KEYS) <= set(origin) <= allowed:
         got = sorted(origin) if isinstance(origin, dict) else type(origin).__name__
         raise CatalogError(Path("pelicanconf.py"), 1, f"PAGE_OVERRIDES origin of {page.slug!r} has {got}",
-                           "give exactly " + ", ".join(ORIGIN_KEYS))
+                           "give exactly " + ", ".join(ORIGIN_KEYS) + " (and optionally note)")
     first, last = _date(origin["first"], "first"), _date(origin["last"], "last")
     years = str(first.year) if first.year == last.year else f"{first.year}–{last.year}"
-    return {**origin, "first": first, "last": last, "years": years}
+    return {"note": "", **origin, "first": first, "last": last, "years": years}
 
 
 class GuideFramer:
@@ -187,6 +191,8 @@ class GuideFramer:
         page.advice_updated = last_changed([path, *projects_files])
         page.original_id = ORIGINAL_ID
         page.original_head = head.group(1) if head else ""
+        # the contents entry starts with the heading it lands on ("Task queues: the original guide")
+        page.original_title = " ".join(TAG_RE.sub("", page.original_head).split())
         page.original_body = original[head.end():] if head else original
         page.original_toc = [item for item in self.generator._toc(page._content) if item["level"] == 2]
         page.origin_info = origin_of(page)

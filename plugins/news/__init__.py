@@ -32,7 +32,7 @@ from linkcheck.store import Store
 
 from .feed import write_feed
 from .gitstatus import StatusChange, status_changes
-from .items import NewsItem, by_month, collect
+from .items import NewsItem, by_month, changes_first, collect
 from .settings import news_settings
 
 __all__ = ["register", "NewsGenerator"]
@@ -106,9 +106,10 @@ class NewsGenerator(Generator):
             relative_urls=self.settings.get("RELATIVE_URLS", False), url=page,
             # a page-like object so the base template's navigation state is right
             page=SimpleNamespace(url=page, title=TITLE, slug="news"),
-            news_items=self.items, news_months=by_month(self.items),
+            news_items=self.items, news_changes=changes_first(self.items)[0],
+            news_months=by_month(changes_first(self.items)[1]),
             news_days=self.options["days"], news_max_items=self.options["max_items"],
-            news_feed_configured=bool(self.options["feed"]),
+            news_feed_configured=self.options["feed"] or "",
         )
         siteurl = _siteurl(self.settings)
         if feed and siteurl:

@@ -42,6 +42,11 @@ EVENT_KINDS = {"archived": "archived", "unarchived": "unarchived", "renamed": "r
                "inactive-classifier": "inactive", "yanked": "yanked"}
 STATUS_WORDS = {"maintenance-only": "is now maintenance-only", "unmaintained": "is now unmaintained",
                 "archived": "is now archived"}
+# Items a returning reader looks for first (the page lists them in a block of their own).
+CHANGE_KINDS = ("status", "archived", "unarchived", "renamed", "inactive", "yanked")
+# A PEP 440 pre-release or development release ("3.4.22rc1", "2.0b1", "1.0.dev3", "1.0.0-beta.2"):
+# not news a reader acts on, so neither the page nor the feed lists it as released.
+PRE_RELEASE_RE = re.compile(r"\d[-_.]?(?:a|alpha|b|beta|c|rc|pre|preview|dev)[-_.]?\d*(?:\+[\w.]*)?$", re.I)
 SECTION_WORDS = {"projects": "projects", "hosted": "hosted services", "examples": "examples",
                  "resources": "readings"}
 # Unicode categories dropped from outside text: control characters (XML 1.0 forbids most),
@@ -160,11 +165,16 @@ def added_items(catalog: _Catalog) -> list[NewsItem]:
             text = clean(getattr(entries[0], "summary", None)) or ""
             link, refs = catalog.link(entries[0]), ()
         else:
-            # the entries are the item's links (refs), each with its summary in the feed
-            title, text, link = f"{len(entries)} {many} added to the catalog", "", None
+            # the entries are the item's links (refs), each with its summary in the feed; the
+            # headline links the section's page, as a single entry's links its row
+            title, text, link = f"{len(entries)} new {many}", "", catalog.pages.get(section)
         items.append(NewsItem(_key("added", section, when.date().isoformat()), "added", when, title, text,
                               link, "the entry's added: date in the catalog", refs))
     return items
+
+
+def is_pre_release(version: str) -> bool:
+    return bool(PRE_RELEASE_RE.search(version.strip()))
 
 
 def _release_url(name: str, version: str) -> str:
@@ -192,6 +202,8 @@ def release_items(catalog: _Catalog, events: Iterable[Mapping[str, Any]]) -> lis
             found.setdefault((normalize_pypi(entry.pypi), version), (entry, when))
     items = []
     for (name, version), (entry, when) in found.items():
+        if is_pre_release(version):
+            continue
         host = display_name(entry)
         part = clean(getattr(entry, "part_of", None))
         text = f"{clean(entry.name) or entry.id} is part of {host}." if part else ""
@@ -304,6 +316,12 @@ def _unique_keys(items: list[NewsItem]) -> list[NewsItem]:
         seen.add(key)
         out.append(item if key == item.key else replace(item, key=key))
     return out
+
+
+def changes_first(items: Iterable[NewsItem]) -> tuple[list[NewsItem], list[NewsItem]]:
+    """(status changes, the rest), each in the items' order: the page lists the changes first."""
+    items = list(items)
+    return [i for i in items if i.kind in CHANGE_KINDS], [i for i in items if i.kind not in CHANGE_KINDS]
 
 
 def by_month(items: Iterable[NewsItem]) -> list[tuple[str, str, list[NewsItem]]]:

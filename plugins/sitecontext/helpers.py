@@ -163,10 +163,14 @@ def features(entry: Any) -> list[str]:
 
 def needs(entries: Iterable[Any], *, limit: int = 3) -> list[dict[str, Any]]:
     """The home page's needs (linkcheck.catalog.needs.HOME) that maintained task queues meet: for
-    each, the first ``limit`` of them (full answers first, then the default order), how many in all,
-    the filter query, and which of the shown ones meet it only partly."""
+    each, the first ``limit`` of them (in the order ``order_line`` states), how many in all, the
+    filter query, which of the shown ones meet it only partly, and the framework packages named
+    with their project (``via``)."""
     return [{"label": m.need.label, "entries": m.entries, "count": m.count, "query": m.need.query,
-             "partly": m.partly} for m in _needs.match(entries, _needs.HOME, limit=limit)]
+             "partly": m.partly, "via": m.via} for m in _needs.match(entries, _needs.HOME, limit=limit)]
+
+
+order_line = _needs.order_line
 
 
 def stars_of(entry: Any) -> int:

@@ -27,7 +27,8 @@ DAY = 86400.0
 # owner/name -> (stars, latest release, days since it, days since the last push, licence)
 REPOS: dict[str, tuple[int, str, int, int, str]] = {
     "fastapi/fastapi": (90_400, "0.118.0", 9, 1, "MIT"),
-    "django/django": (85_100, "5.2.7", 33, 0, "BSD-3-Clause"),
+    # consistent with the catalog's text: django.tasks is new in Django 6.0
+    "django/django": (85_100, "6.0.1", 33, 0, "BSD-3-Clause"),
     "apache/airflow": (41_200, "3.1.0", 40, 0, "Apache-2.0"),
     "celery/celery": (26_800, "v5.5.3", 160, 2, "NOASSERTION"),
     "PrefectHQ/prefect": (20_300, "3.4.22", 6, 0, "Apache-2.0"),
@@ -57,7 +58,8 @@ REPOS: dict[str, tuple[int, str, int, int, str]] = {
     "tobymao/saq": (820, "v0.25.2", 35, 9, "MIT"),
     "celery/django-celery-results": (720, "v2.6.0", 200, 30, "NOASSERTION"),
     "django-q2/django-q2": (560, "v1.8.0", 180, 40, "MIT"),
-    "RealOrangeOne/django-tasks": (520, "0.9.0", 30, 4, "BSD-3-Clause"),
+    # the catalog's text: "Since version 0.12.0 the database and RQ backends are separate packages"
+    "RealOrangeOne/django-tasks": (520, "0.12.0", 30, 4, "BSD-3-Clause"),
     "TkTech/chancy": (460, "v0.24.3", 60, 8, "MIT"),
     "danihodovic/celery-exporter": (450, "v0.12.1", 200, 90, "MIT"),
     "dcramer/taskmaster": (440, "0.8.0", 4200, 4000, "Apache-2.0"),
@@ -226,9 +228,10 @@ def _seed_pypi(store: Store, names: list[str], repo_of: dict[str, str | None], n
 
 
 def _seed_events(store: Store, projects: list[Any], now: float) -> None:
-    """What the refreshes record when they see a change (the news page): an earlier release of
-    every fourth project, the archived repository's flag, one rename, an inactive classifier
-    and a yanked release, each on a catalog project."""
+    """What the refreshes record when they see a change (the news page): a release candidate
+    before the latest release of every fourth project (a pre-release, which news leaves out),
+    the archived repository's flag, one rename, an inactive classifier and a yanked release,
+    each on a catalog project."""
     with_pypi = [e for e in projects if e.pypi and not e.part_of]
     for entry in with_pypi[::4]:
         _, tag, released_days, _, _ = _repo_figures(entry.github_repo or entry.pypi)

@@ -187,6 +187,15 @@ def test_the_guides_advice_is_found_by_its_own_words(browser: Any, site_server: 
         sections = page.evaluate("() => [...document.querySelectorAll('.search-sections a')]"
                                  ".map((a) => a.getAttribute('href'))")
         assert "task-queues.html#django" in sections, sections
+        # the search page offers example queries: buttons that run the search in place
+        page.goto(f"{site_server.url}/{SEARCH_PAGE}")
+        examples = page.locator("[data-search-examples] button")
+        assert examples.count() >= 3 and examples.first.is_visible()
+        assert not page.locator("p[data-search-nojs]").is_visible()
+        page.locator("[data-search-examples] button", has_text="PostgreSQL").click()
+        _wait_for_results(page, "PostgreSQL")
+        assert "projects/procrastinate.html" in _all_results(page)
+        assert page.locator("#site-search-q").input_value() == "PostgreSQL" and "q=PostgreSQL" in page.url
     finally:
         context.close()
     assert not watch.outside and not watch.page_errors, (watch.outside, watch.page_errors)
@@ -279,6 +288,9 @@ def test_search_page_without_javascript_says_what_to_do(browser: Any, site_serve
         assert "needs JavaScript" in page.locator("[data-search-help]").inner_text()
         links = page.locator("[data-search-nojs] a[href]")
         assert links.count() >= 3, "no pages to browse instead"
+        # the example queries as words for the browser's Find, their links (which need JS) hidden
+        assert "PostgreSQL" in page.locator("p[data-search-nojs]").inner_text()
+        assert not page.locator("[data-search-examples]").is_visible()
         assert page.locator("#site-search-q").is_visible(), "the search field is still there"
     finally:
         context.close()

@@ -148,3 +148,13 @@ def test_link_health_report_warns_when_pypi_source_and_catalog_repo_disagree(fak
         ("taken", "org/taken", "someone-else/taken")]
     assert "PyPI project taken declares its source at github.com/someone-else/taken" in render_markdown(data)
     assert "github.com/org/taken" in render_html(data)
+
+
+def test_a_patch_of_an_older_series_uploaded_later_is_not_the_latest_release(fake, make_settings, store):
+    # PyPI's info.version is the project's highest release, not its newest upload: Django 5.2.9
+    # (LTS) uploaded after 6.0 leaves 6.0 the latest, dated by 6.0's own files
+    body = fake.add("django", version="6.0", uploaded="2025-12-03T15:00:00Z")
+    body["releases"]["5.2.9"] = [{**f, "upload_time_iso_8601": "2025-12-10T09:00:00Z"} for f in body["urls"]]
+    refresh(make_settings(), store, projects={"django": "django/django"})
+    data = store.pypi_project("django")["data"]
+    assert (data["version"], data["released"]) == ("6.0", "2025-12-03T15:00:00Z")

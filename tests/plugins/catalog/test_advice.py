@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from linkcheck.catalog import CatalogError, load_catalog
-from linkcheck.catalog.needs import NEEDS, match
+from linkcheck.catalog.needs import NEEDS, answer, match, meets
+from linkcheck.catalog.needs import fact as fact_of
 from linkcheck.catalog.ranking import status_rank
 from linkcheck.store import Store
 from tests.support.site import CONTENT, ROOT, SEED, build, copy_content, soup
@@ -287,3 +288,67 @@ def test_a_bad_origin_is_named(tmp_path, change, message):
     origin = {k: v for k, v in {**guide["origin"], **change}.items() if v is not None}
     with pytest.raises(CatalogError, match=re.escape(f"pelicanconf.py:1: {message}")):
         build(CONTENT, tmp_path / "out", PAGE_OVERRIDES={"task-queues": {**guide, "origin": origin}})
+
+
+# ------------------------------------------------------------------ the ranking on the real catalog
+
+def seeded_projects() -> list:
+    """The real catalog's projects with the seeded downloads (tests/quality/seed.py) attached as
+    the github_data plugin attaches the store's: the order readers get once figures exist."""
+    from tests.quality.seed import DOWNLOADS
+
+    projects = load_catalog(CONTENT).section("projects")
+    for entry in projects:
+        if entry.pypi in DOWNLOADS:
+            entry.downloads = {"last_month": DOWNLOADS[entry.pypi]}
+    return projects
+
+
+def test_the_django_needs_offer_a_database_and_name_each_project_once():
+    projects = seeded_projects()
+    for found in match(projects, ["django", "django-periodic"], limit=3):
+        ids = [e.id for e in found.entries]
+        assert len(ids) == 3, found.need.key
+        # the text offers "or only your database": one of the first three needs nothing else
+        assert any(meets(e, "database") for e in found.entries), (found.need.key, ids)
+        # django-rq is RQ's Django package: RQ is named once, with it
+        assert "django-rq" not in ids and "rq" in ids, ids
+        assert [(fw, p.id) for fw, p in found.via["rq"]] == [("django", "django-rq")]
+        # the package is not counted as a project of its own
+        alone = [e for e in projects if e.kind == "queue" and status_rank(e) == 0
+                 and all(meets(e, a) for a in found.need.atoms)]
+        assert found.count == len(alone) - 1
+
+
+def test_the_async_redis_need_puts_full_answers_to_what_it_shows_first():
+    (found,) = match(seeded_projects(), ["async-redis"], limit=3)
+    assert found.need.answered == ("asyncio", "retries", "results")
+    for e in found.entries:  # every fact the guide shows for it, answered in full
+        assert [answer(fact_of(e, k)) for k in found.need.answered] == ["yes"] * 3, e.id
+    # FastStream is the most downloaded of them, but answers retries partly and keeps no results
+    assert "faststream" not in [e.id for e in found.entries]
+    assert found.count > 3
+
+
+def test_fullness_ranks_before_downloads_and_the_promise_takes_the_last_place():
+    from types import SimpleNamespace as NS
+
+    from linkcheck.catalog.model import Fact
+
+    def entry(pid, downloads, **facts):
+        return NS(id=pid, name=pid, kind="queue", status=None, archived=False, part_of=None,
+                  downloads={"last_month": downloads},
+                  facts={k: Fact(k, tuple(v) if isinstance(v, list) else v, SRC,
+                                       "a limit" if v == "partial" else None, 1, 1)
+                               for k, v in facts.items()})
+
+    fw = ["django"]
+    big = entry("big", 9_000, frameworks=fw, scheduling="partial", brokers=["redis"])
+    mid = entry("mid", 5_000, frameworks=fw, scheduling=True, brokers=["redis"])
+    low = entry("low", 3_000, frameworks=fw, scheduling=True, brokers=["rabbitmq"])
+    db = entry("db", 10, frameworks=fw, scheduling=True, brokers=["postgresql"])
+    (found,) = match([big, mid, low, db], ["django-periodic"], limit=2)
+    # full answers first even against downloads, then the database option takes the last place
+    assert [e.id for e in found.entries] == ["mid", "db"]
+    (found,) = match([big, mid, low], ["django-periodic"], limit=2)
+    assert [e.id for e in found.entries] == ["mid", "low"]  # no database option: nothing forced

@@ -92,11 +92,18 @@ def test_items_of_each_kind_with_their_dates_and_links(seeded: Path) -> None:
     text = soup(seeded / "news.html").select_one("main").get_text(" ", strip=True)
     # out of the window (before it, or a project the catalog does not list): not news
     assert "Old Queue" not in text and "0.1" not in text and "9.9" not in text and "elsewhere" not in text
-    # newest first, grouped by month
-    dates = [date_of(li) for li in found.values()]
-    assert dates == sorted(dates, reverse=True)
-    assert [h.get_text() for h in soup(seeded / "news.html").select("main h2")] == [
-        "December 2025", "November 2025"]
+    # status changes first in a block of their own, then the rest by month; newest first in each
+    page = soup(seeded / "news.html")
+    assert [h.get_text() for h in page.select("main h2")] == [
+        "Status changes", "December 2025", "November 2025"]
+    blocks = [[date_of(li) for li in ol.select("li.news-item")] for ol in page.select("main ol.news")]
+    assert all(dates == sorted(dates, reverse=True) for dates in blocks)
+    kinds = [[li.select_one(".news-kind")["class"][1] for li in ol.select("li.news-item")]
+             for ol in page.select("main ol.news")]
+    assert set(kinds[0]) <= {f"news-kind-{k}" for k in ("status", "archived", "unarchived", "renamed",
+                                                         "inactive", "yanked")}
+    assert not {"news-kind-release", "news-kind-added"} & set(kinds[0])
+    assert {"news-kind-archived", "news-kind-inactive"} <= set(kinds[0])
     # every link inside the site lands on an element that exists
     assert news_link_problems(seeded, site_url=SITEURL) == []
 
@@ -125,8 +132,11 @@ def test_hostile_text_is_escaped_in_the_page_and_the_feed(seeded: Path) -> None:
 def test_the_feed_parses_and_says_what_the_page_says(seeded: Path) -> None:
     root, parsed = check_atom(seeded / FEED)
     page = items(seeded)
-    assert [e.id for e in parsed.entries] == [f"{SITEURL}/news.html#news-{key}" for key in page]
-    for entry, (key, li) in zip(parsed.entries, page.items(), strict=True):
+    # the same items (the page lists status changes first; the feed is newest first throughout)
+    assert sorted(e.id for e in parsed.entries) == sorted(f"{SITEURL}/news.html#news-{key}" for key in page)
+    by_id = {e.id: e for e in parsed.entries}
+    for key, li in page.items():
+        entry = by_id[f"{SITEURL}/news.html#news-{key}"]
         assert entry.title == li.select_one(".news-title").get_text(" ", strip=True)
         assert datetime(*entry.updated_parsed[:6], tzinfo=UTC).date().isoformat() == date_of(li)
         assert entry.link == (title_link(li) or f"{SITEURL}/news.html#news-{key}")
@@ -153,7 +163,7 @@ def test_without_a_store_only_new_entries_and_no_placeholders(tmp_path: Path) ->
         assert word not in text, word
     # a local build (SITEURL "") writes no feed and says that the published site has one
     assert not (out / "feeds").exists()
-    assert "The published site offers the same items as an Atom feed." in text
+    assert "The published site offers the same items as an Atom feed at feeds/news.atom.xml" in text
     for name in ("index.html", "news.html"):
         assert not soup(out / name).select('link[type="application/atom+xml"]'), name
     assert news_link_problems(out) == []

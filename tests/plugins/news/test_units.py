@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from types import SimpleNamespace
 
-from plugins.news.items import clean, collect
+from plugins.news.items import changes_first, clean, collect, is_pre_release
 
 NOW = 1_767_225_600.0  # 2026-01-01T00:00:00Z
 
@@ -61,3 +61,30 @@ def test_items_whose_keys_slug_alike_keep_distinct_anchors() -> None:
                     max_items=50)
     assert sorted(i.key for i in items) == ["yanked-pypi-alpha-queue-1-0", "yanked-pypi-alpha-queue-1-0-2",
                                             "yanked-pypi-alpha-queue-1-0-3"]
+
+
+def test_pre_releases_are_not_news_and_status_changes_come_first() -> None:
+    for version in ("3.4.22rc1", "2.3.0rc1", "0.9.0RC2", "2.0b1", "1.0a3", "1.0.dev3", "1.0.0-beta.2",
+                    "v4.0.0-alpha", "5.0c1"):
+        assert is_pre_release(version), version
+    for version in ("3.4.22", "v2.6.0", "1.0.post1", "2024.10.1", "0.71.3", "6.0"):
+        assert not is_pre_release(version), version
+    alpha = entry("alpha", pypi="alpha",
+                  pypi_release={"version": "2.0rc1", "released": "2025-12-30T00:00:00Z"})
+    beta = entry("beta", pypi="beta", pypi_release={"version": "1.1", "released": "2025-12-29T00:00:00Z"})
+    events = [{"project": "pypi:beta", "kind": "release", "at": NOW - 10,
+               "detail": {"version": "1.2.0b1", "released": "2025-12-30T00:00:00Z"}},
+              {"project": "pypi:alpha", "kind": "yanked", "detail": {"version": "1.9"},
+               "at": NOW - 10 * 86400}]
+    items = collect([alpha, beta], pages={"projects": "projects.html"}, events=events, now=NOW, days=30,
+                    max_items=50)
+    assert [i.title for i in items] == ["Beta 1.1 released", "Alpha 1.9 yanked on PyPI"]
+    changes, rest = changes_first(items)
+    assert [i.kind for i in changes] == ["yanked"] and [i.kind for i in rest] == ["release"]
+
+
+def test_entries_added_together_read_as_new_and_link_their_page() -> None:
+    day = date(2025, 12, 20)
+    items = collect([entry("alpha", added=day), entry("beta", added=day)],
+                    pages={"projects": "projects.html"}, now=NOW, days=30, max_items=50)
+    assert [(i.title, i.link) for i in items] == [("2 new projects", "projects.html")]

@@ -19,7 +19,18 @@
   help.textContent = "Type in the search field above. ↓ and ↑ move through the results, " +
     "Esc goes back to the field.";
   input.setAttribute("aria-describedby", help.id);
-  document.querySelector("[data-search-nojs]").hidden = true;
+  for (const nojs of document.querySelectorAll("[data-search-nojs]")) nojs.hidden = true;
+  // example queries: each button runs its search here, as if typed into the field
+  const examples = document.querySelector("[data-search-examples]");
+  if (examples) {
+    examples.hidden = false;
+    examples.addEventListener("click", (event) => {
+      const button = event.target.closest("button[data-q]");
+      if (!button) return;
+      input.value = button.dataset.q;
+      run(input.value, { debounce: false });
+    });
+  }
 
   let pagefind = null;
   const load = () => {
