@@ -121,6 +121,7 @@ def test_the_hosted_services_come_by_kind(builds: dict[str, Path]) -> None:
     assert listed == sorted(e.id for e in catalog.section("hosted"))
     assert {"upstash-redis", "amazon-elasticache"} <= set(by_kind["redis"])
     assert {"cloudamqp", "amazon-mq"} <= set(by_kind["amqp"])
+    assert "azure-service-bus" in by_kind["cloud-queue"]  # AMQP 1.0 is not RabbitMQ's protocol
     assert {"temporal-cloud", "prefect-cloud"} <= set(by_kind["workflow"])
     assert by_kind["http-push"][-1] == "iron-io"  # no longer a Celery broker: last of its kind
     assert [k.key for k in kinds] == [k for k in KINDS if k in by_kind] and kinds[-1].key == "workflow"
