@@ -80,6 +80,14 @@ def test_the_guide_names_what_it_links_and_notes_what_changed(builds: dict[str, 
         assert href.startswith("#") and page.find(id=href[1:]) or (builds["fresh"] / href).is_file(), href
 
 
+def separators_held(line) -> bool:
+    """Every " ·" of a line of links rides in a nowrap span with the link before it: no line of
+    the wrapped text can start with the dot."""
+    loose = [t for t in line.find_all(string=True, recursive=False) if "·" in t]
+    return not loose and all(a.parent.name == "span" and "nowrap" in a.parent.get("class", [])
+                             for a in line.select("a, button"))
+
+
 def test_news_leaves_pre_releases_out_and_puts_status_changes_first(builds: dict[str, Path]) -> None:
     if "stored-data" not in builds:
         pytest.skip("no seeded build")
@@ -93,12 +101,16 @@ def test_news_leaves_pre_releases_out_and_puts_status_changes_first(builds: dict
     # a group of new entries links its page, as a single one links its row
     groups = [a for a in page.select("a.news-title") if re.match(r"\d+ new ", a.get_text())]
     assert groups and all(a["href"].endswith(".html") for a in groups)
+    jump = page.select_one("p.news-jump")
+    assert separators_held(jump), jump
+    assert all(" " not in a.get_text() for a in jump.select("a[href^='#news-2']"))  # "December\xa02026"
 
 
 def test_search_and_projects_pages_say_what_they_do(builds: dict[str, Path]) -> None:
     search = soup(builds["fresh"] / "search.html")
     examples = search.select("[data-search-examples] button[data-q]")
     assert len(examples) >= 3 and all(b["data-q"] == b.get_text() for b in examples)
+    assert separators_held(search.select_one("[data-search-examples]"))
     assert "PostgreSQL" in search.select_one("p[data-search-nojs]").get_text()
     for build, words in (("fresh", "catalog order"), ("stored-data", "most downloaded")):
         if build not in builds:
@@ -137,3 +149,10 @@ def test_the_hosted_services_come_by_kind(builds: dict[str, Path]) -> None:
     for card in page.select("#hosted-workflow ~ ul li.entry"):
         engine = card.select_one(".entry-engine")
         assert engine and engine.select_one("a.c")["href"].startswith("https://"), card["id"]
+        # the other way is running the engine yourself, never this cloud again, and the engine is
+        # named once (no "Documented with" row repeating it)
+        name = card.select_one(".entry-name a").get_text()
+        text = " ".join(engine.get_text().split())
+        assert ("Or run it yourself:" in text or "only as a managed service" in text) and name not in text, text
+        engine_name = engine.select_one("a").get_text()
+        assert engine_name not in " ".join(dd.get_text() for dd in card.select("dl.facts dd")), card["id"]
