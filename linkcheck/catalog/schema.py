@@ -90,7 +90,8 @@ VALUE_LABELS: dict[str, str] = {
     "django": "Django", "flask": "Flask", "fastapi": "FastAPI", "starlette": "Starlette",
     "litestar": "Litestar", "aiohttp": "aiohttp", "pyramid": "Pyramid", "sanic": "Sanic",
     "tornado": "Tornado",
-    "amqp": "AMQP", "amqp-1.0": "AMQP 1.0", "sqs-api": "SQS API", "http-push": "HTTP push", "mqtt": "MQTT", "stomp": "STOMP",
+    "amqp": "AMQP", "amqp-1.0": "AMQP 1.0", "sqs-api": "SQS API", "http-push": "HTTP push", "mqtt": "MQTT",
+    "stomp": "STOMP",
     "pubsub-api": "Pub/Sub API",
     "library": "a library (no server)", "self-hosted": "self-hosted server", "managed": "managed service",
 }

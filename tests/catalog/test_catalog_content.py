@@ -163,7 +163,8 @@ def test_azure_service_bus_is_a_cloud_queue_not_a_rabbitmq_broker(catalog):
 
 def test_reading_list_descriptions_stand_alone(catalog):
     # the order moves (broken entries sort last): no description may lean on the entry next to it
-    leaning = re.compile(r"(the \w+ )?(counterpart|sibling)\b|the same\b|like the (previous|one above)", re.IGNORECASE)
+    leaning = re.compile(r"(the \w+ )?(counterpart|sibling)\b|the same\b|like the (previous|one above)",
+                         re.IGNORECASE)
     for section in ("examples", "resources"):
         for entry in catalog.section(section):
             assert not leaning.match(entry.description), (entry.id, entry.description[:60])
