@@ -6,8 +6,9 @@ change:
 1. ``workflow``: its ``works_with`` names a workflow or durable-execution engine of the catalog
    (the service runs that engine's server; your workers connect to it);
 2. ``redis``: it speaks the Redis protocol (a managed Redis or Valkey: the broker of a Redis queue);
-3. ``amqp``: it speaks AMQP (a managed RabbitMQ or AMQP broker);
-4. ``cloud-queue``: a cloud provider's own queue API (SQS, Pub/Sub);
+3. ``amqp``: it speaks AMQP 0-9-1 (a managed RabbitMQ or AMQP broker);
+4. ``cloud-queue``: a cloud provider's own queue API (SQS, Pub/Sub, and Azure Service Bus's AMQP 1.0,
+   which RabbitMQ clients cannot speak: a queue reaches it only through its own transport);
 5. ``http-push``: it pushes each message to your HTTP endpoint (no worker process of yours);
 6. ``other``: none of these (serverless compute that runs your functions).
 
@@ -70,7 +71,7 @@ def kind_of(entry: Any, workflows: dict[str, Any]) -> str:
         return "redis"
     if "amqp" in protocols:
         return "amqp"
-    if protocols & {"sqs-api", "pubsub-api"}:
+    if protocols & {"sqs-api", "pubsub-api", "amqp-1.0"}:
         return "cloud-queue"
     if "http-push" in protocols:
         return "http-push"

@@ -75,7 +75,10 @@ BROKERS: tuple[str, ...] = ("redis", "valkey", "rabbitmq", "sqs", "kafka", "nats
                             "mongodb", "django-db", "sqlalchemy", "memory", "filesystem")
 FRAMEWORKS: tuple[str, ...] = ("django", "flask", "fastapi", "starlette", "litestar", "aiohttp", "pyramid",
                                "sanic", "tornado")
-PROTOCOLS: tuple[str, ...] = ("amqp", "redis", "sqs-api", "http-push", "kafka", "mqtt", "stomp", "pubsub-api")
+# `amqp` is the AMQP 0-9-1 of RabbitMQ, which Celery's and Dramatiq's AMQP brokers speak; `amqp-1.0` is a
+# different protocol (Azure Service Bus), reached only through a vendor SDK or transport.
+PROTOCOLS: tuple[str, ...] = ("amqp", "amqp-1.0", "redis", "sqs-api", "http-push", "kafka", "mqtt", "stomp",
+                              "pubsub-api")
 
 # How an enum value reads on the site (values not listed read as written).
 VALUE_LABELS: dict[str, str] = {
@@ -87,7 +90,8 @@ VALUE_LABELS: dict[str, str] = {
     "django": "Django", "flask": "Flask", "fastapi": "FastAPI", "starlette": "Starlette",
     "litestar": "Litestar", "aiohttp": "aiohttp", "pyramid": "Pyramid", "sanic": "Sanic",
     "tornado": "Tornado",
-    "amqp": "AMQP", "sqs-api": "SQS API", "http-push": "HTTP push", "mqtt": "MQTT", "stomp": "STOMP",
+    "amqp": "AMQP", "amqp-1.0": "AMQP 1.0", "sqs-api": "SQS API", "http-push": "HTTP push", "mqtt": "MQTT",
+    "stomp": "STOMP",
     "pubsub-api": "Pub/Sub API",
     "library": "a library (no server)", "self-hosted": "self-hosted server", "managed": "managed service",
 }

@@ -16,6 +16,7 @@ store yet means no data: entries say "not checked yet". Settings: one
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from pelican import signals
 
 from linkcheck.settings import plugin_store_path
 
-from .annotate import COUNT_SLOT, annotate_counted, count_phrase
+from .annotate import annotate_counted, links_line
 from .data import HealthData
 from .generator import LinkHealthGenerator
 from .settings import linkhealth_settings
@@ -81,15 +82,16 @@ def attach_entry_health(catalog: Any, settings: Any = None, **_: Any) -> None:
 
 def annotate_written(path: str, context: Any = None) -> None:
     data = _Build.data
-    if data is None or not _Build.options.get("annotate", True) or not str(path).endswith(".html"):
+    if not _Build.options.get("annotate", True) or not str(path).endswith(".html"):
         return
     target = Path(path)
     page = _Build.options.get("page")
     if page and _Build.output_path and target.resolve() == (_Build.output_path / page).resolve():
         return  # the link-health page states each link's health itself
     text = target.read_text(encoding="utf-8")
-    new, _marked, states = annotate_counted(text, data.health)
-    new = new.replace(COUNT_SLOT, count_phrase(states), 1)
+    # before any check there is nothing to mark, but the footer line still goes on a page without links
+    new, _marked, states = annotate_counted(text, data.health) if data else (text, 0, Counter())
+    new = links_line(new, states)
     if new != text:
         target.write_text(new, encoding="utf-8")
 

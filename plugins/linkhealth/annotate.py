@@ -34,6 +34,8 @@ JOINER = "\u2060"
 NBSP = "\u00a0"
 # Where the page's footer line wants its count (partials/links_line.html, annotate.count_phrase).
 COUNT_SLOT = "<!--linkhealth:count-->"
+# The footer line itself with its " · " (base.html), dropped on a page without links of its own.
+LINE_RE = re.compile(r"<!--linkhealth:line-->.*?<!--/linkhealth:line-->", re.S)
 WORKING = frozenset({"ok", "moved"})
 # What the footer says of links that neither work nor are marked broken (data.READER_LABELS'
 # states): never counted as failing, since the page marks nothing there.
@@ -70,6 +72,28 @@ def count_phrase(states: Mapping[str, int]) -> str:
         parts.append(f"{states['broken']} broken")
     parts += [f"{states[s]} {words}" for s, words in NOT_KNOWN if states.get(s)]
     return ": " + ", ".join(parts)
+
+
+def own_external_links(text: str) -> bool:
+    """Whether the page links anything outside the site before its footer (whose credit link is on
+    every page): the links its footer line would speak of."""
+    end = text.find("<footer")
+    for m in ANCHOR_RE.finditer(text, 0, end if end >= 0 else len(text)):
+        found = HREF_RE.search(m.group("attrs"))
+        if SKIP_ATTR in m.group("attrs") or not found:
+            continue
+        url = html.unescape(found.group(1) if found.group(1) is not None else found.group(2))
+        if url.lower().startswith(("http://", "https://")):
+            return True
+    return False
+
+
+def links_line(text: str, states: Mapping[str, int]) -> str:
+    """The page with its footer line settled: the count filled in, or the whole line (and its
+    separator) left out when the page has no external link of its own."""
+    if not own_external_links(text):
+        return LINE_RE.sub("", text, count=1)
+    return text.replace(COUNT_SLOT, count_phrase(states), 1)
 
 
 def annotate_counted(text: str, lookup: Callable[[str], dict[str, Any] | None],

@@ -1,5 +1,6 @@
 """The link-health history chart: per run, how many links worked, failed or could not be checked
-(the groups of the page's tiles, data.GROUPS), as inline SVG.
+(the groups of the page's tiles, data.GROUPS), as inline SVG: the links that work on one panel, the
+few that failed or could not be checked on a second panel with its own scale.
 
 No JavaScript and no external requests. Series differ by line pattern and
 point shape as well as colour, and the SVG carries a title and description;
@@ -17,9 +18,15 @@ SERIES = (  # group (data.GROUPS), label, colour, dash pattern, point shape
     ("failed", "failed", "#c62828", "2 2", "triangle"),
     ("unchecked", "not checked", "#b26a00", "6 3", "square"),
 )
-WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 62
+WIDTH, HEIGHT = 640, 330
+LEFT, RIGHT, TOP = 56, 16, 16
+# Two panels, each with its own scale: the links that work (hundreds), and below, smaller, the few
+# that failed or could not be checked, which would lie flat on the first panel's axis.
+PANELS = (("work",), ("failed", "unchecked"))
+PANEL_H = (136, 84)
+PANEL_GAP = 32
 LEGEND_STEP = 190  # room for a label at the larger text size narrow screens get (site.css)
+
 
 
 def _point(shape: str, x: float, y: float, colour: str) -> str:
@@ -32,7 +39,9 @@ def _point(shape: str, x: float, y: float, colour: str) -> str:
 
 
 def _date(ts: float, with_time: bool = False) -> str:
-    return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%m-%d %H:%M" if with_time else "%m-%d")
+    """"3 Dec" (the page's own way of writing a day, never "12-03"), with the time when asked."""
+    when = dt.datetime.fromtimestamp(ts, dt.UTC)
+    return f"{when.day} {when:%b}" + (f" {when:%H:%M}" if with_time else "")
 
 
 def history_svg(history: list[dict[str, Any]]) -> str:
@@ -40,31 +49,41 @@ def history_svg(history: list[dict[str, Any]]) -> str:
     title = "Link check history: links that worked, failed or could not be checked, per run"
     if not history:
         return ""
-    top = max(max(h[v] for v, *_ in SERIES) for h in history) or 1
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    plot_w = WIDTH - LEFT - RIGHT
     n = len(history)
+    # each panel: (its top edge, height, largest value drawn), the series keys it holds
+    panels, edge = {}, TOP
+    for keys, height in zip(PANELS, PANEL_H, strict=True):
+        panel = (edge, height, max(max(h[k] for k in keys) for h in history) or 1)
+        panels.update({k: panel for k in keys})
+        edge += height + PANEL_GAP
+    axis_y = edge - PANEL_GAP  # the lower panel's bottom: the dates go under it
 
     def x(i: int) -> float:
         return LEFT + (plot_w * i / (n - 1) if n > 1 else plot_w / 2)
 
-    def y(v: int) -> float:
-        return TOP + plot_h * (1 - v / top)
+    def y(v: int, key: str) -> float:
+        top, height, most = panels[key]
+        return top + height * (1 - v / most)
 
     last = history[-1]
     desc = (f"{n} run(s) from {_date(history[0]['started_at'])} to {_date(last['started_at'])}; "
-            f"latest run: " + ", ".join(f"{last[k]} {label}" for k, label, *_ in SERIES) + ".")
+            f"latest run: " + ", ".join(f"{last[k]} {label}" for k, label, *_ in SERIES) + ". "
+            "Failed and not checked are drawn below, on a scale of their own.")
     parts = [
         f'<svg class="link-health-chart" xmlns="http://www.w3.org/2000/svg" role="img" '
         f'viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" aria-labelledby="lh-chart-title lh-chart-desc">',
         f'<title id="lh-chart-title">{escape(title)}</title>',
         f'<desc id="lh-chart-desc">{escape(desc)}</desc>',
-        # axes and a few gridlines in the text colour so dark mode works
-        f'<g stroke="currentColor" stroke-opacity="0.35" fill="none">'
-        f'<path d="M{LEFT} {TOP}V{TOP + plot_h}H{LEFT + plot_w}"/></g>',
     ]
-    for value in sorted({0, round(top / 2), top}):
-        parts.append(f'<text x="{LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end" font-size="14" '
-                     f'fill="currentColor">{value}</text>')
+    for keys in PANELS:
+        top, height, most = panels[keys[0]]
+        # axes in the text colour so dark mode works, and three values on each panel's own scale
+        parts.append(f'<g stroke="currentColor" stroke-opacity="0.35" fill="none">'
+                     f'<path d="M{LEFT} {top}V{top + height}H{LEFT + plot_w}"/></g>')
+        for value in sorted({0, round(most / 2), most}):
+            parts.append(f'<text x="{LEFT - 6}" y="{y(value, keys[0]) + 4:.1f}" text-anchor="end" '
+                         f'font-size="14" fill="currentColor">{value}</text>')
     # runs within two days are told apart by time of day
     with_time = history[-1]["started_at"] - history[0]["started_at"] < 2 * 86400
     step = -(-n // (4 if with_time else 6))  # few enough labels not to overlap, at either text size
@@ -72,14 +91,14 @@ def history_svg(history: list[dict[str, Any]]) -> str:
         label = _date(history[i]["started_at"], with_time)
         # the first and last labels align with the plot's edges instead of spilling past them
         anchor = "start" if i == 0 and n > 1 else "end" if i == n - 1 and n > 1 else "middle"
-        parts.append(f'<text x="{x(i):.1f}" y="{TOP + plot_h + 26}" text-anchor="{anchor}" '
+        parts.append(f'<text x="{x(i):.1f}" y="{axis_y + 26}" text-anchor="{anchor}" '
                      f'font-size="14" fill="currentColor">{label}</text>')
     for key, _label, colour, dash, shape in SERIES:
-        pts = " ".join(f"{x(i):.1f},{y(h[key]):.1f}" for i, h in enumerate(history))
+        pts = " ".join(f"{x(i):.1f},{y(h[key], key):.1f}" for i, h in enumerate(history))
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         parts.append(f'<g class="series-{key}"><polyline points="{pts}" fill="none" stroke="{colour}" '
                      f'stroke-width="2"{dash_attr}/>')
-        parts += [_point(shape, x(i), y(h[key]), colour) for i, h in enumerate(history)]
+        parts += [_point(shape, x(i), y(h[key], key), colour) for i, h in enumerate(history)]
         parts.append("</g>")
     # legend: shape + pattern + word
     lx = LEFT

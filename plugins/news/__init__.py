@@ -109,7 +109,6 @@ class NewsGenerator(Generator):
             news_items=self.items, news_changes=changes_first(self.items)[0],
             news_months=by_month(changes_first(self.items)[1]),
             news_days=self.options["days"], news_max_items=self.options["max_items"],
-            news_feed_configured=self.options["feed"] or "",
         )
         siteurl = _siteurl(self.settings)
         if feed and siteurl:

@@ -146,3 +146,25 @@ def test_plain_http_left_only_where_no_https_form_is_known(catalog):
     # each one is an entry of the original guide, kept as written
     assert all(e.from_seed for e in catalog if any(link.startswith("http://") for link in e.links()))
 
+
+
+def test_azure_service_bus_is_a_cloud_queue_not_a_rabbitmq_broker(catalog):
+    # Service Bus speaks AMQP 1.0, not RabbitMQ's 0-9-1: Celery reaches it only through Kombu's own
+    # transport and Dramatiq's RabbitMQ broker cannot, so it is no "managed RabbitMQ and AMQP broker"
+    from linkcheck.catalog.hosted import kind_of
+
+    workflows = {p.id: p for p in catalog.section("projects") if p.kind == "workflow"}
+    bus = catalog.get("azure-service-bus")
+    assert list(bus.fact("protocols").value) == ["amqp-1.0"]
+    assert bus.fact("protocols").source.endswith("/service-bus-amqp-overview")
+    assert kind_of(bus, workflows) == "cloud-queue"
+    assert kind_of(catalog.get("cloudamqp"), workflows) == "amqp"
+
+
+def test_reading_list_descriptions_stand_alone(catalog):
+    # the order moves (broken entries sort last): no description may lean on the entry next to it
+    leaning = re.compile(r"(the \w+ )?(counterpart|sibling)\b|the same\b|like the (previous|one above)",
+                         re.IGNORECASE)
+    for section in ("examples", "resources"):
+        for entry in catalog.section(section):
+            assert not leaning.match(entry.description), (entry.id, entry.description[:60])

@@ -39,6 +39,11 @@ def test_each_footer_calls_failing_only_what_its_page_marks(stored: Path) -> Non
         if name == "link-health.html":
             assert not lines, "the link-health page's footer links itself"
             continue
+        # a page without an external link of its own says nothing about links (the footer's credit
+        # link is on every page)
+        own = [a for a in page.select("main a[href^='http']") if not a.has_attr("data-linkhealth")]
+        if bool(lines) != bool(own):
+            problems.append(f"{name}: footer line {bool(lines)} but {len(own)} external links")
         if not lines or not lines[0].get_text().startswith("Links checked"):
             continue
         text = " ".join(lines[0].get_text().split())
@@ -51,6 +56,7 @@ def test_each_footer_calls_failing_only_what_its_page_marks(stored: Path) -> Non
         if int(found["broken"] or 0) != len(marked):
             problems.append(f"{name}: {text!r} but {len(marked)} marked")
         said_blocked += int(found["blocked"] or 0)
+    assert not _soup(stored / "search.html").select(".page-links"), "search has no links to speak of"
     assert not problems, "footer counts:\n  " + "\n  ".join(problems)
     assert said_blocked, "no page says a link could not be checked: the seeded bot walls went missing"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from linkcheck.upkeep.fix import _rewrite_text, target_url
-from plugins.linkhealth.annotate import annotate_counted, count_phrase
+from plugins.linkhealth.annotate import annotate_counted, count_phrase, links_line
 from plugins.linkhealth.chart import history_svg
 from plugins.linkhealth.data import plain_reason
 
@@ -90,3 +90,36 @@ def test_history_svg_is_self_contained():
     assert "<script" not in svg and "href" not in svg and "url(" not in svg
     assert "latest run: 7 work, 3 failed, 1 not checked" in svg
     assert history_svg([]) == ""
+
+
+def test_the_footer_line_goes_on_a_page_without_links_of_its_own():
+    line = ('<!--linkhealth:line--> · <span class="page-links">Links checked<!--linkhealth:count--></span>'
+            "<!--/linkhealth:line-->")
+    credit = '<footer><p>Built · <a href="https://fullstackpython.com/">credit</a>' + line + "</p></footer>"
+    # only the footer's own credit link and a site link: no line, no dangling separator
+    bare = links_line('<main><a href="news.html">news</a></main>' + credit, {})
+    assert "page-links" not in bare and "credit</a></p>" in bare
+    # an external link in the page: the count fills the slot
+    page = links_line('<main><a href="https://celery.dev/">Celery</a></main>' + credit, {"ok": 1})
+    assert "Links checked: all 1 work</span>" in page
+    # the plugin's own anchors (archive copies, link-health tables) are not the page's links
+    archive = '<main><a data-linkhealth="archive" href="https://web.archive.org/x">a</a></main>'
+    own = links_line(archive + credit, {})
+    assert "page-links" not in own
+
+
+def test_history_svg_gives_the_few_failures_their_own_scale_and_writes_days_as_the_page_does():
+    import re
+
+    day = 1_764_720_000  # 3 Dec 2025 00:00 UTC
+    history = [{"run": i, "started_at": day + i * 86400, "work": 440 + i, "failed": 15 - i,
+                "unchecked": 7} for i in range(3)]
+    svg = history_svg(history)
+    texts = re.findall(r">([^<>]+)</text>", svg)
+    assert "3 Dec" in texts and "5 Dec" in texts and not [t for t in texts if re.fullmatch(r"\d\d-\d\d", t)]
+    # the failed line spans a real height, not a flat line at the bottom of a 0-442 axis
+    ys = {m[0]: [float(v.split(",")[1]) for v in m[1].split()]
+          for m in re.findall(r'class="series-(\w+)"><polyline points="([^"]+)"', svg)}
+    assert max(ys["failed"]) - min(ys["failed"]) > 10  # 15 to 13: 11 px of 84 (under 1 px on one axis)
+    assert min(ys["failed"]) > max(ys["work"])  # the second panel lies below the first
+    assert "15" in texts and "442" in texts  # each panel's own top value
