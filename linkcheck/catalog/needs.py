@@ -57,7 +57,8 @@ def list_values(entry: Any, key: str) -> list[str]:
 
 def meets(entry: Any, atom: str) -> bool:
     """One condition of a need or filter: "broker:redis", "framework:django", "hosting:library",
-    "database" (a database among its brokers) or a boolean fact answered yes or partial (true with a limit)."""
+    "database" (a database among its brokers) or a boolean fact answered yes or partial (true with
+    a limit)."""
     if atom == "database":
         return bool(set(list_values(entry, "brokers")) & DATABASES)
     if atom.startswith("broker:"):

@@ -47,10 +47,12 @@ def test_long_inline_code_breaks_after_punctuation_never_inside_a_quoted_string(
             '<code>scheduler.add_job(func, trigger)</code>; not code. (x)')
     out = str(h.code_breaks(html))
     assert '<code>@app.<wbr>cron(<wbr>"*/5\u00a0*\u00a0*\u00a0*\u00a0*", name=nightly)</code>' in out
-    assert "<code>scheduler.<wbr>add_job(<wbr>func, trigger)</code>" in out and out.endswith("; not code. (x)")
+    assert "<code>scheduler.<wbr>add_job(<wbr>func, trigger)</code>" in out
+    assert out.endswith("; not code. (x)")
     long_quoted = "<code>&quot;0 * * * *&quot; and &quot;*/5 * * * *&quot;</code>"
     assert str(h.code_breaks(long_quoted)) == (
-        "<code>&quot;0\u00a0*\u00a0*\u00a0*\u00a0*&quot; and &quot;*/5\u00a0*\u00a0*\u00a0*\u00a0*&quot;</code>")
+        "<code>&quot;0\u00a0*\u00a0*\u00a0*\u00a0*&quot; and "
+        "&quot;*/5\u00a0*\u00a0*\u00a0*\u00a0*&quot;</code>")
 
 
 def test_short_inline_code_stays_on_one_line_without_break_hints():
