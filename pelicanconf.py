@@ -74,7 +74,7 @@ PAGE_OVERRIDES = {
         "title": "Task queue guide",
         "sidebartitle": "Guide",
         "meta": ("Which Python task queue to choose today, need by need, from the catalog's sourced facts; "
-                 "then the original Full Stack Python text on task queues (2014-2016), word for word."),
+                 "then the original Full Stack Python text on task queues (2014–2016), word for word."),
         "template": "guide",
         "advice": "guide/today.md",
         "origin": {

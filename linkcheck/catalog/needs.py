@@ -12,10 +12,12 @@ limit its note states). Their order (``ORDER``, the line the pages print):
 2. then the default order of ``ranking`` (most PyPI downloads last month, else GitHub stars, else
    catalog order);
 3. a project that is another's package for a framework (django-rq for RQ: the other's own
-   ``frameworks`` fact names it in its note, "via django-rq") is named with it, once, when both
-   meet the need (``Match.via``);
-4. a need whose text offers an option (``promise``: "database", only your database) shows one
-   project meeting it among the first when any does: the best of them takes the last place shown.
+   ``frameworks`` fact names it in its note, "via django-rq") is not listed on its own when both
+   meet the need, and is named with it ("with django-rq for Django", ``Match.via``) only where the
+   need is about that framework;
+4. a need whose text offers an option (``promise``: "database", only your database; or
+   "hosting:library", a library with nothing to run beside it) shows one project meeting it among
+   the first when any does: the best of them takes the last place shown.
 
 Nothing else is judged here, so a list changes when the catalog's facts or the figures change and
 stays empty without facts.
@@ -54,14 +56,17 @@ def list_values(entry: Any, key: str) -> list[str]:
 
 
 def meets(entry: Any, atom: str) -> bool:
-    """One condition of a need or filter: "broker:redis", "framework:django", "database" (a
-    database among its brokers) or a boolean fact answered yes or partial (true with a limit)."""
+    """One condition of a need or filter: "broker:redis", "framework:django", "hosting:library",
+    "database" (a database among its brokers) or a boolean fact answered yes or partial (true with
+    a limit)."""
     if atom == "database":
         return bool(set(list_values(entry, "brokers")) & DATABASES)
     if atom.startswith("broker:"):
         return atom.split(":", 1)[1] in list_values(entry, "brokers")
     if atom.startswith("framework:"):
         return atom.split(":", 1)[1] in list_values(entry, "frameworks")
+    if atom.startswith("hosting:"):
+        return atom.split(":", 1)[1] in list_values(entry, "hosting")
     return answer(fact(entry, atom)) in ("yes", "partial")
 
 
@@ -71,6 +76,8 @@ def fact_key(atom: str) -> str:
         return "brokers"
     if atom.startswith("framework:"):
         return "frameworks"
+    if atom.startswith("hosting:"):
+        return "hosting"
     return atom
 
 
@@ -112,13 +119,14 @@ NEEDS: dict[str, Need] = {need.key: need for need in (
          "broker=rabbitmq&has=rate_limits,results,monitoring", show=("priorities",)),
     Need("django", "Background tasks in a Django project, on a broker or only your database",
          ("framework:django",), "framework=django", promise="database"),
-    Need("async", "Tasks written as async def", ("asyncio",), "has=asyncio"),
+    Need("async", "Tasks written as async def", ("asyncio",), "has=asyncio",
+         show=("retries", "results")),
     # the guide's further needs (reader journeys): one need, one kind of project
     Need("django-periodic", "Background jobs and a nightly job in a Django project",
          ("framework:django", "scheduling"), "framework=django&has=scheduling", show=("brokers",),
          promise="database"),
     Need("durable", "Long-running processes: retries across days, surviving deploys", ("durable",),
-         kind="workflow", show=("hosting", "retries")),
+         kind="workflow", show=("hosting", "retries"), promise="hosting:library"),
     Need("timer", "Only a timer: run a function every hour inside your process", ("in_process",),
          kind="scheduler", show=("cron", "persistence")),
     Need("in-process", "Small work after the response, without a queue", (),
@@ -133,7 +141,7 @@ def order_line(basis: str) -> str:
     the figures the order rests on (``ranking.order_basis``: "downloads", "stars" or none)."""
     then = THEN.get(basis, "then in catalog order (no download figures yet)")
     return (f"those answering more of the need's facts fully first, {then}; where a need offers "
-            "only your database, one such queue is among the first")
+            "only your database or a library alone, one such project is among the first")
 
 
 HOME: tuple[str, ...] = ("async-redis", "database", "cron-redis", "rabbitmq", "django", "async")
@@ -232,6 +240,8 @@ def match(entries: Iterable[Any], keys: Iterable[str] = HOME, *, limit: int = 3)
             if parent is not None and parent.id in ids:
                 found.remove(e)
                 via.setdefault(parent.id, []).append((framework, e))
+        # "with django-rq for Django" only where the need is about Django
+        via = {k: [(fw, p) for fw, p in v if f"framework:{fw}" in need.atoms] for k, v in via.items()}
         shown = found[:limit]
         if need.promise and shown and not any(meets(e, need.promise) for e in shown):
             kept_promise = next((e for e in found[limit:] if meets(e, need.promise)), None)
@@ -241,5 +251,5 @@ def match(entries: Iterable[Any], keys: Iterable[str] = HOME, *, limit: int = 3)
         kept = reader_order(e for e in of_kind if status_rank(e) == 1 and _meets_all(e, need.atoms))
         out.append(Match(need, shown, len(found), partly & {e.id for e in shown}, kept,
                          _add_ons(pool, need, schedulers, limit),
-                         {k: v for k, v in via.items() if k in {e.id for e in shown}}))
+                         {k: v for k, v in via.items() if v and k in {e.id for e in shown}}))
     return out

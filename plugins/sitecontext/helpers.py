@@ -190,6 +190,20 @@ _QUOTED_RE = re.compile(r"(&quot;|&#34;|\"|')(.*?)\1")
 _AFTER_PUNCT_RE = re.compile(r"([.(,])(?=[^)\s]|$)")  # not before a space: one breaks there already
 
 
+# Inline code up to this many characters stays on one line (class "nb", white-space: nowrap): a
+# short name split at 360px ("django." / "tasks") reads as two; longer code gets break hints.
+SHORT_CODE = 25
+_TAG_RE = re.compile(r"<[^>]*>")
+_ENTITY_RE = re.compile(r"&#?\w+;")
+
+
+def _code(m: re.Match[str]) -> str:
+    body = m.group(2)
+    if len(_ENTITY_RE.sub("x", _TAG_RE.sub("", body))) <= SHORT_CODE:
+        return '<code class="nb">' + body + m.group(3)
+    return m.group(1) + _code_body(body) + m.group(3)
+
+
 def _code_body(body: str) -> str:
     out, at = [], 0
     for m in _QUOTED_RE.finditer(body):
@@ -201,10 +215,11 @@ def _code_body(body: str) -> str:
 
 
 def code_breaks(html: Any) -> Markup:
-    """Rendered HTML whose inline code wraps where a reader expects: never inside a quoted string
-    (a cron expression), and where a long call must break, after a '.', '(' or ','. Only text
-    between <code> tags changes; the HTML was escaped when it was rendered."""
-    return Markup(_CODE_RE.sub(lambda m: m.group(1) + _code_body(m.group(2)) + m.group(3), str(html)))
+    """Rendered HTML whose inline code wraps where a reader expects: short code (``SHORT_CODE``
+    characters or fewer) never, marked ``class="nb"``; longer code never inside a quoted string (a
+    cron expression), and where it must break, after a '.', '(' or ','. Only <code> elements
+    change; the HTML was escaped when it was rendered."""
+    return Markup(_CODE_RE.sub(_code, str(html)))
 
 
 def downloads_url(entry: Any) -> str | None:

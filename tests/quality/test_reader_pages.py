@@ -18,7 +18,8 @@ PRE_RELEASE = re.compile(r"\d(?:a|b|rc|dev)\d", re.I)
 
 
 def names(li) -> list[str]:
-    return [a.get_text() for a in li.select(".need-names a") if "compare=" not in a["href"]]
+    return [a.get_text() for a in li.select(".need-names a")
+            if "compare=" not in a["href"] and not re.fullmatch(r"\d+ more", a.get_text())]
 
 
 @pytest.mark.parametrize("build", ["fresh", "stored-data"])
@@ -44,6 +45,16 @@ def test_the_home_page(builds: dict[str, Path], build: str) -> None:
     assert len(shown) == len(set(shown)) and "django-rq" in shown, shown
     listed = [by_name[n] for n in shown if n in by_name and n != "django-rq"]
     assert any(set(e.facts["brokers"].value) & DATABASES for e in listed), shown
+    for li in main.select("#start ~ ul.needs > li"):
+        label = li.select_one(".need-label")
+        if label.name != "a":  # "Side by side": its more is the projects page's list of them
+            continue
+        # "with django-rq for Django" only under a need about Django
+        assert ("for Django" in li.select_one(".need-names").get_text()) <= ("Django" in label.get_text())
+        # "and N more" links the need's filtered projects page (a kind: its section), as the label does
+        for more in li.select(".need-names a"):
+            if re.fullmatch(r"\d+ more", more.get_text()):
+                assert more["href"] == label["href"], (label.get_text(), more["href"])
     # every project named under "Choosing between two, or not a queue at all" links its page
     for li in main.select("#choices + ul.needs > li"):
         text = li.select_one(".need-names").get_text()
@@ -59,6 +70,9 @@ def test_the_home_page(builds: dict[str, Path], build: str) -> None:
     for e in hosted:
         assert not any(line.startswith(e.name + " ") for line in lines), lines
     assert any(re.match(r"FastAPI \S+ \(BackgroundTasks\)", line) for line in lines), lines
+    # the date in brackets, never read as part of the version: "Prefect 3.4.22 (29 Nov 2026)"
+    dated = [" ".join(li.get_text().split()) for li in releases.select("li:not(.more)")]
+    assert dated and all(re.search(r" \(\d{1,2} \w{3} \d{4}\)$", line) for line in dated), dated
     # a long list ends with "and N more", linking What's new
     added = main.find("h3", string="Added to the catalog").find_next("ul")
     more = added.select_one("li.more a")

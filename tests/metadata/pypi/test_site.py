@@ -63,7 +63,7 @@ def test_pypi_release_shown_escaped_with_yanked_and_python(tmp_path, fake, make_
     release = hostile.select_one(".v-release")
     assert release.get_text(" ", strip=True).startswith('1.0<script>alert("v")</script>')
     assert "yanked: <img src=x" in hostile.select_one(".v-yanked").get_text()
-    assert release.get_text(" ", strip=True).endswith("Oct\u00a02026")  # month and year kept together
+    assert release.get_text(" ", strip=True).endswith("(Oct\u00a02026)")  # month and year together, bracketed
     assert hostile.find("a", class_="v-link", string="PyPI")["href"] == "https://pypi.org/project/hostile/"
     # the side-by-side page adds what the row leaves out: the Python versions, from PyPI
     vs = (out / "compare" / "fresh-vs-hostile.html").read_text()  # names in order, whatever the config's

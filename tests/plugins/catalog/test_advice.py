@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from linkcheck.catalog import CatalogError, load_catalog
-from linkcheck.catalog.needs import NEEDS, answer, match, meets
+from linkcheck.catalog.needs import NEEDS, answer, match, meets, order_line
 from linkcheck.catalog.needs import fact as fact_of
 from linkcheck.catalog.ranking import status_rank
 from linkcheck.store import Store
@@ -352,3 +352,27 @@ def test_fullness_ranks_before_downloads_and_the_promise_takes_the_last_place():
     assert [e.id for e in found.entries] == ["mid", "db"]
     (found,) = match([big, mid, low], ["django-periodic"], limit=2)
     assert [e.id for e in found.entries] == ["mid", "low"]  # no database option: nothing forced
+
+
+def test_the_async_need_ranks_on_retries_and_results_too():
+    (found,) = match(seeded_projects(), ["async"], limit=3)
+    assert found.need.answered == ("asyncio", "retries", "results")
+    for e in found.entries:
+        assert [answer(fact_of(e, k)) for k in found.need.answered] == ["yes"] * 3, e.id
+    # FastStream keeps no results and retries only partly: it no longer comes first
+    assert "faststream" not in [e.id for e in found.entries]
+
+
+def test_the_durable_need_shows_a_library_among_the_first():
+    (found,) = match(seeded_projects(), ["durable"], limit=3)
+    # the intro offers "a library, a server of your own, or a hosted service": one of the first
+    # three runs with nothing beside it
+    assert any(meets(e, "hosting:library") for e in found.entries), [e.id for e in found.entries]
+    assert "library alone" in order_line("downloads")
+
+
+def test_a_framework_package_is_named_with_its_project_only_in_that_frameworks_need():
+    (cron,) = match(seeded_projects(), ["cron-redis"], limit=3)
+    ids = [e.id for e in cron.entries]
+    assert "rq" in ids and "django-rq" not in ids, ids
+    assert cron.via == {}  # "with django-rq for Django" is no answer to a need about Redis

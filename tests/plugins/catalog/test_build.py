@@ -145,7 +145,7 @@ def test_meta_description_and_title(site):
     page = soup(site / "task-queues.html")
     # the guide's source keeps the seed's own; PAGE_OVERRIDES describes the page as it is now
     meta = page.find("meta", attrs={"name": "description"})["content"]
-    assert meta.startswith("Which Python task queue to choose today") and "(2014-2016)" in meta
+    assert meta.startswith("Which Python task queue to choose today") and "(2014–2016)" in meta
     assert page.title.get_text().startswith("Task queue guide ·")
     # one name per page across navigation, <title> and <h1>
     assert page.find("h1").get_text(strip=True) == "Task queue guide"

@@ -168,7 +168,8 @@ def test_every_project_has_a_page_with_its_words_every_fact_and_its_links(site):
         # the description paragraph, the catalog's own words, shown nowhere else but here
         assert _text(entry.description_html) in " ".join(main.get_text().split()), entry.id
         links = [(a.get_text(), a["href"]) for a in main.select(".project-links a")]
-        assert links[0] == ("home page", entry.url)
+        # a home page that is the repository is called what it is
+        assert links[0] == ("repository" if entry.repo == entry.url else "home page", entry.url)
         if entry.repo and entry.repo != entry.url:
             assert (f"{entry.part_of}'s repository" if entry.part_of else "repository", entry.repo) in links
         if entry.pypi:
@@ -210,7 +211,8 @@ def test_the_projects_page_links_each_page_and_keeps_the_home_page(site):
     for entry in catalog.section("projects"):
         row = page.select_one(f"#entry-{entry.id}")
         assert row.select_one(".pn a")["href"] == f"projects/{entry.id}.html"
-        assert row.select_one(".vitals").find("a", class_="v-link", string="home")["href"] == entry.url
+        home = "repository" if entry.repo == entry.url else "home"
+        assert row.select_one(".vitals").find("a", class_="v-link", string=home)["href"] == entry.url
 
 
 def _pairs(site: Path) -> list[tuple[str, str]]:

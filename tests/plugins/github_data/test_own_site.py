@@ -27,7 +27,7 @@ def test_stored_figures_shown_and_missing_ones_said_so(tmp_path: Path):
     assert starry.select_one("a.v-stars").get_text() == "4.3k" and "MIT" in text
     # the figure links its source
     assert starry.select_one("a.v-stars")["href"] == "https://github.com/example/starry"
-    assert "v1.<b>2</b> Nov 2025" in text and page.find("b") is None  # stored text stays text
+    assert "v1.<b>2</b> (Nov 2025)" in text and page.find("b") is None  # stored text stays text
     # no figures, no placeholders: the repository and PyPI as plain links
     assert "stars" not in unfetched.get_text() and not unfetched.select(".v-release")
     assert [a.get_text() for a in unfetched.select("a.v-link")] == ["home", "repository", "PyPI"]

@@ -42,12 +42,24 @@ def test_dates():
     assert h.day_month_year(None) == "" and h.day_month_year("not a date") == ""
 
 
-def test_inline_code_breaks_after_punctuation_never_inside_a_quoted_string():
-    html = 'Use <code>@cron("*/5 * * * *")</code> or <code>a.b(c, d)</code>; not code. (x)'
+def test_long_inline_code_breaks_after_punctuation_never_inside_a_quoted_string():
+    html = ('Use <code>@app.cron("*/5 * * * *", name=nightly)</code> or '
+            '<code>scheduler.add_job(func, trigger)</code>; not code. (x)')
     out = str(h.code_breaks(html))
-    assert '<code>@cron(<wbr>"*/5\u00a0*\u00a0*\u00a0*\u00a0*")</code>' in out
-    assert "<code>a.<wbr>b(<wbr>c, d)</code>" in out and out.endswith("; not code. (x)")
-    assert str(h.code_breaks("<code>&quot;0 * *&quot;</code>")) == "<code>&quot;0\u00a0*\u00a0*&quot;</code>"
+    assert '<code>@app.<wbr>cron(<wbr>"*/5\u00a0*\u00a0*\u00a0*\u00a0*", name=nightly)</code>' in out
+    assert "<code>scheduler.<wbr>add_job(<wbr>func, trigger)</code>" in out
+    assert out.endswith("; not code. (x)")
+    long_quoted = "<code>&quot;0 * * * *&quot; and &quot;*/5 * * * *&quot;</code>"
+    assert str(h.code_breaks(long_quoted)) == (
+        "<code>&quot;0\u00a0*\u00a0*\u00a0*\u00a0*&quot; and "
+        "&quot;*/5\u00a0*\u00a0*\u00a0*\u00a0*&quot;</code>")
+
+
+def test_short_inline_code_stays_on_one_line_without_break_hints():
+    # 25 characters or fewer (entities count as one): the class that keeps it whole, no <wbr>
+    for code in ('@cron(&quot;*/5 * * * *&quot;)', "--with-scheduler", "django.tasks", ".delay()"):
+        assert str(h.code_breaks(f"a <code>{code}</code> b")) == f'a <code class="nb">{code}</code> b'
+    assert "<wbr>" in str(h.code_breaks("<code>" + "a." * 13 + "</code>"))  # 26 characters
 
 
 def test_downloads_figure_links_its_source():
