@@ -308,6 +308,14 @@ AGREE = {("yes", "yes"): 1.0, ("partial", "partial"): 0.75, ("partial", "yes"): 
 # have none.
 ANCHOR = {"queue": "brokers", "scheduler": "works_with", "monitoring": "works_with"}
 ANCHOR_WEIGHT = 3.0
+# Yes/no facts that weigh this many times AGREE for a kind: a sync queue's reader is not served by
+# an async-only one (TaskTiger is no streaQ), nor the other way round.
+FACT_WEIGHT: dict[str, dict[str, float]] = {"queue": {"asyncio": 3.0}}
+# List facts scored, like the anchor, as the share of this project's values the other serves, with
+# this weight: a Django project's reader wants a queue with a Django integration.
+SHARE_WEIGHT: dict[str, dict[str, float]] = {"queue": {"frameworks": 1.5}}
+# What a maintenance-only candidate loses: a maintained one of equal likeness comes first.
+MAINTENANCE_ONLY_COST = 1.0
 # Facts both must answer alike where both answer, worth ANCHOR_WEIGHT when they do: an in-process
 # scheduler is no alternative to beat, nor a DAG orchestrator to a durable-execution engine.
 MUST_AGREE = {"scheduler": ("in_process",), "workflow": ("durable",)}
@@ -337,13 +345,21 @@ def _overlap(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a | b else 0.0
 
 
+def _share(mine: set[str], theirs: set[str]) -> float:
+    """The share of ``mine`` that ``theirs`` serves: Celery's RabbitMQ and Redis are all of
+    Taskiq's, however many more brokers Taskiq has."""
+    return len(mine & theirs) / len(mine) if mine else 0.0
+
+
 def likeness(a: Entry, b: Entry) -> float | None:
     """How far the sourced answers of ``b`` agree with ``a``'s, over the facts of ``a``'s kind; None
     where ``b`` is no alternative at all: another kind, a companion (``related``), no value in
     common of the kind's ANCHOR fact (unknown counts as none where ``a`` answers it), or a
-    different answer to a MUST_AGREE fact. Then ANCHOR_WEIGHT times the share of anchor values in
-    common, AGREE for each yes/no fact both answer (unknown adds nothing), and the share in common
-    of every other list fact both answer."""
+    different answer to a MUST_AGREE fact. Then ANCHOR_WEIGHT times the share of ``a``'s anchor
+    values ``b`` serves, AGREE for each yes/no fact both answer (times its FACT_WEIGHT; unknown adds
+    nothing), the share of ``a``'s values ``b`` serves for a SHARE_WEIGHT list fact, the share in
+    common of every other list fact both answer, less MAINTENANCE_ONLY_COST for a maintenance-only
+    ``b``."""
     if a.kind != b.kind or a.id == b.id or related(a, b):
         return None
     score = 0.0
@@ -352,7 +368,7 @@ def likeness(a: Entry, b: Entry) -> float | None:
         mine, theirs = _values(a, anchor), _values(b, anchor)
         if (mine or theirs) and not mine & theirs:
             return None
-        score += ANCHOR_WEIGHT * _overlap(mine, theirs) if mine else 0.0
+        score += ANCHOR_WEIGHT * _share(mine, theirs)
     must = MUST_AGREE.get(a.kind or "", ())
     for key in must:
         fa, fb = a.facts.get(key), b.facts.get(key)
@@ -360,15 +376,20 @@ def likeness(a: Entry, b: Entry) -> float | None:
             if fa.answer != fb.answer:
                 return None
             score += ANCHOR_WEIGHT
+    weights = FACT_WEIGHT.get(a.kind or "", {})
+    shares = SHARE_WEIGHT.get(a.kind or "", {})
     for key in a.fact_keys():
         fa, fb = a.facts.get(key), b.facts.get(key)
         if fa is None or fb is None or key == anchor or key in must:
             continue
-        if key in LIST_FACTS:
-            mine, theirs = _values(a, key), _values(b, key)
-            score += _overlap(mine, theirs)
+        if key in shares:
+            score += shares[key] * _share(_values(a, key), _values(b, key))
+        elif key in LIST_FACTS:
+            score += _overlap(_values(a, key), _values(b, key))
         else:
-            score += AGREE[tuple(sorted((fa.answer, fb.answer)))]  # type: ignore[index]
+            score += weights.get(key, 1.0) * AGREE[tuple(sorted((fa.answer, fb.answer)))]  # type: ignore[index]
+    if b.status == "maintenance-only":
+        score -= MAINTENANCE_ONLY_COST
     return score
 
 

@@ -40,12 +40,13 @@ def _queue(qid: str, facts: dict[str, str], **fields: str) -> str:
 ALIKE_CATALOG = "".join([
     _queue("origin", {"brokers": "[redis, rabbitmq]", "retries": "true", "results": "true",
                       "scheduling": "false", "asyncio": "false"}),
-    # half the brokers (3 x 1/2), retries and results alike (1 + 1), two shared no's (0.25 + 0.25)
+    # half origin's brokers (3 x 1/2), retries and results alike (1 + 1), two shared no's (0.25, and
+    # 3 x 0.25 for asyncio, which weighs three times for a queue)
     _queue("twin", {"brokers": "[redis]", "retries": "true", "results": "true", "scheduling": "false",
                     "asyncio": "false"}),
-    # half the brokers, retries alike, results partial against yes (0.5), async yes against no (-0.5)
+    # half the brokers, retries alike, results partial against yes (0.5), async yes against no (3 x -0.5)
     _queue("sibling", {"brokers": "[rabbitmq]", "retries": "true", "results": "partial", "asyncio": "true"}),
-    # half the brokers, but a no where origin has a yes twice (-0.5 each): 1.5 - 1 + 0.5 = 1.0
+    # half the brokers, but a no where origin has a yes twice (-0.5 each), no's alike: 1.5 - 1 + 0.25 + 0.75
     _queue("rival", {"brokers": "[redis, memory]", "retries": "false", "results": "false",
                      "scheduling": "false", "asyncio": "false"}),
     # agrees on everything but shares no broker: never an alternative
@@ -64,14 +65,17 @@ ALIKE_CATALOG = "".join([
 def test_likeness_needs_a_shared_broker_and_weighs_yes_over_no(tmp_path):
     catalog = _catalog(tmp_path, ALIKE_CATALOG)
     origin = catalog.get("origin")
-    assert likeness(origin, catalog.get("twin")) == 1.5 + 2 + 0.5
-    assert likeness(origin, catalog.get("sibling")) == 1.5 + 1 + 0.5 - 0.5
-    assert likeness(origin, catalog.get("rival")) == 1.5 - 1 + 0.5  # in-memory is for tests only
+    assert likeness(origin, catalog.get("twin")) == 1.5 + 2 + 0.25 + 0.75
+    assert likeness(origin, catalog.get("sibling")) == 1.5 + 1 + 0.5 - 1.5
+    assert likeness(origin, catalog.get("rival")) == 1.5 - 1 + 0.25 + 0.75  # in-memory is for tests only
+    # the share of origin's brokers the other serves, however many more it has: all of them
+    assert likeness(catalog.get("twin"), catalog.get("origin")) == 3 + 2 + 0.25 + 0.75
     for other in ("cousin", "wrapper", "stranger", "timer", "origin"):
         assert likeness(origin, catalog.get(other)) is None, other
     alike = most_alike(origin, catalog.section("projects"), 3)
-    # rival scores under half the closest (twin): filler, left out; alone, it is offered
-    assert [e.id for e in alike] == ["twin", "sibling"]
+    # rival and the async-only sibling score under half the closest (twin): filler, left out;
+    # alone, rival is offered
+    assert [e.id for e in alike] == ["twin"]
     assert most_alike(origin, [catalog.get("rival")]) == [catalog.get("rival")]
     assert [e.id for e in most_alike(origin, catalog.section("projects"), 1)] == ["twin"]
     # the wrapper's page never offers what it wraps either
@@ -87,8 +91,9 @@ def test_each_page_offers_its_side_by_side_pages_then_the_most_alike_without_one
     assert set(pages) == {e.id for e in catalog.section("projects")}
     origin = pages["origin"]
     assert [other.id for other, _ in origin.comparisons] == ["twin"]
-    # twin has its page with origin already (and, as the closest, still keeps rival out as filler)
-    assert [e.id for e in origin.alike] == ["sibling"]
+    # twin has its page with origin already, and as the closest still keeps rival and the
+    # async-only sibling out as filler
+    assert origin.alike == []
     assert [e.id for e in origin.works_with_it] == ["wrapper"]
     assert origin.url == "projects/origin.html" and origin.section.key == "queue"
     assert pages["timer"].alike == [] and pages["timer"].section.key == "scheduler"
@@ -134,6 +139,18 @@ def test_the_real_catalogs_suggestions_are_ones_a_reader_would_agree_with():
     assert "rq-dashboard" not in [e.id for e in pages["flower"].alike]
     assert "dagster" in [e.id for e in pages["apache-airflow"].alike]
     assert [e.id for e in pages["rq-scheduler"].alike] == []  # the only scheduler for RQ
+    # a queue serving more brokers is no less alike: Taskiq serves streaQ's Redis, and more
+    assert "taskiq" in [e.id for e in pages["streaq"].alike]
+    # a sync queue never leads with an async-only one, nor the other way round
+    for pid, page in pages.items():
+        asyncio = page.entry.facts.get("asyncio")
+        if page.entry.kind == "queue" and page.alike and asyncio is not None and asyncio.answer != "partial":
+            first = page.alike[0].facts.get("asyncio")
+            assert first is None or first.answer in (asyncio.answer, "partial"), (pid, page.alike[0].id)
+    # a Django queue's suggestions come with a Django integration first
+    assert "django" in pages["django-q2"].alike[0].facts["frameworks"].values
+    # maintained candidates before maintenance-only ones: arq never leads another's suggestions
+    assert all(page.alike[:1] != [pages["arq"].entry] for page in pages.values())
     # the companions are listed the other way round
     assert {"periodiq", "dramatiq-crontab"} <= {e.id for e in pages["dramatiq"].works_with_it}
     assert {"django-rq", "rq-scheduler", "rq-dashboard"} <= {e.id for e in pages["rq"].works_with_it}
