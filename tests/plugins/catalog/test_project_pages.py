@@ -159,6 +159,26 @@ def test_the_real_catalogs_suggestions_are_ones_a_reader_would_agree_with():
     assert fastapi.alike == [] and fastapi.fallback_reason == "async" and fastapi.fallback
     for other in fastapi.fallback:
         assert other.kind == "queue" and other.facts["asyncio"].answer == "yes" and other.status is None
+        assert other.facts["retries"].answer == "yes", other.id  # partial retries are no alternative
+    # ranked as the guide ranks a need: full answers on retries and results before downloads
+    full = [sum(e.facts[k].answer == "yes" for k in ("retries", "results") if k in e.facts)
+            for e in fastapi.fallback]
+    assert full == sorted(full, reverse=True) and "faststream" not in [e.id for e in fastapi.fallback]
+    # a queue on a test-only backend, or built on another: its base, then the guide's Django queues
+    for pid in ("django-tasks", "django-tasks-framework"):
+        page = pages[pid]
+        assert page.fallback_reason == "framework" and len(page.fallback) >= 3, pid
+        for other in page.fallback:
+            assert "django" in other.facts["frameworks"].values and other.status is None, (pid, other.id)
+            assert not related(page.entry, other) and other.id != pid
+    assert pages["django-tasks"].base.id == "django-tasks-framework"
+    assert pages["django-rq"].base.id == "rq"
+    assert "celery-vs-rq" in [c.slug for _, c in pages["django-rq"].base_comparisons]
+    # a scheduler or dashboard nothing stands in for: the served queue's own fact of that job
+    queue, fact = pages["rq-scheduler"].served
+    assert queue.id == "rq" and fact.key == "scheduling" and fact.answer == "yes"
+    queue, fact = pages["dramatiq-dashboard"].served
+    assert queue.id == "dramatiq" and fact.key == "monitoring" and fact.source.startswith("https://")
     # no facts: the top maintained queues of its group
     taskmaster = pages["taskmaster"]
     assert taskmaster.fallback and all(e.group == "general" and e.status is None for e in taskmaster.fallback)
@@ -248,18 +268,19 @@ def test_side_by_side_pages_link_both_projects_pages_both_ways(site):
 
 def test_compare_with_offers_the_most_alike_of_the_same_kind_side_by_side(site):
     catalog = load_catalog(CONTENT)
-    page = soup(site / "projects" / "celery.html")
-    paired = {one for pair in _pairs(site) if "celery" in pair for one in pair} - {"celery"}
+    # RQ: side-by-side pages with four queues, then the most alike without one
+    page = soup(site / "projects" / "rq.html")
+    paired = {one for pair in _pairs(site) if "rq" in pair for one in pair} - {"rq"}
     assert paired
     links = page.select("#compare-with ~ ul a[href^='../projects.html?compare=']")
     assert 0 < len(links) <= ALIKE
     for link in links:
         href = link["href"]
-        assert href.startswith("../projects.html?compare=celery,") and href.endswith("#compare")
+        assert href.startswith("../projects.html?compare=rq,") and href.endswith("#compare")
         other = catalog.get(href.split(",")[1].removesuffix("#compare"))
         assert other.kind == "queue" and other.id not in paired and not other.archived
         # named as the side by side it opens; without JavaScript, the other project's own page
-        assert link.get_text() == f"Celery vs {other.name.split(' (')[0]}" and "vs-js" in link["class"]
+        assert link.get_text() == f"RQ vs {other.name.split(' (')[0]}" and "vs-js" in link["class"]
         assert link.find_next_sibling("noscript").a["href"] == f"../projects/{other.id}.html"
     assert page.select_one("head noscript style") is not None
     # the side-by-side view is reachable on the projects page (its panel and every project's row)
