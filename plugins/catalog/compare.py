@@ -183,6 +183,8 @@ class Comparison:
             else:  # "every feature" outright only where nothing is unknown on the other side
                 head = f"{theirs} has every feature of {mine}"
                 tail = " that this table answers for both." if other.unknown else " in this table."
+                if me.entry.status and not other.entry.status and not other.gains:
+                    entry = None  # the other side's line names this one's notice already
             if me.listed and not said:
                 more.append(f"Only {short} lists {join_or(me.listed, 'and')}.")
             more += [f"{note[:1].upper()}{note[1:].rstrip('.')}." for note in me.notes]
