@@ -283,6 +283,16 @@ def test_compare_with_offers_the_most_alike_of_the_same_kind_side_by_side(site):
         assert link.get_text() == f"RQ vs {other.name.split(' (')[0]}" and "vs-js" in link["class"]
         assert link.find_next_sibling("noscript").a["href"] == f"../projects/{other.id}.html"
     assert page.select_one("head noscript style") is not None
+    # a maintenance-only project named in these lists carries its status
+    names = [a.get_text(" ", strip=True) for a in page.select("#compare-with ~ ul a")]
+    assert "arq vs RQ (Redis Queue) (arq: maintenance only)" in names, names
+    # a queue built on another says so, with the base's side-by-side pages
+    rq_page = soup(site / "projects" / "django-rq.html").select_one("section[aria-labelledby=compare-with]")
+    assert "Builds on: RQ (Redis Queue)" in rq_page.get_text(" ", strip=True)
+    assert rq_page.select_one("a[href='../compare/celery-vs-rq.html']") is not None
+    # no dead end where the only backend is for tests; no "come close enough" wording anywhere
+    tasks = soup(site / "projects" / "django-tasks.html").select_one("section[aria-labelledby=compare-with]")
+    assert len(tasks.select("ul.vs-list a")) >= 3 and "close enough" not in tasks.get_text()
     # the side-by-side view is reachable on the projects page (its panel and every project's row)
     assert soup(site / "projects.html").select_one("section#compare[data-compare]") is not None
 
