@@ -28,7 +28,16 @@ from linkcheck.catalog import needs as _needs
 from linkcheck.catalog.ranking import KindSection, status_rank
 from linkcheck.catalog.schema import GROUPS, fact_label
 
-from .compare import TEST_ONLY, Comparison, mid_sentence, most_alike, related, short_name
+from .compare import (
+    TEST_ONLY,
+    YES_PHRASES,
+    Comparison,
+    join_or,
+    mid_sentence,
+    most_alike,
+    related,
+    short_name,
+)
 
 # The folder of the generated pages: projects/celery.html
 FOLDER = "projects"
@@ -43,6 +52,9 @@ IN_PROCESS_NEED = _needs.Need("in-process-alternative", "Tasks written as async 
 # The fact of the served queue a scheduler or monitoring tool stands in for: rq-scheduler -> RQ's
 # periodic scheduling, dramatiq_dashboard -> Dramatiq's own monitoring.
 SERVED_FACT = {"scheduler": "scheduling", "monitoring": "monitoring"}
+# The facts that define what a project of a kind is for: where none of its suggestions has one it
+# has, the page says so (rq-exporter's Prometheus metrics, which rq-dashboard lacks).
+DEFINING = {"monitoring": ("monitoring", "metrics")}
 
 
 def page_url(entry: Entry) -> str:
@@ -93,6 +105,15 @@ class ProjectPage:
             return ""
         queue, fact = self.served
         return mid_sentence(fact_label(fact.key, queue.kind))
+
+    @property
+    def lacking(self) -> str:
+        """What defines it (DEFINING) that every suggestion answers no, as a phrase: "Prometheus
+        metrics"; "" where a suggestion has it, or leaves it unknown."""
+        keys = [k for k in DEFINING.get(self.entry.kind or "", ())
+                if _answer(self.entry, k) == "yes" and self.alike
+                and all(_answer(other, k) == "no" for other in self.alike)]
+        return join_or([YES_PHRASES[k] for k in keys], "or")
 
     @property
     def wants_alternatives(self) -> bool:

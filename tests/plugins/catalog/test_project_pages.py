@@ -177,6 +177,9 @@ def test_the_real_catalogs_suggestions_are_ones_a_reader_would_agree_with():
     # a scheduler or dashboard nothing stands in for: the served queue's own fact of that job
     queue, fact = pages["rq-scheduler"].served
     assert queue.id == "rq" and fact.key == "scheduling" and fact.answer == "yes"
+    # a suggestion that lacks what defines the project is named as such, only there
+    assert pages["rq-exporter"].lacking == "Prometheus metrics"
+    assert {pid for pid, page in pages.items() if page.lacking} == {"rq-exporter"}
     queue, fact = pages["dramatiq-dashboard"].served
     assert queue.id == "dramatiq" and fact.key == "monitoring" and fact.source.startswith("https://")
     # no facts: the top maintained queues of its group
@@ -290,6 +293,8 @@ def test_compare_with_offers_the_most_alike_of_the_same_kind_side_by_side(site):
     rq_page = soup(site / "projects" / "django-rq.html").select_one("section[aria-labelledby=compare-with]")
     assert "Builds on: RQ (Redis Queue)" in rq_page.get_text(" ", strip=True)
     assert rq_page.select_one("a[href='../compare/celery-vs-rq.html']") is not None
+    exporter = soup(site / "projects" / "rq-exporter.html").select_one("#compare-with").parent
+    assert "Unlike rq-exporter, rq-dashboard offers no Prometheus metrics." in exporter.get_text(" ")
     # no dead end where the only backend is for tests; no "come close enough" wording anywhere
     tasks = soup(site / "projects" / "django-tasks.html").select_one("section[aria-labelledby=compare-with]")
     assert len(tasks.select("ul.vs-list a")) >= 3 and "close enough" not in tasks.get_text()
