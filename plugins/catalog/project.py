@@ -209,7 +209,9 @@ def project_pages(sections: Iterable[KindSection],
             alike = most_alike(entry, candidates, ALIKE, skip=taken)
             extra, reason = ([], "") if alike or paired else fallback(entry, maintained, everyone)
             base = by_id.get(entry.builds_on or "")
-            base_pairs = [(o, c) for o, c in compare_of.get(base.id, []) if o.id != entry.id] if base else []
+            # the base's side-by-side pages with maintained projects: the ones a reader may move to
+            base_pairs = [(o, c) for o, c in compare_of.get(base.id, [])
+                          if o.id != entry.id and status_rank(o) == 0] if base else []
             pages.append(ProjectPage(entry, section, list(paired), alike, extra, reason,
                                      works_with_it(entry, everyone), base, base_pairs,
                                      None if alike or paired or extra else served(entry, by_id)))
