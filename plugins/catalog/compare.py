@@ -84,13 +84,24 @@ class Row:
     facts: tuple[Fact | None, ...]
 
 
+# "Choose X if …" for values only one side lists, where "you need …" reads badly.
+CHOOSE_LIST_PHRASES: dict[tuple[str, str], str] = {
+    ("queue", "brokers"): "your broker is {values}",
+    ("queue", "frameworks"): "you use {values}",
+}
+
+
 @dataclass
 class Side:
     entry: Entry
     gains: list[str] = field(default_factory=list)  # "choose this one if you need …": yes against no
-    limits: list[str] = field(default_factory=list)  # a partial the other answers no: "… only in part: note"
-    listed: list[str] = field(default_factory=list)  # list values only this side names: never a reason
+    limits: list[str] = field(default_factory=list)  # a partial the other answers no: "… in part: note"
+    listed: list[str] = field(default_factory=list)  # list values only this side names, as a phrase
     only: dict[str, list[str]] = field(default_factory=dict)  # fact key -> those values (ids)
+    # the same as "choose … if" clauses ("your broker is PostgreSQL or SQLite"), for a side with
+    # nothing else to choose it for
+    choose_listed: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # this side's notes that speak of those values
     unknown: list[str] = field(default_factory=list)  # labels the other side answers, this one not
 
 
@@ -113,6 +124,7 @@ class Comparison:
     rows: list[Row]
     both: list[str]  # what both have (yes for both, or values both list)
     neither: list[str] = field(default_factory=list)  # what both answer no
+    both_partly: list[str] = field(default_factory=list)  # what both answer partial
 
     @property
     def entries(self) -> tuple[Entry, Entry]:
@@ -135,9 +147,12 @@ class Comparison:
 
     def lines(self) -> list[Line]:
         """Choose X if …, choose Y if …, what both offer, what neither does, what is not known:
-        drawn only from the rows. A value one side does not list is "listed only for" the other,
-        never a reason (it may work all the same); a partial answer is a limit, not a reason;
-        "every feature" only where the other side leaves nothing unknown."""
+        drawn only from the rows. A side's reasons are its yeses where the other says no (or only
+        in part); without any, being maintained where the other has a status notice (the template
+        adds the notice and its source); without that, its partial answers where the other says no
+        ("… in part"); without those, the values only it lists ("if your broker is PostgreSQL").
+        A side with nothing at all gets "Y has every feature of X in this table", or "… that this
+        table answers for both" where Y leaves some unknown."""
         named: set[str] = set()
 
         def name(entry: Entry) -> str:
@@ -148,20 +163,36 @@ class Comparison:
         out: list[Line] = []
         for me, other in ((self.a, self.b), (self.b, self.a)):
             mine = name(me.entry)
-            theirs = short_name(other.entry)
+            short, theirs = short_name(me.entry), short_name(other.entry)
+            more: list[str] = []
+            entry: Entry | None = me.entry
+            said = False  # the values only this side lists are its reason already
             if me.gains:
                 head, tail = f"Choose {mine}", f" if you need {join_or(me.gains)}."
-            elif me.limits or me.listed:
-                head, tail = mine, f" has no feature in full that {theirs} lacks in this table."
-            elif other.unknown:  # "every feature" only where nothing is unknown on the other side
-                head, tail = mine, f" has nothing in this table that {theirs} is known to lack."
-            else:
-                head, tail = f"Every feature of {mine}", f" in this table, {theirs} has too."
-            more = [f"It offers {limit}." for limit in me.limits]
-            more += [f"Only {short_name(me.entry)} lists {listed}." for listed in me.listed]
-            out.append(Line(head, " ".join([tail, *more]), me.entry))
+                more += [f"It offers {limit}." for limit in me.limits]
+            elif other.entry.status and not me.entry.status:
+                head = f"Choose {mine} if you want a project under active development, unlike {theirs}"
+                tail, entry = ".", other.entry
+                more += [f"It offers {limit}." for limit in me.limits]
+            elif me.limits:
+                head, tail = f"Choose {mine}", f" if you need {join_or(me.limits)}."
+            elif me.choose_listed:
+                said = True
+                head = f"Choose {mine}"
+                tail = f" if {join_or(me.choose_listed)} (only {short} lists {'it' if _one(me) else 'them'})."
+            else:  # "every feature" outright only where nothing is unknown on the other side
+                head = f"{theirs} has every feature of {mine}"
+                tail = " that this table answers for both." if other.unknown else " in this table."
+                if me.entry.status and not other.entry.status and not other.gains:
+                    entry = None  # the other side's line names this one's notice already
+            if me.listed and not said:
+                more.append(f"Only {short} lists {join_or(me.listed, 'and')}.")
+            more += [f"{note[:1].upper()}{note[1:].rstrip('.')}." for note in me.notes]
+            out.append(Line(head, " ".join([tail, *more]), entry))
         if self.both:
             out.append(Line(f"Both offer {join_or(self.both, 'and')}."))
+        if self.both_partly:
+            out.append(Line(f"Both offer {join_or(self.both_partly, 'and')} only in part."))
         if self.neither:
             out.append(Line(f"Neither offers {join_or(self.neither)}."))
         for me in (self.a, self.b):
@@ -170,9 +201,32 @@ class Comparison:
                 out.append(Line(f"Not known for {name(me.entry)}: {unknown}."))
         return out
 
+    def more(self, found: Iterable[Comparison]) -> list[Comparison]:
+        """The other side-by-side pages to offer below this one: those with either project; for a
+        pair in no other (PgQueuer vs Procrastinate), those sharing a broker with it (the anchor
+        of likeness); failing those, all of them, so the page is never a dead end."""
+        others = [c for c in found if c.slug != self.slug]
+        mine = {e.id for e in self.entries}
+        with_either = [c for c in others if mine & {e.id for e in c.entries}]
+        if with_either:
+            return with_either
+        brokers = set().union(*(_values(e, "brokers") for e in self.entries))
+        sharing = [c for c in others if brokers & set().union(*(_values(e, "brokers") for e in c.entries))]
+        return sharing or others
+
     def sentences(self) -> list[str]:
         """The lines as plain text, without the statuses."""
         return [f"{line.head}{line.tail}" for line in self.lines()]
+
+
+def _one(side: Side) -> bool:
+    return sum(len(values) for values in side.only.values()) == 1
+
+
+def _sentence(note: str | None) -> bool:
+    """Whether a note is a sentence about its values ("Kafka and Pub/Sub are experimental"), not a
+    bare list of package names ("django_dramatiq, Flask-Dramatiq"): only a sentence is carried."""
+    return bool(note) and not re.fullmatch(r"[\w./-]+(\s*,\s*[\w./-]+)*", note.strip())
 
 
 def _labels(catalog: Catalog | None, fact: Fact, values: Iterable[str] | None = None) -> list[str]:
@@ -213,10 +267,15 @@ def _compare_lists(row: Row, kind: str | None, catalog: Catalog | None, sa: Side
                  if not _covered(v, label, ft.note)]
         if pairs:
             me.only[row.key] = [v for v, _ in pairs]
-            phrase = _list_phrase(row.key, kind, [label for _, label in pairs], "and")
-            # the side's own note where it speaks of these values ("Kafka and Pub/Sub are experimental")
-            about = any(_covered(v, label, fm.note) for v, label in pairs)
-            me.listed.append(f"{phrase}; {fm.note}" if about else phrase)
+            labels = [label for _, label in pairs]
+            me.listed.append(_list_phrase(row.key, kind, labels, "and"))
+            choose = CHOOSE_LIST_PHRASES.get((kind or "", row.key))
+            me.choose_listed.append(choose.format(values=join_or(labels)) if choose
+                                    else f"you need {_list_phrase(row.key, kind, labels)}")
+            # the side's own note where it is a sentence about these values ("Kafka and Pub/Sub are
+            # experimental"), never a bare list of packages
+            if _sentence(fm.note) and any(_covered(v, label, fm.note) for v, label in pairs):
+                me.notes.append(str(fm.note))
     shared = [v for v in va if v in vb]
     if shared:
         both.append(_list_phrase(row.key, kind, _labels(catalog, fa, shared), "and"))
@@ -230,6 +289,7 @@ def compare(a: Entry, b: Entry, catalog: Catalog | None = None) -> Comparison:
     sa, sb = Side(a), Side(b)
     both: list[str] = []
     neither: list[str] = []
+    both_partly: list[str] = []
     for row in rows:
         fa, fb = row.facts
         if fa is None or fb is None:
@@ -248,14 +308,16 @@ def compare(a: Entry, b: Entry, catalog: Catalog | None = None) -> Comparison:
                 continue
             if mine.answer == "yes":  # against a partial, the other's limit is in its own cell
                 me.gains.append(phrase if theirs.answer == "no" else f"{phrase} in full")
-            else:  # partial against no: a limit, never a headline reason
-                limit = f"{phrase} only in part"
+            else:  # partial against no: a limit, a reason only for a side without any other
+                limit = f"{phrase} in part"
                 me.limits.append(f"{limit}: {mine.note}" if mine.note else limit)
         if fa.answer == fb.answer == "yes":
             both.append(phrase)
+        elif fa.answer == fb.answer == "partial":
+            both_partly.append(phrase)
         elif fa.answer == fb.answer == "no":
             neither.append(phrase)
-    return Comparison(sa, sb, rows, both, neither)
+    return Comparison(sa, sb, rows, both, neither, both_partly)
 
 
 def comparisons(catalog: Catalog, pairs: Iterable[Sequence[str]]) -> tuple[list[Comparison], list[str]]:
@@ -308,6 +370,14 @@ AGREE = {("yes", "yes"): 1.0, ("partial", "partial"): 0.75, ("partial", "yes"): 
 # have none.
 ANCHOR = {"queue": "brokers", "scheduler": "works_with", "monitoring": "works_with"}
 ANCHOR_WEIGHT = 3.0
+# Yes/no facts that weigh this many times AGREE for a kind: a sync queue's reader is not served by
+# an async-only one (TaskTiger is no streaQ), nor the other way round.
+FACT_WEIGHT: dict[str, dict[str, float]] = {"queue": {"asyncio": 3.0}}
+# List facts scored, like the anchor, as the share of this project's values the other serves, with
+# this weight: a Django project's reader wants a queue with a Django integration.
+SHARE_WEIGHT: dict[str, dict[str, float]] = {"queue": {"frameworks": 1.5}}
+# What a maintenance-only candidate loses: a maintained one of equal likeness comes first.
+MAINTENANCE_ONLY_COST = 1.0
 # Facts both must answer alike where both answer, worth ANCHOR_WEIGHT when they do: an in-process
 # scheduler is no alternative to beat, nor a DAG orchestrator to a durable-execution engine.
 MUST_AGREE = {"scheduler": ("in_process",), "workflow": ("durable",)}
@@ -337,13 +407,21 @@ def _overlap(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a | b else 0.0
 
 
+def _share(mine: set[str], theirs: set[str]) -> float:
+    """The share of ``mine`` that ``theirs`` serves: Celery's RabbitMQ and Redis are all of
+    Taskiq's, however many more brokers Taskiq has."""
+    return len(mine & theirs) / len(mine) if mine else 0.0
+
+
 def likeness(a: Entry, b: Entry) -> float | None:
     """How far the sourced answers of ``b`` agree with ``a``'s, over the facts of ``a``'s kind; None
     where ``b`` is no alternative at all: another kind, a companion (``related``), no value in
     common of the kind's ANCHOR fact (unknown counts as none where ``a`` answers it), or a
-    different answer to a MUST_AGREE fact. Then ANCHOR_WEIGHT times the share of anchor values in
-    common, AGREE for each yes/no fact both answer (unknown adds nothing), and the share in common
-    of every other list fact both answer."""
+    different answer to a MUST_AGREE fact. Then ANCHOR_WEIGHT times the share of ``a``'s anchor
+    values ``b`` serves, AGREE for each yes/no fact both answer (times its FACT_WEIGHT; unknown adds
+    nothing), the share of ``a``'s values ``b`` serves for a SHARE_WEIGHT list fact, the share in
+    common of every other list fact both answer, less MAINTENANCE_ONLY_COST for a maintenance-only
+    ``b``."""
     if a.kind != b.kind or a.id == b.id or related(a, b):
         return None
     score = 0.0
@@ -352,7 +430,7 @@ def likeness(a: Entry, b: Entry) -> float | None:
         mine, theirs = _values(a, anchor), _values(b, anchor)
         if (mine or theirs) and not mine & theirs:
             return None
-        score += ANCHOR_WEIGHT * _overlap(mine, theirs) if mine else 0.0
+        score += ANCHOR_WEIGHT * _share(mine, theirs)
     must = MUST_AGREE.get(a.kind or "", ())
     for key in must:
         fa, fb = a.facts.get(key), b.facts.get(key)
@@ -360,15 +438,20 @@ def likeness(a: Entry, b: Entry) -> float | None:
             if fa.answer != fb.answer:
                 return None
             score += ANCHOR_WEIGHT
+    weights = FACT_WEIGHT.get(a.kind or "", {})
+    shares = SHARE_WEIGHT.get(a.kind or "", {})
     for key in a.fact_keys():
         fa, fb = a.facts.get(key), b.facts.get(key)
         if fa is None or fb is None or key == anchor or key in must:
             continue
-        if key in LIST_FACTS:
-            mine, theirs = _values(a, key), _values(b, key)
-            score += _overlap(mine, theirs)
+        if key in shares:
+            score += shares[key] * _share(_values(a, key), _values(b, key))
+        elif key in LIST_FACTS:
+            score += _overlap(_values(a, key), _values(b, key))
         else:
-            score += AGREE[tuple(sorted((fa.answer, fb.answer)))]  # type: ignore[index]
+            score += weights.get(key, 1.0) * AGREE[tuple(sorted((fa.answer, fb.answer)))]  # type: ignore[index]
+    if b.status == "maintenance-only":
+        score -= MAINTENANCE_ONLY_COST
     return score
 
 

@@ -9,9 +9,13 @@ or monitoring tool, never a companion that wraps or extends it), side by side on
 unmaintained or archived project gets "Maintained alternatives" instead, drawn from the maintained
 projects only and linked to their own pages. Where no project is alike enough, the page says so
 in a line, or falls back to a list a reader can use: the maintained queues that run async def
-natively for in-process work (the alternative its kind names), the top maintained projects of
-its group for a project without facts. "Works with it" lists the catalog projects that name it
-(``works_with``, ``builds_on``): its schedulers, dashboards and wrappers.
+natively and retry in full for in-process work (the alternative its kind names), ranked as the
+guide ranks a need; the maintained queues with the same framework integration for a queue that
+builds on another or has only test backends (the guide's Django need); the queue a scheduler or
+monitoring tool serves, with its own fact of that kind (RQ's built-in scheduler); the top
+maintained projects of its group for a project without facts. A project that builds on another
+says so ("Builds on: RQ") with the base's side-by-side pages. "Works with it" lists the catalog
+projects that name it (``works_with``, ``builds_on``): its schedulers, dashboards and wrappers.
 """
 
 from __future__ import annotations
@@ -19,11 +23,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from linkcheck.catalog import Entry
+from linkcheck.catalog import Entry, Fact
+from linkcheck.catalog import needs as _needs
 from linkcheck.catalog.ranking import KindSection, status_rank
-from linkcheck.catalog.schema import GROUPS
+from linkcheck.catalog.schema import GROUPS, fact_label
 
-from .compare import Comparison, most_alike, short_name
+from .compare import (
+    TEST_ONLY,
+    YES_PHRASES,
+    Comparison,
+    join_or,
+    mid_sentence,
+    most_alike,
+    related,
+    short_name,
+)
 
 # The folder of the generated pages: projects/celery.html
 FOLDER = "projects"
@@ -31,6 +45,16 @@ FOLDER = "projects"
 ALIKE = 3
 # How many maintained async-native queues an in-process project's page offers instead.
 FALLBACK = 5
+# In-process work's alternative, ranked as the guide ranks a need: native asyncio, then how fully
+# each retries and keeps results (a queue whose retries are not "yes" is no alternative).
+IN_PROCESS_NEED = _needs.Need("in-process-alternative", "Tasks written as async def, retried",
+                              ("asyncio",), show=("retries", "results"))
+# The fact of the served queue a scheduler or monitoring tool stands in for: rq-scheduler -> RQ's
+# periodic scheduling, dramatiq_dashboard -> Dramatiq's own monitoring.
+SERVED_FACT = {"scheduler": "scheduling", "monitoring": "monitoring"}
+# The facts that define what a project of a kind is for: where none of its suggestions has one it
+# has, the page says so (rq-exporter's Prometheus metrics, which rq-dashboard lacks).
+DEFINING = {"monitoring": ("monitoring", "metrics")}
 
 
 def page_url(entry: Entry) -> str:
@@ -44,10 +68,15 @@ class ProjectPage:
     section: KindSection  # the projects page's section that lists it (its kind, or the inactive ones)
     comparisons: list[tuple[Entry, Comparison]] = field(default_factory=list)
     alike: list[Entry] = field(default_factory=list)  # the most alike without a generated page
-    # where nothing is alike: what else a reader can use, and why ("async" or "group"; "" for none)
+    # where nothing is alike: what else a reader can use, and why ("async", "framework" or "group";
+    # "" for none)
     fallback: list[Entry] = field(default_factory=list)
     fallback_reason: str = ""
     works_with_it: list[Entry] = field(default_factory=list)  # projects that name it: add-ons, wrappers
+    base: Entry | None = None  # the project it builds on (builds_on), with that one's side-by-side pages
+    base_comparisons: list[tuple[Entry, Comparison]] = field(default_factory=list)
+    # where nothing is alike: the queue it serves and that queue's own fact of its kind, if answered
+    served: tuple[Entry, Fact] | None = None
 
     @property
     def url(self) -> str:
@@ -70,6 +99,23 @@ class ProjectPage:
         return short_name(entry)
 
     @property
+    def served_label(self) -> str:
+        """The served queue's fact, inside a sentence: "monitoring UI", "periodic scheduling"."""
+        if self.served is None:
+            return ""
+        queue, fact = self.served
+        return mid_sentence(fact_label(fact.key, queue.kind))
+
+    @property
+    def lacking(self) -> str:
+        """What defines it (DEFINING) that every suggestion answers no, as a phrase: "Prometheus
+        metrics"; "" where a suggestion has it, or leaves it unknown."""
+        keys = [k for k in DEFINING.get(self.entry.kind or "", ())
+                if _answer(self.entry, k) == "yes" and self.alike
+                and all(_answer(other, k) == "no" for other in self.alike)]
+        return join_or([YES_PHRASES[k] for k in keys], "or")
+
+    @property
     def wants_alternatives(self) -> bool:
         """Maintenance-only, unmaintained or archived: readers want a maintained alternative."""
         return status_rank(self.entry) > 0
@@ -87,17 +133,59 @@ def works_with_it(entry: Entry, projects: Iterable[Entry]) -> list[Entry]:
                  or (_names(other, "works_with") and entry.id in other.facts["works_with"].values))]
 
 
-def fallback(entry: Entry, maintained: list[Entry]) -> tuple[list[Entry], str]:
+def _answer(entry: Entry, key: str) -> str:
+    return _needs.answer(entry.facts.get(key))
+
+
+def dead_end(entry: Entry) -> bool:
+    """A queue that builds on another or whose only brokers are test backends (django-tasks, its
+    in-memory backend): no broker to be alike on."""
+    brokers = entry.facts.get("brokers")
+    only_tests = brokers is not None and brokers.answer == "list" and set(brokers.values) <= TEST_ONLY
+    return entry.kind == "queue" and (bool(entry.builds_on) or only_tests)
+
+
+def fallback(entry: Entry, maintained: list[Entry],
+             everyone: list[Entry] | None = None) -> tuple[list[Entry], str]:
     """What to offer where nothing is alike enough: for in-process work, the maintained queues that
-    run async def natively (the alternative its kind names); for a project without facts, the top
-    maintained projects of its group. ``maintained`` is in the default order."""
+    run async def natively and retry in full, the fullest answers on retries and results first
+    (the guide's ranking, ``needs.fullness``); for a queue that builds on another or has only test
+    backends, the guide's own list for its framework (``needs.match``: the Django need), less its
+    companions; for a project without facts, the top maintained projects of its group.
+    ``maintained`` is in the default order; ``everyone`` (default: ``maintained``) serves
+    ``needs.match``, which picks the maintained queues itself."""
     if entry.kind == "in-process":
-        native = [e for e in maintained if e.kind == "queue" and
-                  (f := e.facts.get("asyncio")) is not None and f.answer == "yes"]
+        native = [e for e in maintained if e.kind == "queue" and _answer(e, "asyncio") == "yes"
+                  and _answer(e, "retries") == "yes"]
+        native.sort(key=lambda e: _needs.fullness(e, IN_PROCESS_NEED))  # stable: default order within
         return native[:FALLBACK], "async"
+    if dead_end(entry):
+        frameworks = _needs.list_values(entry, "frameworks")
+        if "django" in frameworks:
+            found = _needs.match(everyone if everyone is not None else maintained, ["django"],
+                                 limit=FALLBACK + 3)
+            offered = [e for m in found for e in m.entries
+                       if e.id != entry.id and e.id != entry.builds_on and not related(entry, e)]
+            if offered:
+                return offered[:FALLBACK], "framework"
     if not entry.facts:
         return [e for e in maintained if e.group == entry.group and e.id != entry.id][:ALIKE], "group"
     return [], ""
+
+
+def served(entry: Entry, projects: Mapping[str, Entry]) -> tuple[Entry, Fact] | None:
+    """A scheduler's or monitoring tool's queue (its first ``works_with`` in the catalog) and that
+    queue's own fact of the same job, where it answers yes or in part: RQ's built-in scheduler for
+    rq-scheduler, Dramatiq's Grafana dashboard for dramatiq_dashboard."""
+    key = SERVED_FACT.get(entry.kind or "")
+    if key is None:
+        return None
+    for qid in _needs.list_values(entry, "works_with"):
+        queue = projects.get(qid)
+        fact = queue.facts.get(key) if queue is not None else None
+        if fact is not None and fact.answer in ("yes", "partial"):
+            return queue, fact
+    return None
 
 
 def project_pages(sections: Iterable[KindSection],
@@ -111,6 +199,7 @@ def project_pages(sections: Iterable[KindSection],
     # candidates: projects a reader may choose, in the default order
     pool = [e for s in sections if s.kind for e in s.entries if status_rank(e) < 2]
     maintained = [e for e in pool if status_rank(e) == 0]
+    by_id = {e.id: e for e in everyone}
     pages = []
     for section in sections:
         for entry in section.entries:
@@ -118,7 +207,12 @@ def project_pages(sections: Iterable[KindSection],
             taken = {other.id for other, _ in paired}
             candidates = maintained if status_rank(entry) > 0 else pool
             alike = most_alike(entry, candidates, ALIKE, skip=taken)
-            extra, reason = ([], "") if alike or paired else fallback(entry, maintained)
+            extra, reason = ([], "") if alike or paired else fallback(entry, maintained, everyone)
+            base = by_id.get(entry.builds_on or "")
+            # the base's side-by-side pages with maintained projects: the ones a reader may move to
+            base_pairs = [(o, c) for o, c in compare_of.get(base.id, [])
+                          if o.id != entry.id and status_rank(o) == 0] if base else []
             pages.append(ProjectPage(entry, section, list(paired), alike, extra, reason,
-                                     works_with_it(entry, everyone)))
+                                     works_with_it(entry, everyone), base, base_pairs,
+                                     None if alike or paired or extra else served(entry, by_id)))
     return pages

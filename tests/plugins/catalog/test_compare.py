@@ -3,6 +3,7 @@ a "choose X if … / Y if …" drawn only from the rows, linked from both projec
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from linkcheck.catalog import load_catalog
@@ -59,15 +60,15 @@ def test_choose_sentences_come_only_from_the_differences(tmp_path):
     c = compare(catalog.get("alpha"), catalog.get("beta"), catalog)
     assert c.url == "compare/alpha-vs-beta.html" and c.title == "Alpha vs Beta"
     assert c.a.gains == ["rate limits"] and c.b.gains == ["tasks written as async def"]
-    # a partial against a no is a limit, never a headline reason
-    assert c.a.limits == ["stored task results only in part: in memory only"]
+    # a partial against a no is a limit, a reason only for a side without any other
+    assert c.a.limits == ["stored task results in part: in memory only"]
     # a value the other side does not list is "listed only", never a reason (it may work all the same)
     assert c.a.listed == ["RabbitMQ as the broker"] and c.b.listed == ["PostgreSQL as the broker"]
     assert c.both == ["Redis as the broker", "automatic retries"]
     # Beta's monitoring UI is a yes where Alpha's is unknown: never a reason, named as unknown
     assert c.a.unknown == ["Monitoring UI"] and c.b.unknown == []
     assert c.sentences() == [
-        "Choose Alpha if you need rate limits. It offers stored task results only in part: in memory "
+        "Choose Alpha if you need rate limits. It offers stored task results in part: in memory "
         "only. Only Alpha lists RabbitMQ as the broker.",
         "Choose Beta if you need tasks written as async def. Only Beta lists PostgreSQL as the broker.",
         "Both offer Redis as the broker and automatic retries.",
@@ -87,7 +88,7 @@ def test_a_side_with_nothing_the_other_lacks_is_said_plainly(tmp_path):
     c = compare(catalog.get("alpha"), catalog.get("beta"), catalog)
     # in-memory is for tests: no reason, nothing "only Alpha lists"
     assert c.a.gains == [] and c.a.listed == []
-    assert c.sentences()[0] == "Every feature of Alpha in this table, Beta has too."
+    assert c.sentences()[0] == "Beta has every feature of Alpha in this table."
     assert c.sentences()[1].startswith("Choose Beta if you need tasks written as async def")
     assert "Neither offers rate limits or stored task results." in c.sentences()
     # "every feature" only where the other side leaves nothing of it unknown
@@ -96,8 +97,42 @@ def test_a_side_with_nothing_the_other_lacks_is_said_plainly(tmp_path):
     (tmp_path / "u").mkdir()
     catalog = _catalog(tmp_path / "u", unknown)
     c = compare(catalog.get("alpha"), catalog.get("beta"), catalog)
-    assert c.sentences()[0] == "Alpha has nothing in this table that Beta is known to lack."
+    # no double negative ("has nothing … Beta is known to lack"), and no "every feature" outright
+    assert c.sentences()[0] == "Beta has every feature of Alpha that this table answers for both."
     assert "Not known for Beta: framework integrations." in c.sentences()
+
+
+def test_a_side_without_gains_is_chosen_for_what_only_it_lists_or_for_being_maintained(tmp_path):
+    # Alpha: no yes against a no, but brokers only it lists; Beta maintenance only, nothing more
+    alike = (TWO.replace(f'true, source: "{SRC}#a-rate"', f'false, source: "{SRC}#a-rate"')
+             .replace(f'partial, source: "{SRC}#a-results", note: in memory only',
+                      f'false, source: "{SRC}#a-results"')
+             .replace(f'true, source: "{SRC}#b-async"', f'false, source: "{SRC}#b-async"')
+             .replace(f'[redis, postgresql], source: "{SRC}#b-brokers"',
+                      f'[redis], source: "{SRC}#b-brokers", note: "django-beta, flask-beta"')
+             .replace(f'    monitoring: {{value: true, source: "{SRC}#b-ui"}}\n', "")
+             .replace("  description: x\n  facts:\n    brokers: {value: [redis], ",
+                      "  description: x\n  status: maintenance-only\n"
+                      "  status_source: https://beta.example.org/#status\n  facts:\n"
+                      "    brokers: {value: [redis], "))
+    catalog = _catalog(tmp_path, alike)
+    assert catalog.get("beta").status == "maintenance-only"
+    lines = compare(catalog.get("alpha"), catalog.get("beta"), catalog).lines()
+    texts = [f"{line.head}{line.tail}" for line in lines]
+    # the template puts Beta's notice and its source between head and tail
+    assert (lines[0].head, lines[0].entry.id) == (
+        "Choose Alpha if you want a project under active development, unlike Beta", "beta")
+    assert texts[0].endswith(". Only Alpha lists RabbitMQ as the broker.")
+    # Beta's note is a bare list of packages: never carried into a sentence
+    # and Beta's notice is not repeated on its own line
+    assert texts[1] == "Alpha has every feature of Beta in this table." and lines[1].entry is None
+    # without the notice: chosen for the broker only it lists
+    (tmp_path / "m").mkdir()
+    maintained = _catalog(tmp_path / "m", alike.replace("  status: maintenance-only\n", "").replace(
+        "  status_source: https://beta.example.org/#status\n", ""))
+    texts = compare(maintained.get("alpha"), maintained.get("beta"), maintained).sentences()
+    assert texts[0] == "Choose Alpha if your broker is RabbitMQ (only Alpha lists it)."
+    assert not any("django-beta" in t or "no feature in full" in t for t in texts)
 
 
 def test_a_note_that_names_a_value_keeps_it_from_being_a_difference(tmp_path):
@@ -107,8 +142,9 @@ def test_a_note_that_names_a_value_keeps_it_from_being_a_difference(tmp_path):
                           f'[redis, rabbitmq, sqs], source: "{SRC}#a-brokers", note: SQS is experimental')
     catalog = _catalog(tmp_path, noted)
     c = compare(catalog.get("alpha"), catalog.get("beta"), catalog)
-    # Beta's note covers RabbitMQ; Alpha's own note about SQS travels with it
-    assert c.a.listed == ["Amazon SQS as the broker; SQS is experimental"]
+    # Beta's note covers RabbitMQ; Alpha's own note about SQS travels with it, as its own sentence
+    assert c.a.listed == ["Amazon SQS as the broker"] and c.a.notes == ["SQS is experimental"]
+    assert "Only Alpha lists Amazon SQS as the broker. SQS is experimental." in " ".join(c.sentences())
 
 
 def test_pairs_with_a_missing_project_are_skipped_with_the_reason(tmp_path):
@@ -185,8 +221,13 @@ def test_the_real_pages_choose_sentences_never_contradict_their_table():
                     assert value not in ft.values, (c.title, value)
                     assert not _covered(value, labels[value], ft.note), (c.title, value)
             # "every feature" only where the other side has no unknowns
-            if f"Every feature of {mine.name}" in text or f"Every feature of {short_name(mine)} " in text:
+            if f"every feature of {short_name(mine)} in this table" in text:
                 assert not other.unknown, c.title
+        # every page says what to choose, never in double negatives or a doubled "only"
+        assert any(line.startswith("Choose ") for line in c.sentences()), c.title
+        for bad in ("no feature in full", "known to lack", "only in part:", "Every feature of"):
+            assert bad not in text, (c.title, bad)
+        assert not re.search(r"; [\w-]+, [\w-]+\.", text), c.title  # no bare package list carried
         for label in test_only:
             assert label not in text, (c.title, label)
         assert "((" not in text and not any(t in text for t in ("(partly", "in full ("))
@@ -198,5 +239,23 @@ def test_the_real_pages_choose_sentences_never_contradict_their_table():
     assert "Valkey" not in " ".join(celery_rq.a.gains + celery_rq.b.gains)
     taskiq_saq = compare(catalog.get("taskiq"), catalog.get("saq"), catalog)
     assert not any("PostgreSQL" in listed for listed in taskiq_saq.b.listed)  # Taskiq's note covers it
+    sentences = {c.slug: c.sentences() for c in found}
+    # "More side by side" for a pair in no other: the pages sharing a broker, not every page
+    pg = next(c for c in found if c.slug == "pgqueuer-vs-procrastinate")
+    more = [c.slug for c in pg.more(found)]
+    assert more and len(more) < len(found) - 1, more
+    for c in pg.more(found):
+        assert any("postgresql" in e.facts["brokers"].values for e in c.entries), c.slug
+    celery_rq_more = next(c for c in found if c.slug == "celery-vs-rq").more(found)
+    assert all({"celery", "rq"} & {e.id for e in c.entries} for c in celery_rq_more)
+    assert "Choose Huey if your broker is Valkey, PostgreSQL or SQLite (only Huey lists them)." in (
+        sentences["celery-vs-huey"])
+    assert any(line.startswith("Choose Taskiq if you want a project under active development, unlike arq")
+               for line in sentences["arq-vs-taskiq"])
+    assert "SAQ has every feature of arq in this table." in sentences["arq-vs-saq"]
+    assert "Both offer task priorities only in part." in sentences["saq-vs-taskiq"]
+    # notes that are sentences travel once; Only-X clauses merge into one
+    dramatiq_rq = " ".join(sentences["dramatiq-vs-rq"])
+    assert dramatiq_rq.count("Only Dramatiq lists") == 1 and "Flask-Dramatiq" not in dramatiq_rq
     dramatiq_huey = compare(catalog.get("dramatiq"), catalog.get("huey"), catalog)
     assert not any("Flask" in listed for listed in dramatiq_huey.a.listed)  # Huey's note covers it

@@ -40,12 +40,13 @@ def _queue(qid: str, facts: dict[str, str], **fields: str) -> str:
 ALIKE_CATALOG = "".join([
     _queue("origin", {"brokers": "[redis, rabbitmq]", "retries": "true", "results": "true",
                       "scheduling": "false", "asyncio": "false"}),
-    # half the brokers (3 x 1/2), retries and results alike (1 + 1), two shared no's (0.25 + 0.25)
+    # half origin's brokers (3 x 1/2), retries and results alike (1 + 1), two shared no's (0.25, and
+    # 3 x 0.25 for asyncio, which weighs three times for a queue)
     _queue("twin", {"brokers": "[redis]", "retries": "true", "results": "true", "scheduling": "false",
                     "asyncio": "false"}),
-    # half the brokers, retries alike, results partial against yes (0.5), async yes against no (-0.5)
+    # half the brokers, retries alike, results partial against yes (0.5), async yes against no (3 x -0.5)
     _queue("sibling", {"brokers": "[rabbitmq]", "retries": "true", "results": "partial", "asyncio": "true"}),
-    # half the brokers, but a no where origin has a yes twice (-0.5 each): 1.5 - 1 + 0.5 = 1.0
+    # half the brokers, but a no where origin has a yes twice (-0.5 each), no's alike: 1.5 - 1 + 0.25 + 0.75
     _queue("rival", {"brokers": "[redis, memory]", "retries": "false", "results": "false",
                      "scheduling": "false", "asyncio": "false"}),
     # agrees on everything but shares no broker: never an alternative
@@ -64,14 +65,17 @@ ALIKE_CATALOG = "".join([
 def test_likeness_needs_a_shared_broker_and_weighs_yes_over_no(tmp_path):
     catalog = _catalog(tmp_path, ALIKE_CATALOG)
     origin = catalog.get("origin")
-    assert likeness(origin, catalog.get("twin")) == 1.5 + 2 + 0.5
-    assert likeness(origin, catalog.get("sibling")) == 1.5 + 1 + 0.5 - 0.5
-    assert likeness(origin, catalog.get("rival")) == 1.5 - 1 + 0.5  # in-memory is for tests only
+    assert likeness(origin, catalog.get("twin")) == 1.5 + 2 + 0.25 + 0.75
+    assert likeness(origin, catalog.get("sibling")) == 1.5 + 1 + 0.5 - 1.5
+    assert likeness(origin, catalog.get("rival")) == 1.5 - 1 + 0.25 + 0.75  # in-memory is for tests only
+    # the share of origin's brokers the other serves, however many more it has: all of them
+    assert likeness(catalog.get("twin"), catalog.get("origin")) == 3 + 2 + 0.25 + 0.75
     for other in ("cousin", "wrapper", "stranger", "timer", "origin"):
         assert likeness(origin, catalog.get(other)) is None, other
     alike = most_alike(origin, catalog.section("projects"), 3)
-    # rival scores under half the closest (twin): filler, left out; alone, it is offered
-    assert [e.id for e in alike] == ["twin", "sibling"]
+    # rival and the async-only sibling score under half the closest (twin): filler, left out;
+    # alone, rival is offered
+    assert [e.id for e in alike] == ["twin"]
     assert most_alike(origin, [catalog.get("rival")]) == [catalog.get("rival")]
     assert [e.id for e in most_alike(origin, catalog.section("projects"), 1)] == ["twin"]
     # the wrapper's page never offers what it wraps either
@@ -87,8 +91,9 @@ def test_each_page_offers_its_side_by_side_pages_then_the_most_alike_without_one
     assert set(pages) == {e.id for e in catalog.section("projects")}
     origin = pages["origin"]
     assert [other.id for other, _ in origin.comparisons] == ["twin"]
-    # twin has its page with origin already (and, as the closest, still keeps rival out as filler)
-    assert [e.id for e in origin.alike] == ["sibling"]
+    # twin has its page with origin already, and as the closest still keeps rival and the
+    # async-only sibling out as filler
+    assert origin.alike == []
     assert [e.id for e in origin.works_with_it] == ["wrapper"]
     assert origin.url == "projects/origin.html" and origin.section.key == "queue"
     assert pages["timer"].alike == [] and pages["timer"].section.key == "scheduler"
@@ -134,6 +139,18 @@ def test_the_real_catalogs_suggestions_are_ones_a_reader_would_agree_with():
     assert "rq-dashboard" not in [e.id for e in pages["flower"].alike]
     assert "dagster" in [e.id for e in pages["apache-airflow"].alike]
     assert [e.id for e in pages["rq-scheduler"].alike] == []  # the only scheduler for RQ
+    # a queue serving more brokers is no less alike: Taskiq serves streaQ's Redis, and more
+    assert "taskiq" in [e.id for e in pages["streaq"].alike]
+    # a sync queue never leads with an async-only one, nor the other way round
+    for pid, page in pages.items():
+        asyncio = page.entry.facts.get("asyncio")
+        if page.entry.kind == "queue" and page.alike and asyncio is not None and asyncio.answer != "partial":
+            first = page.alike[0].facts.get("asyncio")
+            assert first is None or first.answer in (asyncio.answer, "partial"), (pid, page.alike[0].id)
+    # a Django queue's suggestions come with a Django integration first
+    assert "django" in pages["django-q2"].alike[0].facts["frameworks"].values
+    # maintained candidates before maintenance-only ones: arq never leads another's suggestions
+    assert all(page.alike[:1] != [pages["arq"].entry] for page in pages.values())
     # the companions are listed the other way round
     assert {"periodiq", "dramatiq-crontab"} <= {e.id for e in pages["dramatiq"].works_with_it}
     assert {"django-rq", "rq-scheduler", "rq-dashboard"} <= {e.id for e in pages["rq"].works_with_it}
@@ -142,6 +159,29 @@ def test_the_real_catalogs_suggestions_are_ones_a_reader_would_agree_with():
     assert fastapi.alike == [] and fastapi.fallback_reason == "async" and fastapi.fallback
     for other in fastapi.fallback:
         assert other.kind == "queue" and other.facts["asyncio"].answer == "yes" and other.status is None
+        assert other.facts["retries"].answer == "yes", other.id  # partial retries are no alternative
+    # ranked as the guide ranks a need: full answers on retries and results before downloads
+    full = [sum(e.facts[k].answer == "yes" for k in ("retries", "results") if k in e.facts)
+            for e in fastapi.fallback]
+    assert full == sorted(full, reverse=True) and "faststream" not in [e.id for e in fastapi.fallback]
+    # a queue on a test-only backend, or built on another: its base, then the guide's Django queues
+    for pid in ("django-tasks", "django-tasks-framework"):
+        page = pages[pid]
+        assert page.fallback_reason == "framework" and len(page.fallback) >= 3, pid
+        for other in page.fallback:
+            assert "django" in other.facts["frameworks"].values and other.status is None, (pid, other.id)
+            assert not related(page.entry, other) and other.id != pid
+    assert pages["django-tasks"].base.id == "django-tasks-framework"
+    assert pages["django-rq"].base.id == "rq"
+    assert "celery-vs-rq" in [c.slug for _, c in pages["django-rq"].base_comparisons]
+    # a scheduler or dashboard nothing stands in for: the served queue's own fact of that job
+    queue, fact = pages["rq-scheduler"].served
+    assert queue.id == "rq" and fact.key == "scheduling" and fact.answer == "yes"
+    # a suggestion that lacks what defines the project is named as such, only there
+    assert pages["rq-exporter"].lacking == "Prometheus metrics"
+    assert {pid for pid, page in pages.items() if page.lacking} == {"rq-exporter"}
+    queue, fact = pages["dramatiq-dashboard"].served
+    assert queue.id == "dramatiq" and fact.key == "monitoring" and fact.source.startswith("https://")
     # no facts: the top maintained queues of its group
     taskmaster = pages["taskmaster"]
     assert taskmaster.fallback and all(e.group == "general" and e.status is None for e in taskmaster.fallback)
@@ -233,20 +273,33 @@ def test_side_by_side_pages_link_both_projects_pages_both_ways(site):
 
 def test_compare_with_offers_the_most_alike_of_the_same_kind_side_by_side(site):
     catalog = load_catalog(CONTENT)
-    page = soup(site / "projects" / "celery.html")
-    paired = {one for pair in _pairs(site) if "celery" in pair for one in pair} - {"celery"}
+    # RQ: side-by-side pages with four queues, then the most alike without one
+    page = soup(site / "projects" / "rq.html")
+    paired = {one for pair in _pairs(site) if "rq" in pair for one in pair} - {"rq"}
     assert paired
     links = page.select("#compare-with ~ ul a[href^='../projects.html?compare=']")
     assert 0 < len(links) <= ALIKE
     for link in links:
         href = link["href"]
-        assert href.startswith("../projects.html?compare=celery,") and href.endswith("#compare")
+        assert href.startswith("../projects.html?compare=rq,") and href.endswith("#compare")
         other = catalog.get(href.split(",")[1].removesuffix("#compare"))
         assert other.kind == "queue" and other.id not in paired and not other.archived
         # named as the side by side it opens; without JavaScript, the other project's own page
-        assert link.get_text() == f"Celery vs {other.name.split(' (')[0]}" and "vs-js" in link["class"]
+        assert link.get_text() == f"RQ vs {other.name.split(' (')[0]}" and "vs-js" in link["class"]
         assert link.find_next_sibling("noscript").a["href"] == f"../projects/{other.id}.html"
     assert page.select_one("head noscript style") is not None
+    # a maintenance-only project named in these lists carries its status
+    names = [a.get_text(" ", strip=True) for a in page.select("#compare-with ~ ul a")]
+    assert "arq vs RQ (Redis Queue) (arq: maintenance only)" in names, names
+    # a queue built on another says so, with the base's side-by-side pages
+    rq_page = soup(site / "projects" / "django-rq.html").select_one("section[aria-labelledby=compare-with]")
+    assert "Builds on: RQ (Redis Queue)" in rq_page.get_text(" ", strip=True)
+    assert rq_page.select_one("a[href='../compare/celery-vs-rq.html']") is not None
+    exporter = soup(site / "projects" / "rq-exporter.html").select_one("#compare-with").parent
+    assert "Unlike rq-exporter, rq-dashboard offers no Prometheus metrics." in exporter.get_text(" ")
+    # no dead end where the only backend is for tests; no "come close enough" wording anywhere
+    tasks = soup(site / "projects" / "django-tasks.html").select_one("section[aria-labelledby=compare-with]")
+    assert len(tasks.select("ul.vs-list a")) >= 3 and "close enough" not in tasks.get_text()
     # the side-by-side view is reachable on the projects page (its panel and every project's row)
     assert soup(site / "projects.html").select_one("section#compare[data-compare]") is not None
 
