@@ -188,6 +188,9 @@ def downloads_of(entry: Any) -> int:
 _CODE_RE = re.compile(r"(<code>)(.*?)(</code>)", re.S)
 _QUOTED_RE = re.compile(r"(&quot;|&#34;|\"|')(.*?)\1")
 _AFTER_PUNCT_RE = re.compile(r"([.(,])(?=[^)\s]|$)")  # not before a space: one breaks there already
+# A word with a hyphen (a command-line flag such as --with-scheduler): a browser breaks after its
+# hyphens, and a reader who copies "--with-" gets a different flag.
+_HYPHENED_RE = re.compile(r"[^\s<>]*-[^\s<>]*")
 
 
 # Inline code up to this many characters stays on one line (class "nb", white-space: nowrap): a
@@ -204,21 +207,26 @@ def _code(m: re.Match[str]) -> str:
     return m.group(1) + _code_body(body) + m.group(3)
 
 
+def _unquoted(text: str) -> str:
+    text = _AFTER_PUNCT_RE.sub(r"\1<wbr>", text)
+    return _HYPHENED_RE.sub(lambda m: f'<span class="nb">{m.group(0)}</span>', text)
+
+
 def _code_body(body: str) -> str:
     out, at = [], 0
     for m in _QUOTED_RE.finditer(body):
-        out.append(_AFTER_PUNCT_RE.sub(r"\1<wbr>", body[at:m.start()]))
+        out.append(_unquoted(body[at:m.start()]))
         out.append(m.group(0).replace(" ", "\u00a0"))  # a quoted string: "*/5 * * * *" stays whole
         at = m.end()
-    out.append(_AFTER_PUNCT_RE.sub(r"\1<wbr>", body[at:]))
+    out.append(_unquoted(body[at:]))
     return "".join(out)
 
 
 def code_breaks(html: Any) -> Markup:
     """Rendered HTML whose inline code wraps where a reader expects: short code (``SHORT_CODE``
     characters or fewer) never, marked ``class="nb"``; longer code never inside a quoted string (a
-    cron expression), and where it must break, after a '.', '(' or ','. Only <code> elements
-    change; the HTML was escaped when it was rendered."""
+    cron expression) nor inside a hyphened word (a flag), and where it must break, after a '.',
+    '(' or ','. Only <code> elements change; the HTML was escaped when it was rendered."""
     return Markup(_CODE_RE.sub(_code, str(html)))
 
 

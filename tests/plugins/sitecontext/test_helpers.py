@@ -149,3 +149,10 @@ def test_out_of_range_times_are_quiet_not_a_crash():
         assert h.month_year(value) == "" and h.day_month_year(value) == ""
         assert h.iso_date(value) == ""
     assert h.day_month_year("2026-11-30T08:00:00Z") == "30 Nov 2026"
+
+
+def test_a_flag_in_long_inline_code_never_breaks_at_its_hyphens():
+    out = str(h.code_breaks("<code>rq worker --with-scheduler --burst</code>"))  # 34 characters
+    assert out == ('<code>rq worker <span class="nb">--with-scheduler</span> '
+                   '<span class="nb">--burst</span></code>')
+    assert str(h.code_breaks("<code>celery -A proj worker &quot;--x-y z&quot;</code>")).count("nb") == 1
