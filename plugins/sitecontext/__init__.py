@@ -33,6 +33,7 @@ def add_helpers(pelican: Any) -> None:
         "iso_date": helpers.iso_date,
         "license_label": helpers.license_label,
         "code_breaks": helpers.code_breaks,
+        "soft_breaks": helpers.soft_breaks,
         "value_label": _value_label,
     })
     settings["JINJA_FILTERS"] = filters

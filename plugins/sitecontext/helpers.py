@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from linkcheck.catalog import needs as _needs
 from linkcheck.catalog import schema
@@ -228,6 +228,19 @@ def code_breaks(html: Any) -> Markup:
     cron expression) nor inside a hyphened word (a flag), and where it must break, after a '.',
     '(' or ','. Only <code> elements change; the HTML was escaped when it was rendered."""
     return Markup(_CODE_RE.sub(_code, str(html)))
+
+
+# Inside an identifier in plain text (broker_priority, CronScheduler, faststream_fastapi): after
+# '_', '.' or '/' between letters, and where a lower-case letter meets a capital.
+_SOFT_BREAK_RE = re.compile(r"(?<=[A-Za-z0-9])([_./])(?=[A-Za-z0-9])|(?<=[a-z])(?=[A-Z])")
+
+
+def soft_breaks(text: Any) -> Markup:
+    """Plain text (escaped here) with break opportunities inside long identifiers, for narrow
+    table cells: a browser that must break "broker_priority" then breaks it after the '_', not
+    as "broker_priorit" / "y"."""
+    escaped = str(escape(str(text)))
+    return Markup(_SOFT_BREAK_RE.sub(lambda m: (m.group(1) or "") + "<wbr>", escaped))
 
 
 def downloads_url(entry: Any) -> str | None:

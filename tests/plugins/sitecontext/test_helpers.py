@@ -156,3 +156,10 @@ def test_a_flag_in_long_inline_code_never_breaks_at_its_hyphens():
     assert out == ('<code>rq worker <span class="nb">--with-scheduler</span> '
                    '<span class="nb">--burst</span></code>')
     assert str(h.code_breaks("<code>celery -A proj worker &quot;--x-y z&quot;</code>")).count("nb") == 1
+
+
+def test_notes_break_inside_identifiers_where_a_reader_expects_and_stay_escaped():
+    assert str(h.soft_breaks("broker_priority")) == "broker_<wbr>priority"
+    assert str(h.soft_breaks("CronScheduler")) == "Cron<wbr>Scheduler"
+    assert str(h.soft_breaks("<b>x</b> & y")) == "&lt;b&gt;x&lt;/b&gt; &amp; y"
+    assert str(h.soft_breaks("plain words, no identifiers")) == "plain words, no identifiers"
