@@ -172,7 +172,7 @@ class HealthData:
                 suggested_fix=suggest_fix(url, s.verdict, s.reason, s.status, moved),
                 locations=[loc.to_json() for loc in locations.get(url, [])],
             )
-        return cls(links=links, history=history[-history_runs:] if history_runs else history,
+        return cls(links=links, history=history,
                    generated_at=now)
 
     # ---------------------------------------------------------- lookups
@@ -191,11 +191,6 @@ class HealthData:
     @property
     def hosts(self) -> list[dict[str, Any]]:
         return host_stats({u: i.verdict for u, i in self.links.items()})
-
-    @property
-    def states(self) -> Counter[str]:
-        """How many links are in each reader state (ok, moved, broken, unconfirmed, blocked)."""
-        return Counter(i.state for i in self.links.values())
 
     @property
     def groups(self) -> dict[str, int]:

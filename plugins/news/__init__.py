@@ -101,13 +101,13 @@ class NewsGenerator(Generator):
         if not page or self.context.get("catalog") is None:
             return
         feed = self.settings.get("NEWS_FEED_URL")
+        changes, rest = changes_first(self.items)
         writer.write_file(
             page, self.get_template(self.options["template"]), self.context,
             relative_urls=self.settings.get("RELATIVE_URLS", False), url=page,
             # a page-like object so the base template's navigation state is right
             page=SimpleNamespace(url=page, title=TITLE, slug="news"),
-            news_items=self.items, news_changes=changes_first(self.items)[0],
-            news_months=by_month(changes_first(self.items)[1]),
+            news_items=self.items, news_changes=changes, news_months=by_month(rest),
             news_days=self.options["days"], news_max_items=self.options["max_items"],
         )
         siteurl = _siteurl(self.settings)

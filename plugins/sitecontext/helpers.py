@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from linkcheck.catalog import needs as _needs
 from linkcheck.catalog import schema
+from linkcheck.catalog.model import normalize_pypi
 from linkcheck.catalog.ranking import own_downloads, own_stars
 from linkcheck.timefmt import to_timestamp
 
@@ -249,7 +250,7 @@ def downloads_url(entry: Any) -> str | None:
     name = getattr(entry, "pypi", None)
     if not isinstance(name, str) or not name.strip():
         return None
-    return f"https://pypistats.org/packages/{quote(re.sub(r'[-_.]+', '-', name.strip()).lower(), safe='')}"
+    return f"https://pypistats.org/packages/{quote(normalize_pypi(name.strip()), safe='')}"
 
 
 def signs(entry: Any) -> list[Any]:
