@@ -87,10 +87,6 @@ class ProjectPage:
         return self.entry.name
 
     @property
-    def inactive(self) -> bool:
-        return self.entry.archived
-
-    @property
     def group_title(self) -> str:
         return GROUPS.get(self.entry.group or "", "projects")
 
@@ -121,20 +117,15 @@ class ProjectPage:
         return status_rank(self.entry) > 0
 
 
-def _names(entry: Entry, key: str) -> bool:
-    fact = entry.facts.get(key)
-    return fact is not None and fact.answer == "list"
-
-
 def works_with_it(entry: Entry, projects: Iterable[Entry]) -> list[Entry]:
     """The projects that name ``entry`` in their ``works_with`` or ``builds_on``, in catalog order."""
     return [other for other in projects if other.id != entry.id
             and (other.builds_on == entry.id
-                 or (_names(other, "works_with") and entry.id in other.facts["works_with"].values))]
+                 or entry.id in _needs.list_values(other, "works_with"))]
 
 
 def _answer(entry: Entry, key: str) -> str:
-    return _needs.answer(entry.facts.get(key))
+    return _needs.answer(_needs.fact(entry, key))
 
 
 def dead_end(entry: Entry) -> bool:

@@ -100,7 +100,7 @@ def site_dir(request: pytest.FixtureRequest, builds: dict[str, Path]) -> Path:
 @pytest.fixture(scope="package")
 def html_pages(site_dir: Path) -> list[str]:
     """Every HTML page of the build, as paths relative to the site root (posix)."""
-    pages = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html"))
+    pages = _pages_of(site_dir)
     assert pages, f"no HTML pages in {site_dir}"
     return pages
 
@@ -297,8 +297,7 @@ def sweeps(browser: Any, sweep_plan: dict[str, list[str]], build_servers: Callab
 
     axe_js = AXE_JS if AXE_JS.is_file() else None  # the axe gate itself says when axe is missing
     build = request.node.callspec.params["site_dir"]
-    plan = sweep_plan
-    units = [(name, viewport, pages[i:i + SWEEP_CHUNK]) for name, pages in plan.items()
+    units = [(name, viewport, pages[i:i + SWEEP_CHUNK]) for name, pages in sweep_plan.items()
              for viewport in VIEWPORTS for i in range(0, len(pages), SWEEP_CHUNK)]
 
     def make(unit: tuple[str, str, list[str]]) -> dict[str, Any]:
@@ -311,7 +310,7 @@ def sweeps(browser: Any, sweep_plan: dict[str, list[str]], build_servers: Callab
         parts = once_each(tmp_path_factory, "sweeps", units, make)
         visits = {path: Visit.from_dict(data) for unit, part in zip(units, parts, strict=True)
                   if unit[:2] == (build, viewport) for path, data in part.items()}
-        assert list(visits) == plan[build], f"the {build} sweep at {viewport} missed pages"
+        assert list(visits) == sweep_plan[build], f"the {build} sweep at {viewport} missed pages"
         return visits
 
     return get

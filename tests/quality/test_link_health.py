@@ -8,18 +8,14 @@ import re
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 
 from linkcheck.engine.reasons import TABLE
+from tests.support.site import soup
 
 COUNT_RE = re.compile(r"^Links checked \d+ \w+ \d{4}: (?:all (?P<all>\d+) work|(?P<work>\d+) work"
                       r"(?:, (?P<broken>\d+) broken)?"
                       r"(?:, (?P<blocked>\d+) could not be checked automatically)?"
                       r"(?:, (?P<rechecking>\d+) being rechecked)?)$")
-
-
-def _soup(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +30,7 @@ def test_each_footer_calls_failing_only_what_its_page_marks(stored: Path) -> Non
     said_blocked = 0
     for path in sorted(stored.rglob("*.html")):
         name = path.relative_to(stored).as_posix()
-        page = _soup(path)
+        page = soup(path)
         lines = page.select(".page-links")
         if name == "link-health.html":
             assert not lines, "the link-health page's footer links itself"
@@ -56,13 +52,13 @@ def test_each_footer_calls_failing_only_what_its_page_marks(stored: Path) -> Non
         if int(found["broken"] or 0) != len(marked):
             problems.append(f"{name}: {text!r} but {len(marked)} marked")
         said_blocked += int(found["blocked"] or 0)
-    assert not _soup(stored / "search.html").select(".page-links"), "search has no links to speak of"
+    assert not soup(stored / "search.html").select(".page-links"), "search has no links to speak of"
     assert not problems, "footer counts:\n  " + "\n  ".join(problems)
     assert said_blocked, "no page says a link could not be checked: the seeded bot walls went missing"
 
 
 def test_link_health_page_speaks_plainly_and_its_tiles_count_what_its_chart_draws(stored: Path) -> None:
-    page = _soup(stored / "link-health.html")
+    page = soup(stored / "link-health.html")
     text = page.select_one("main").get_text(" ")
     # reason codes and the checker's own messages stay in the reports
     assert not [code for code in TABLE if "_" in code and code in text]
