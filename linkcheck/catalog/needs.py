@@ -239,9 +239,9 @@ def match(entries: Iterable[Any], keys: Iterable[str] = HOME, *, limit: int = 3)
             parent, framework = packages.get(e.id, (None, ""))
             if parent is not None and parent.id in ids:
                 found.remove(e)
-                via.setdefault(parent.id, []).append((framework, e))
-        # "with django-rq for Django" only where the need is about Django
-        via = {k: [(fw, p) for fw, p in v if f"framework:{fw}" in need.atoms] for k, v in via.items()}
+                # "with django-rq for Django" only where the need is about Django
+                if f"framework:{framework}" in need.atoms:
+                    via.setdefault(parent.id, []).append((framework, e))
         shown = found[:limit]
         if need.promise and shown and not any(meets(e, need.promise) for e in shown):
             kept_promise = next((e for e in found[limit:] if meets(e, need.promise)), None)
@@ -251,5 +251,5 @@ def match(entries: Iterable[Any], keys: Iterable[str] = HOME, *, limit: int = 3)
         kept = reader_order(e for e in of_kind if status_rank(e) == 1 and _meets_all(e, need.atoms))
         out.append(Match(need, shown, len(found), partly & {e.id for e in shown}, kept,
                          _add_ons(pool, need, schedulers, limit),
-                         {k: v for k, v in via.items() if v and k in {e.id for e in shown}}))
+                         {k: v for k, v in via.items() if k in {e.id for e in shown}}))
     return out

@@ -285,9 +285,9 @@ def sweep_plan(builds: dict[str, Path]) -> dict[str, list[str]]:
 
 
 @pytest.fixture
-def sweeps(browser: Any, sweep_plan: dict[str, list[str]], build_servers: Callable[[str], StaticServer],
-           request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-           ) -> Callable[[str], dict[str, Any]]:
+def sweeps(browser: Any, site_dir: Path, sweep_plan: dict[str, list[str]],
+           build_servers: Callable[[str], StaticServer], request: pytest.FixtureRequest,
+           tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], dict[str, Any]]:
     """``sweeps(viewport)``: the pages of this test's build (``swept_pages``) visited once at
     ``viewport`` (tests/quality/sweep.py), for the gates that only look; at 1280 px also without
     JavaScript. Every sweep of every build and viewport is made once per session, in chunks of

@@ -57,7 +57,7 @@ def test_axe_sees_a_broken_page(browser: Any) -> None:
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_no_serious_accessibility_violations(
-    sweeps: Callable[[str], dict[str, Visit]], html_pages: list[str], viewport: str
+    sweeps: Callable[[str], dict[str, Visit]], viewport: str
 ) -> None:
     """Every page, at each viewport, in light and in dark (axe injected once per page visit)."""
     require_axe()

@@ -149,7 +149,7 @@ def test_in_page_links_land_on_their_anchor(
 
 
 def test_every_page_is_complete_without_javascript(
-    sweeps: Callable[[str], dict[str, Visit]], html_pages: list[str]
+    sweeps: Callable[[str], dict[str, Visit]]
 ) -> None:
     """With JavaScript disabled each page shows the same entries, links and headings as the sweep
     saw with it (at 1280 px, where the sweep loads each page that runs scripts again with scripts

@@ -112,7 +112,7 @@ WITH_DATA = pytest.mark.parametrize("site_dir", ["stored-data"], indirect=True, 
 
 
 def test_pages_load_nothing_for_search_until_used(
-    sweeps: Callable[[str], dict[str, Visit]], html_pages: list[str]
+    sweeps: Callable[[str], dict[str, Visit]]
 ) -> None:
     """Every page but the search page (the sweep at 1280 px): no search script or index byte on
     load, nor when the header's field gets focus (tried on every page that runs a script: a page
