@@ -11,7 +11,7 @@ TEST_STAMP := $(VENV)/.test-installed
 # pytest-xdist workers: more than the cores, because many tests wait on processes and browsers
 # (docs/testing.md); TEST_WORKERS=0 runs the tests in one process.
 TEST_WORKERS ?= 4
-PYTEST_PARALLEL := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --maxschedchunk=2)
+PYTEST_PARALLEL := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS))
 
 .PHONY: help html serve publish clean test test-fast docs lint check-links github report fix-redirects \
         scheduler worker beat runs bench venv check-install lint-content screenshots

@@ -1,28 +1,32 @@
-"""Session-wide test order, so that parallel workers (pytest-xdist, ``make test``) keep both
-cores busy and finish together instead of waiting on one long test at the end.
+"""Session-wide test order and scheduling, so that parallel workers (pytest-xdist, ``make test``)
+keep both cores busy and finish together instead of waiting on one long test at the end.
 
-xdist hands each worker two tests at first and then more as it finishes them
-(``--maxschedchunk=2`` in the Makefile), in this order:
+Tests marked ``long`` or ``slow`` start real Celery and Redis processes and mostly wait on them.
+Under pytest-xdist they run in lanes (tests/support/lanes.py): one per two workers, each a
+worker's own queue, its ``long`` tests first. The other workers take, in this order:
 
-1. the browser gates that read the shared sweeps (tests/quality/conftest.py ``sweeps``): two
-   each for the workers that have no ``long`` test, so they start driving browsers at once,
-   sharing the sweeps of both builds out among themselves; then each ``long`` test (half a
-   minute or more, mostly waiting on Celery and Redis processes) paired with another sweep
-   reader, so it waits on a worker of its own; then the other sweep readers;
+1. the browser gates that read the shared sweeps (tests/quality/conftest.py ``sweeps``), so that
+   they drive browsers at once, sharing the sweeps of both builds out among themselves;
 2. the other browser tests, while the browser and the servers of the gates are up (a worker that
    leaves tests/quality and comes back starts them again);
-3. everything else in file order, with the other ``slow`` tests (real processes, mostly
-   waiting) spread evenly through its first two thirds, so that waiting and computing overlap
-   and nothing long is left for the end.
+3. everything else, in file order.
 
-Run without xdist, the order is: long, sweep readers, slow, browser, the rest.
+Without xdist the order is: long, sweep readers, slow, browser, the rest. Under a ``--dist``
+mode other than the default ``load``, there are no lanes and the waiting tests come after the
+browser tests.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
 
 import pytest
+
+from tests.support import lanes
 
 
 def _group(item: pytest.Item) -> int:
@@ -37,32 +41,40 @@ def _group(item: pytest.Item) -> int:
     return 4
 
 
-def _spread(heavy: list[pytest.Item], rest: list[pytest.Item]) -> list[pytest.Item]:
-    """``heavy`` spaced evenly through the first two thirds of ``rest``."""
-    cut = len(rest) * 2 // 3
-    step = max(1, cut // max(1, len(heavy)))
-    out: list[pytest.Item] = []
-    heavy = list(heavy)
-    for i, item in enumerate(rest[:cut]):
-        if heavy and i % step == 0:
-            out.append(heavy.pop(0))
-        out.append(item)
-    return out + heavy + rest[cut:]
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     groups: list[list[pytest.Item]] = [[] for _ in range(5)]
     for item in items:
         groups[_group(item)].append(item)
     long, sweeps, slow, browser, rest = groups
-    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
-    if workers <= 1:
-        items[:] = [item for group in groups for item in group]
+    path = lanes.lanes_file(config)
+    if path is None:
+        items[:] = ([item for group in groups for item in group] if not hasattr(config, "workerinput")
+                    else sweeps + browser + long + slow + rest)
         return
-    free = max(1, workers - len(long))
-    head = sweeps[:2 * free]
-    readers = sweeps[2 * free:]
-    for test in long:
-        head += [test, *readers[:1]]
-        readers = readers[1:]
-    items[:] = head + readers + browser + _spread(slow, rest)
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "2"))
+    dealt = lanes.deal(long + slow, workers // 2)
+    lanes.write(path, dealt)
+    items[:] = [item for lane in dealt for item in lane] + sweeps + browser + rest
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput") and config.getoption("numprocesses", None):
+        config.stash[lanes.LANES_PATH] = str(Path(tempfile.mkdtemp(prefix="pytest-lanes-")) / "lanes.json")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if lanes.LANES_PATH in config.stash:
+        shutil.rmtree(Path(config.stash[lanes.LANES_PATH]).parent, ignore_errors=True)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    if lanes.LANES_PATH in node.config.stash and node.config.getvalue("dist") == "load":
+        node.workerinput["lanes_file"] = node.config.stash[lanes.LANES_PATH]
+
+
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    if lanes.LANES_PATH in config.stash and config.getvalue("dist") == "load":
+        return lanes.make_scheduler(config, log)
+    return None

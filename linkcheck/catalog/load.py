@@ -8,6 +8,7 @@ did-you-mean for misspelt fields, groups and enum values); lesser ones (plain
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import re
 from collections.abc import Iterable
@@ -57,6 +58,9 @@ _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Bounds a hand-written catalog never reaches and hostile input always does.
 MAX_FILE_BYTES = 2_000_000
 MAX_NESTING = 8
+# libyaml's parser when PyYAML has it (the pure-Python one was a quarter of a site build); both
+# give the same nodes and line marks.
+_LIBYAML = getattr(yaml, "CSafeLoader", None)
 MAX_TEXT_CHARS = 4_000
 MAX_MARKUP_CHARS = 200
 # Bidi overrides/isolates/marks and zero-width characters ("Trojan Source" text).
@@ -106,18 +110,7 @@ class _FileLoader:
             text = self.path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
             raise self.error(1, f"not valid UTF-8 ({exc.reason})", "save the file as UTF-8") from exc
-        self.refuse_hostile_yaml(text)
-        try:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            # An unclosed bracket or quote is noticed at the end of the file; point at its start.
-            if exc.context_mark and (mark is None or mark.line >= len(text.splitlines())):
-                mark = exc.context_mark
-            line = mark.line + 1 if mark else 1
-            problem = " ".join(str(p) for p in (exc.context, exc.problem) if p)
-            fix = "check indentation and quote values that contain ': ' or start with '['"
-            raise self.error(line, f"malformed YAML: {problem}", fix) from exc
+        root = self.parse(text)
         if root is None:
             self.warn(1, f"empty catalog file: section {self.section!r} has no entries")
             return
@@ -127,31 +120,52 @@ class _FileLoader:
         for item in root.value:
             self.catalog.entries.append(self.entry(item))
 
-    def refuse_hostile_yaml(self, text: str) -> None:
+    def parse(self, text: str) -> yaml.Node | None:
+        """The file's YAML nodes. A file libyaml refuses is read again by the pure-Python parser:
+        its limits and messages are the ones this loader turns into file:line errors."""
+        if _LIBYAML is not None:
+            try:
+                self.refuse_hostile_yaml(text, _LIBYAML)
+                return yaml.compose(text, Loader=_LIBYAML)
+            except yaml.MarkedYAMLError:
+                pass
+        with contextlib.suppress(yaml.MarkedYAMLError):  # malformed: compose() reports it with its line
+            self.refuse_hostile_yaml(text, yaml.SafeLoader)
+        try:
+            return yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            # An unclosed bracket or quote is noticed at the end of the file; point at its start.
+            if exc.context_mark and (mark is None or mark.line >= len(text.splitlines())):
+                mark = exc.context_mark
+            line = mark.line + 1 if mark else 1
+            problem = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+            fix = "check indentation and quote values that contain ': ' or start with '['"
+            raise self.error(line, f"malformed YAML: {problem}", fix) from exc
+
+    def refuse_hostile_yaml(self, text: str, loader: type) -> None:
         """Anchors, aliases and deep nesting, found by the scanner (linear, not recursive)
         before the composer sees them: an alias bomb expands to gigabytes, and 50,000
-        nested '[' overflow the composer's recursion. A catalog needs neither."""
+        nested '[' overflow the composer's recursion. A catalog needs neither. A malformed file
+        raises the scanner's MarkedYAMLError."""
         if len(text) > MAX_FILE_BYTES:
             raise self.error(1, f"catalog file is {len(text):,} characters, more than {MAX_FILE_BYTES:,}",
                              "split the section or shorten descriptions")
         depth = 0
-        try:
-            for token in yaml.scan(text, Loader=yaml.SafeLoader):
-                if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
-                    raise self.error(token.start_mark.line + 1, "YAML anchors and aliases (&name, *name) "
-                                     "are not allowed in the catalog", "write each value out in full")
-                if isinstance(token, (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken,
-                                      yaml.BlockSequenceStartToken, yaml.BlockMappingStartToken)):
-                    depth += 1
-                    if depth > MAX_NESTING:
-                        raise self.error(token.start_mark.line + 1,
-                                         f"values nested more than {MAX_NESTING} levels deep",
-                                         "a catalog entry needs at most a list inside a mapping")
-                elif isinstance(token, (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken,
-                                        yaml.BlockEndToken)):
-                    depth -= 1
-        except yaml.MarkedYAMLError:
-            return  # malformed: compose() below reports it with its line
+        for token in yaml.scan(text, Loader=loader):
+            if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
+                raise self.error(token.start_mark.line + 1, "YAML anchors and aliases (&name, *name) "
+                                 "are not allowed in the catalog", "write each value out in full")
+            if isinstance(token, (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken,
+                                  yaml.BlockSequenceStartToken, yaml.BlockMappingStartToken)):
+                depth += 1
+                if depth > MAX_NESTING:
+                    raise self.error(token.start_mark.line + 1,
+                                     f"values nested more than {MAX_NESTING} levels deep",
+                                     "a catalog entry needs at most a list inside a mapping")
+            elif isinstance(token, (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken,
+                                    yaml.BlockEndToken)):
+                depth -= 1
 
     # ------------------------------------------------------------------ entry
     def entry(self, node: yaml.Node) -> Entry:

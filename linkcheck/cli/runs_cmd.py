@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import time
 from typing import Any
 
@@ -95,6 +96,11 @@ def render(rows: list[dict[str, Any]]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     settings: Settings = args.settings
+    if args.watch:
+        # Explicit, as `scheduler` does: started with Ctrl-C ignored or blocked (a script's
+        # `cmd &`, some parents), --watch would otherwise redraw on through every Ctrl-C.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     while True:
         with Store.from_settings(settings) as store:
             rows = describe_runs(store, args.limit, settings)

@@ -4,6 +4,7 @@ Filters: ``compact`` (84.8k), ``dmy`` (30 Nov 2026), ``month_year``, ``iso_date`
 ``license_label``, ``value_label``. Globals: ``BUILD_TIME`` (unix time of this build),
 ``site`` (the helpers module: ``site.latest_release(entry)``, ``site.status_badge(entry)``,
 ``site.needs(entries)``, ``site.recently_added(entries, now)``, ...). No data, no network.
+Compiled templates are kept for the life of the process (templatecache.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from pelican import signals
 
 from . import helpers
+from .templatecache import share_compiled_templates
 
 __all__ = ["register", "helpers"]
 
@@ -56,3 +58,4 @@ def page_overrides(content: Any) -> None:
 def register() -> None:
     signals.initialized.connect(add_helpers)
     signals.content_object_init.connect(page_overrides)
+    signals.generator_init.connect(share_compiled_templates)

@@ -198,6 +198,22 @@ def test_fifty_thousand_nested_brackets_are_a_file_line_error(tmp_path):
     assert f"projects.yaml:{line}" in str(error)
 
 
+def test_libyaml_and_the_pure_python_parser_read_the_real_catalog_alike(monkeypatch):
+    """The loader parses with libyaml (a quarter of a site build was the pure-Python parser) and
+    falls back to PyYAML's own parser for files libyaml refuses (as above): both read the same."""
+    from linkcheck.catalog import load as loader
+
+    if loader._LIBYAML is None:
+        pytest.skip("this PyYAML has no libyaml")
+    fast = load_catalog(CONTENT)
+    monkeypatch.setattr(loader, "_LIBYAML", None)
+    slow = load_catalog(CONTENT)
+
+    assert len(fast.entries) > 100
+    assert [vars(e) for e in fast.entries] == [vars(e) for e in slow.entries]
+    assert fast.warnings == slow.warnings
+
+
 def test_pathological_descriptions_are_refused_before_markdown(tmp_path):
     import time
 

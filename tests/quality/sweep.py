@@ -41,10 +41,11 @@ SCHEMES = ("light", "dark")
 
 # axe-core's run, lean: no CSS selector, ancestry or XPath of each node (the most expensive part
 # of a run on a small page). Only when a page has violations is it run again with selectors, to
-# name the elements in the failure message.
+# name the elements in the failure message. Of axe's preloads, media only: the CSS object model
+# (a third of a run) serves css-orientation-lock alone, an experimental rule a run leaves out.
 RUN_AXE_JS = """
 async ([rules, lean]) => {
-  const options = {resultTypes: ['violations']};
+  const options = {resultTypes: ['violations'], preload: {assets: ['media']}};
   if (lean) Object.assign(options, {selectors: false, ancestry: false, xpath: false, elementRef: false});
   if (rules) options.runOnly = {type: 'rule', values: rules};
   const r = await axe.run(document, options);
@@ -89,8 +90,8 @@ class Visit:
 
 def run_axe(page: Any, axe_js: Path, *, inject: bool = True,
             rules: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
-    """axe-core's violations on the page as it is; ``rules``: only those rules. Injected by
-    evaluating its source, which the renderer compiles once for all the pages a tab visits."""
+    """axe-core's violations on the page as it is; ``rules``: only those rules. ``inject``:
+    evaluate axe's source first (a sweep's tab has it as an init script instead, Tab)."""
     if inject:
         page.evaluate(_axe_source(axe_js))
     assert page.evaluate("() => typeof axe === 'object' && typeof axe.run === 'function'"), "axe not loaded"
@@ -160,8 +161,13 @@ class Tab:
     routes every request (browsing.new_context), and routing turns Playwright's HTTP cache
     off, so each visit still fetches everything a first visit fetches."""
 
-    def __init__(self, browser: Any, server: StaticServer, viewport: dict[str, int], **options: Any) -> None:
+    def __init__(self, browser: Any, server: StaticServer, viewport: dict[str, int], *,
+                 axe_js: Path | None = None, **options: Any) -> None:
         self.context, self.watch = new_context(browser, server.url, viewport=viewport, **options)
+        if axe_js is not None:
+            # In every page the tab opens, before the page's own scripts: sent to the browser once,
+            # where evaluating it per visit sent its 650 kB through the driver each time.
+            self.context.add_init_script(script=_axe_source(axe_js))
         self.page = self.watch.attach(self.context.new_page())
         self.requests = Requests(self.page, server)
 
@@ -174,9 +180,9 @@ def _since(items: list[str], start: int) -> list[str]:
 
 
 def visit(tab: Tab, server: StaticServer, path: str, axe_js: Path | None, bare: Tab | None = None) -> Visit:
-    """``path`` opened in ``tab``: what it loaded and how it looks; with ``bare`` (a tab with
-    JavaScript off), whether it runs scripts and, if so, what it shows without them and what
-    focusing the search field fetches."""
+    """``path`` opened in ``tab`` (which has axe as an init script when ``axe_js`` is given): what
+    it loaded and how it looks; with ``bare`` (a tab with JavaScript off), whether it runs scripts
+    and, if so, what it shows without them and what focusing the search field fetches."""
     page, watch, requests = tab.page, tab.watch, tab.requests
     record = Visit(path, host=server.url.removeprefix("http://"))
     counts = len(watch.outside), len(watch.failed), len(watch.page_errors)
@@ -203,7 +209,7 @@ def visit(tab: Tab, server: StaticServer, path: str, axe_js: Path | None, bare: 
         for scheme in SCHEMES:
             page.emulate_media(color_scheme=scheme)
             assert page.evaluate(f"matchMedia('(prefers-color-scheme: {scheme})').matches")
-            record.axe[scheme] = run_axe(page, axe_js, inject=scheme == SCHEMES[0],
+            record.axe[scheme] = run_axe(page, axe_js, inject=False,
                                          rules=DARK_RULES if scheme == "dark" else None)
         page.emulate_media(color_scheme="light")
     _click_in_page_links(page, record)
@@ -224,7 +230,7 @@ def sweep(browser: Any, server: StaticServer, pages: list[str], viewport: dict[s
           axe_js: Path | None, *, without_js: bool = False) -> dict[str, Visit]:
     """Each of ``pages`` visited at ``viewport`` in one tab; ``without_js``: the scripted ones
     also without JavaScript, and with the search field focused."""
-    tab = Tab(browser, server, viewport)
+    tab = Tab(browser, server, viewport, axe_js=axe_js)
     bare = Tab(browser, server, viewport, java_script_enabled=False) if without_js else None
     try:
         return {path: visit(tab, server, path, axe_js, bare) for path in pages}
@@ -238,9 +244,11 @@ def sweep(browser: Any, server: StaticServer, pages: list[str], viewport: dict[s
 # shows on focus only), hit-tested at the centre of its first box (a link under a sticky header
 # or another box is one a reader cannot click), clicked, and where its target then sits. One
 # round trip per page: driving each click from Playwright cost more than the rest of a visit.
+# No frame is awaited: reading a box or hit-testing brings style, layout and scroll up to date
+# first, and a same-page link scrolls its target into place when clicked (waiting two frames
+# per step gave the same figures on every page, in five times as long).
 IN_PAGE_LINKS_JS = """
 async () => {
-  const frames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
   const describe = (el) => el ? el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
     + (el.classList.length ? '.' + [...el.classList].join('.') : '') : 'nothing';
   const out = [];
@@ -249,7 +257,6 @@ async () => {
     if (a.getClientRects().length === 0 || !a.checkVisibility({visibilityProperty: true})) continue;
     a.scrollIntoView({block: 'nearest'});
     a.focus();
-    await frames();
     const r = a.getClientRects()[0];  // a link broken over two lines: its first box, as a click aims
     if (!(r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0
           && r.left < innerWidth && r.top < innerHeight)) {
@@ -268,7 +275,6 @@ async () => {
     });
     a.click();
     if (before !== href) await changed;
-    await frames();
     const el = document.getElementById(decodeURIComponent(href.slice(1)));
     if (!el) { out.push({href, exists: false}); continue; }
     const t = el.getBoundingClientRect();

@@ -59,7 +59,7 @@ def test_axe_sees_a_broken_page(browser: Any) -> None:
 def test_no_serious_accessibility_violations(
     sweeps: Callable[[str], dict[str, Visit]], viewport: str
 ) -> None:
-    """Every page, at each viewport, in light and in dark (axe injected once per page visit)."""
+    """Every page, at each viewport, in light and in dark (axe is the sweep tab's init script)."""
     require_axe()
     found: list[str] = []
     visits = sweeps(viewport)

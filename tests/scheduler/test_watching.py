@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -39,6 +40,17 @@ def _runs_output(d: Deployment) -> str:
 
 def _row(output: str, run_id: int) -> list[str]:
     return next(ln.split() for ln in output.splitlines() if ln.split()[:1] == [str(run_id)])
+
+
+
+def _signal_status(pid: int) -> str:
+    """A process's blocked, ignored and pending signals, as the kernel reports them."""
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError as exc:
+        return f"no status: {exc}"
+    wanted = ("SigPnd", "ShdPnd", "SigBlk", "SigIgn")
+    return ", ".join(ln.replace("\t", " ") for ln in lines if ln.startswith(wanted))
 
 
 def test_runs_shows_live_progress_and_names_a_stalled_chunk(
@@ -75,8 +87,8 @@ def test_runs_shows_live_progress_and_names_a_stalled_chunk(
     watcher_log = d.logs / "watch.txt"
     with watcher_log.open("w") as out:
         watcher = subprocess.Popen([sys.executable, "-m", "linkcheck", "runs", "--watch", "--every", "0.5"],
-                                   cwd=PROJECT_ROOT, env=d.env, stdout=out, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL)
+                                   cwd=PROJECT_ROOT, env={**d.env, "PYTHONFAULTHANDLER": "1"}, stdout=out,
+                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     try:
         # live, while the slow chunk is held: chunks and links done of total, rate, expected end
         shown = _runs_output(d)
@@ -119,7 +131,14 @@ def test_runs_shows_live_progress_and_names_a_stalled_chunk(
         time.sleep(1.2)  # one more redraw of --watch with the finished run
     finally:
         watcher.send_signal(signal.SIGINT)  # Ctrl-C ends --watch cleanly
-        rc = watcher.wait(15)
+        try:
+            rc = watcher.wait(15)
+        except subprocess.TimeoutExpired:
+            status = _signal_status(watcher.pid)
+            watcher.send_signal(signal.SIGABRT)  # PYTHONFAULTHANDLER: its stack into the log
+            watcher.wait(10)
+            tail = watcher_log.read_text(errors="replace")[-3000:]
+            raise AssertionError(f"`runs --watch` went on after Ctrl-C ({status}):\n{tail}") from None
     frames = [f for f in watcher_log.read_text().split("\x1b[2J\x1b[H") if f.strip()]
     assert rc == 0
     assert len(frames) >= 5  # redrawn, not printed once
