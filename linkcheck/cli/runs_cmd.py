@@ -95,24 +95,29 @@ def render(rows: list[dict[str, Any]]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings: Settings = args.settings
-    if args.watch:
-        # Explicit, as `scheduler` does: started with Ctrl-C ignored or blocked (a script's
-        # `cmd &`, some parents), --watch would otherwise redraw on through every Ctrl-C.
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-    while True:
-        with Store.from_settings(settings) as store:
-            rows = describe_runs(store, args.limit, settings)
-        if args.json:
-            print(json.dumps(rows, indent=2))
-        elif args.watch:
-            print("\x1b[2J\x1b[H" + render(rows) + f"\n\n(every {args.every:g}s, Ctrl-C to stop)", flush=True)
-        else:
-            print(render(rows))
-        if not args.watch:
-            return 0
-        try:
+    if not args.watch:
+        show(args)
+        return 0
+    # Explicit, as `scheduler` does: started with Ctrl-C ignored or blocked (a script's
+    # `cmd &`, some parents), --watch would otherwise redraw on through every Ctrl-C.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    try:
+        while True:
+            show(args)
             time.sleep(args.every)
-        except KeyboardInterrupt:
-            return 0
+    except KeyboardInterrupt:  # while drawing or waiting alike: the way to stop watching
+        return 0
+
+
+def show(args: argparse.Namespace) -> None:
+    """The runs, once: as JSON, a redrawn screen (--watch) or a table."""
+    settings: Settings = args.settings
+    with Store.from_settings(settings) as store:
+        rows = describe_runs(store, args.limit, settings)
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    elif args.watch:
+        print("\x1b[2J\x1b[H" + render(rows) + f"\n\n(every {args.every:g}s, Ctrl-C to stop)", flush=True)
+    else:
+        print(render(rows))

@@ -58,3 +58,12 @@ def test_a_gzip_bomb_from_pypi_fails_one_project_in_bounded_memory(fake, tmp_pat
                                 "the answer was not read"]
     assert result["states"] == {"bomb": "failed", "celery": "ok", "rq": "ok"}
     assert result["peak_rss_mb"] < 256  # the cap (32 MiB) and the interpreter; 3.2 GB before
+
+
+def test_the_bomb_is_a_valid_gzip_of_zeros():
+    """tests/support/bombs.py builds its stream instead of compressing a GiB: the gzip it builds
+    inflates to exactly its zeros, its CRC and length checked by the decompressor."""
+    import gzip
+
+    for mib in (1, 3):
+        assert gzip.decompress(gzip_bomb(mib << 20)) == bytes(mib << 20)
