@@ -47,10 +47,13 @@ def build_site(out: Path, *, env: dict[str, str] | None = None, prefix: list[str
 BUILDS = ("fresh", "stored-data")
 
 
-def _build_or_fail(out: Path, var_dir: Path) -> Path:
+def _build_env(var_dir: Path) -> dict[str, str]:
     env = {**os.environ, "LINKCHECK_VAR_DIR": str(var_dir), "LINKCHECK_BROKEN_AFTER_HOURS": "1"}
     env.pop("LINKCHECK_STORE", None)
-    proc = build_site(out, env=env)
+    return env
+
+
+def _finish_build(out: Path, proc: subprocess.CompletedProcess[str]) -> Path:
     if proc.returncode != 0:
         output = f"{proc.stdout}\n{proc.stderr}"
         pytest.fail(f"pelican build into {out} failed (exit {proc.returncode}):\n{output}", pytrace=False)
@@ -60,16 +63,21 @@ def _build_or_fail(out: Path, var_dir: Path) -> Path:
 
 
 def _build_both(base: Path) -> dict[str, str]:
+    """Both builds at once (two processes: the cores are otherwise idle while the first gates wait
+    for them), the store of the second seeded while the first builds."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from linkcheck.catalog import load_catalog
     from tests.quality.seed import seed_store
 
-    fresh = _build_or_fail(base / "fresh", base / "var-empty")
-    var = base / "var-data"
-    var.mkdir(exist_ok=True)
-    repos = sorted({e.github_repo for e in load_catalog(REPO / "content").entries if e.github_repo})
-    assert seed_store(var / "linkcheck.sqlite3", REPO, repos) > 0, "no external links to seed"
-    data = _build_or_fail(base / "stored-data", var)
-    return {"fresh": str(fresh), "stored-data": str(data)}
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        fresh = pool.submit(build_site, base / "fresh", env=_build_env(base / "var-empty"))
+        var = base / "var-data"
+        var.mkdir(exist_ok=True)
+        repos = sorted({e.github_repo for e in load_catalog(REPO / "content").entries if e.github_repo})
+        assert seed_store(var / "linkcheck.sqlite3", REPO, repos) > 0, "no external links to seed"
+        data = _finish_build(base / "stored-data", build_site(base / "stored-data", env=_build_env(var)))
+        return {"fresh": str(_finish_build(base / "fresh", fresh.result())), "stored-data": str(data)}
 
 
 @pytest.fixture(scope="package")
