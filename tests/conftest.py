@@ -58,7 +58,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if not hasattr(config, "workerinput") and config.getoption("numprocesses", None):
+    """On the controller of an xdist run with the default ``--dist load``: a file for the lanes."""
+    if (not hasattr(config, "workerinput") and config.getoption("numprocesses", None)
+            and config.getvalue("dist") == "load"):
         config.stash[lanes.LANES_PATH] = str(Path(tempfile.mkdtemp(prefix="pytest-lanes-")) / "lanes.json")
 
 
@@ -69,12 +71,12 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: Any) -> None:
-    if lanes.LANES_PATH in node.config.stash and node.config.getvalue("dist") == "load":
+    if lanes.LANES_PATH in node.config.stash:
         node.workerinput["lanes_file"] = node.config.stash[lanes.LANES_PATH]
 
 
 @pytest.hookimpl(optionalhook=True, tryfirst=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    if lanes.LANES_PATH in config.stash and config.getvalue("dist") == "load":
+    if lanes.LANES_PATH in config.stash:
         return lanes.make_scheduler(config, log)
     return None

@@ -55,12 +55,12 @@ from linkcheck.catalog.schema import (
 )
 
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# Bounds a hand-written catalog never reaches and hostile input always does.
-MAX_FILE_BYTES = 2_000_000
-MAX_NESTING = 8
 # libyaml's parser when PyYAML has it (the pure-Python one was a quarter of a site build); both
 # give the same nodes and line marks.
 _LIBYAML = getattr(yaml, "CSafeLoader", None)
+# Bounds a hand-written catalog never reaches and hostile input always does.
+MAX_FILE_BYTES = 2_000_000
+MAX_NESTING = 8
 MAX_TEXT_CHARS = 4_000
 MAX_MARKUP_CHARS = 200
 # Bidi overrides/isolates/marks and zero-width characters ("Trojan Source" text).

@@ -42,7 +42,6 @@ def _row(output: str, run_id: int) -> list[str]:
     return next(ln.split() for ln in output.splitlines() if ln.split()[:1] == [str(run_id)])
 
 
-
 def _signal_status(pid: int) -> str:
     """A process's blocked, ignored and pending signals, as the kernel reports them."""
     try:

@@ -35,9 +35,10 @@ def gzip_bomb(inflated: int = GIB) -> bytes:
     trailer = struct.pack("<II", crc, inflated & 0xFFFFFFFF)
     return header + unit * (inflated // mib) + final + trailer
 
+
 def with_bombs(app: web.Application, hit: Callable[[web.Request], Awaitable[bool]]) -> web.Application:
     """``app`` answering a gzip bomb (200, JSON) to every request ``hit`` picks."""
-    body = gzip_bomb()  # compressed now: seconds of CPU the server must not spend while answering
+    body = gzip_bomb()  # built now, not while the server answers
 
     @web.middleware
     async def bomb(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]

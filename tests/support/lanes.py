@@ -26,6 +26,9 @@ import pytest
 # one about ten seconds.
 WEIGHT = {"long": 4, "slow": 1}
 
+# The controller's lanes file, set only when its scheduler is ours (tests/conftest.py).
+LANES_PATH = pytest.StashKey[str]()
+
 
 def deal(waiting: list[pytest.Item], count: int) -> list[list[pytest.Item]]:
     """``waiting`` (long ones first) dealt into ``count`` lanes, each test to the lightest lane."""
@@ -70,5 +73,3 @@ def make_scheduler(config: pytest.Config, log: Any) -> Any:
 
     return LaneScheduling(config, log, Path(config.stash[LANES_PATH]))
 
-
-LANES_PATH = pytest.StashKey[str]()
