@@ -7,7 +7,7 @@ A chunk that is not recorded yet is
 - **running** while its worker's heartbeat is fresh (younger than ``stall_after``),
 - **queued** while its job sits in a broker queue (waiting for a free worker),
 - **stalled** otherwise, once ``stall_after`` seconds passed since its last sign
-  of life (dispatch or heartbeat): its worker died (SIGKILL, machine gone) or its
+  of life (the run's start, dispatch or heartbeat): its worker died (SIGKILL, machine gone) or its
   job was lost (a Redis restart). A stalled chunk is dispatched again at once;
   the store records each link of a run once, so a late original is harmless.
 
@@ -26,19 +26,21 @@ class ChunkView:
     idx: int
     state: str  # done | running | queued | stalled | waiting (silent, not yet stalled)
     attempts: int
-    last_sign: float | None  # last dispatch or heartbeat
+    last_sign: float | None  # last dispatch or heartbeat (or the run's start)
     stalled_since: float | None
 
 
 def judge_chunks(chunks: list[dict[str, Any]], heartbeats: dict[int, float], queued: set[int], *,
-                 now: float, stall_after: float) -> list[ChunkView]:
+                 now: float, stall_after: float, started_at: float | None = None) -> list[ChunkView]:
     """``chunks``: ``Store.run_chunks`` rows; ``heartbeats``: idx -> last heartbeat time of
-    the current attempt; ``queued``: chunks whose current job is in a broker queue."""
+    the current attempt; ``queued``: chunks whose current job is in a broker queue;
+    ``started_at``: the run's start, the first sign of life of a chunk not dispatched yet (a
+    look between the plan and its dispatch took such a chunk for stalled and sent it itself)."""
     out = []
     for c in chunks:
         idx = c["idx"]
         beat = heartbeats.get(idx)
-        signs = [t for t in (c.get("sent_at"), beat, c.get("seen_at")) if t is not None]
+        signs = [t for t in (started_at, c.get("sent_at"), beat, c.get("seen_at")) if t is not None]
         last = max(signs) if signs else None
         if c.get("done_at") is not None:
             state, since = "done", None

@@ -205,7 +205,8 @@ def look_after_runs(settings: Settings) -> dict[str, Any]:
             attempts = {c["idx"]: c["attempts"] for c in chunks if c["done_at"] is None}
             beats = liveness.heartbeats(client, run["id"], attempts)
             queued = liveness.queued_chunks(client, [CHUNK_QUEUE, STATE_QUEUE], run["id"], attempts)
-            views = watch.judge_chunks(chunks, beats, queued, now=now, stall_after=settings.chunk_stall_after)
+            views = watch.judge_chunks(chunks, beats, queued, now=now, stall_after=settings.chunk_stall_after,
+                                       started_at=run["started_at"])
             for view, chunk in zip(views, chunks, strict=True):
                 if view.state == "done":
                     continue
